@@ -1,0 +1,50 @@
+/* /etc/awsmfa/awsmfa.conf: libconfig syntax, validated, with defaults. */
+#ifndef AWSMFA_CONFIG_H
+#define AWSMFA_CONFIG_H
+
+#include <stddef.h>
+#include "otp.h"
+
+#define AWSMFA_DEFAULT_CONF	"/etc/awsmfa/awsmfa.conf"
+#define AWSMFA_DEFAULT_STORE	"/var/lib/awsmfa"
+#define CONFIG_ERRLEN		512
+#define CONFIG_MAX_GROUPS	32
+#define CONFIG_HARD_MAX_DEVICES	32	/* max_devices may not exceed this */
+
+struct awsmfa_config {
+	char		 store_dir[4096];	/* store_dir: absolute path */
+	char		 issuer[128];		/* issuer: shown in apps */
+	unsigned	 digits;		/* 6..8, default 6 */
+	unsigned	 period;		/* 1..300 s, default 30 */
+	enum otp_alg	 algorithm;		/* default SHA1 */
+	unsigned	 window;		/* login window, steps, 0..10, default 1 */
+	unsigned	 resync_window;		/* enable/resync, steps, 1..1000, default 60 */
+	unsigned	 max_devices;		/* 1..32, default 8 */
+	unsigned	 max_failures;		/* lockout after, 1..1000, default 5 */
+	unsigned	 lockout_seconds;	/* 0..86400, default 300 */
+	unsigned	 recovery_codes;	/* default count, 1..100, default 10 */
+	size_t		 ngroups;
+	char		*require_groups[CONFIG_MAX_GROUPS];
+};
+
+void	config_defaults(struct awsmfa_config *cfg);
+
+/* Loads and validates path.  The file must be a regular file owned by root
+ * and not writable by group or others, opened without following a symlink.
+ * 0 on success; -1 with a one-line message "FILE:LINE: reason" (or
+ * "FILE: reason") in err.  On failure cfg holds defaults only. */
+int	config_load(const char *path, struct awsmfa_config *cfg, char *err,
+	    size_t errlen);
+
+/* Parses text as if read from a file called name; no ownership checks.
+ * Same contract as config_load.  Fuzz target and unit tests use this. */
+int	config_parse_text(const char *text, const char *name,
+	    struct awsmfa_config *cfg, char *err, size_t errlen);
+
+/* 1 when group is named by require_groups. */
+int	config_requires_group(const struct awsmfa_config *cfg,
+	    const char *group);
+
+void	config_free(struct awsmfa_config *cfg);
+
+#endif

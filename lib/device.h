@@ -1,0 +1,55 @@
+/* The device lifecycle, AWS IAM style: create (pending), enable with two
+ * consecutive codes, resync, deactivate, recovery codes, hardware token
+ * import.  Each call locks, loads, changes and saves atomically; nothing is
+ * written when it fails.  Messages in err are one line, ready for stderr. */
+#ifndef AWSMFA_DEVICE_H
+#define AWSMFA_DEVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "config.h"
+#include "record.h"
+#include "recovery.h"
+#include "store.h"
+
+#define DEVICE_ERRLEN	512
+
+/* New pending virtual device called name (default "default" when NULL),
+ * with a fresh secret and the configured algorithm, digits and period.  A
+ * copy is put in *out so the caller can show the QR code and secret; the
+ * caller wipes it.  Refuses a duplicate name or more than max_devices. */
+int	device_create(struct store *st, const struct awsmfa_config *cfg,
+	    const char *user, const char *name, int64_t now,
+	    struct mfa_device *out, char *err, size_t errlen);
+
+/* Activates a pending virtual device (by name) or assigns and activates a
+ * hardware token from the inventory (by serial). */
+int	device_enable(struct store *st, const struct awsmfa_config *cfg,
+	    const char *user, const char *device, const char *code1,
+	    const char *code2, int64_t now, char *err, size_t errlen);
+
+int	device_resync(struct store *st, const struct awsmfa_config *cfg,
+	    const char *user, const char *device, const char *code1,
+	    const char *code2, int64_t now, char *err, size_t errlen);
+
+/* device NULL: all of the user's devices. */
+int	device_deactivate(struct store *st, const char *user,
+	    const char *device, char *err, size_t errlen);
+
+/* Replaces the user's recovery codes with count new ones; the plain codes
+ * go to codes[count] for one display. */
+int	device_recovery_codes(struct store *st, const char *user,
+	    unsigned count, char (*codes)[RECOVERY_CODE_BUFLEN], char *err,
+	    size_t errlen);
+
+/* CSV "serial,secret[,digits,period,algorithm]", secret hex or base32; all
+ * or nothing.  err names the first bad line.  *count = tokens imported. */
+int	device_import_tokens(struct store *st, const char *csv, size_t len,
+	    size_t *count, char *err, size_t errlen);
+
+/* The CSV parser alone (fuzz target): appends to inv, checks duplicates
+ * within the file and against inv.  0 or -1 with "line N: reason". */
+int	device_parse_tokens(const char *csv, size_t len, struct inventory *inv,
+	    char *err, size_t errlen);
+
+#endif

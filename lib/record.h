@@ -1,0 +1,111 @@
+/* The per-user device record and the hardware token inventory, in memory
+ * and in their versioned text form.  No I/O here: store.c reads and writes
+ * the files, this file only parses and formats them. */
+#ifndef AWSMFA_RECORD_H
+#define AWSMFA_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "otp.h"
+
+#define RECORD_USER_MAX		256	/* bytes, NUL excluded */
+#define RECORD_NAME_MAX		64	/* device name */
+#define RECORD_SERIAL_MAX	64
+#define RECORD_MAX_DEVICES	32
+#define RECORD_MAX_RECOVERY	100
+#define RECORD_HASH_MAX		191	/* one hashed recovery code */
+#define RECORD_NO_STEP		UINT64_MAX	/* last_step before any login */
+
+enum device_type {
+	DEVICE_VIRTUAL = 0,
+	DEVICE_HARDWARE
+};
+
+enum device_status {
+	DEVICE_PENDING = 0,
+	DEVICE_ACTIVE
+};
+
+struct mfa_device {
+	char			name[RECORD_NAME_MAX + 1];
+	enum device_type	type;
+	char			serial[RECORD_SERIAL_MAX + 1];	/* "" for virtual */
+	enum otp_alg		alg;
+	unsigned		digits;
+	unsigned		period;
+	unsigned char		secret[OTP_SECRET_MAX];
+	size_t			secret_len;
+	enum device_status	status;
+	int64_t			created;	/* Unix time */
+	int64_t			enabled;	/* 0 while pending */
+	int64_t			last_used;	/* 0 before the first login */
+	uint64_t		last_step;	/* RECORD_NO_STEP or last accepted */
+	int64_t			drift;		/* in time steps, signed */
+};
+
+/* Lockout is kept per user, not per device: any active device may match a
+ * code, so a per-device counter would give an attacker max_failures tries
+ * for each device. */
+struct mfa_record {
+	char			user[RECORD_USER_MAX + 1];
+	unsigned		failures;
+	int64_t			locked_until;	/* Unix time, 0 = not locked */
+	unsigned		ndevices;
+	struct mfa_device	dev[RECORD_MAX_DEVICES];
+	unsigned		nrecovery;
+	char			recovery[RECORD_MAX_RECOVERY][RECORD_HASH_MAX + 1];
+};
+
+struct hw_token {
+	char			serial[RECORD_SERIAL_MAX + 1];
+	enum otp_alg		alg;
+	unsigned		digits;
+	unsigned		period;
+	unsigned char		secret[OTP_SECRET_MAX];
+	size_t			secret_len;
+	char			user[RECORD_USER_MAX + 1];	/* "" = unassigned */
+};
+
+struct inventory {
+	size_t			n;
+	size_t			cap;
+	struct hw_token		*tok;
+};
+
+/* 1 when user is safe as a file name in the store: 1..256 bytes, no '/',
+ * no control characters (< 0x20, 0x7f), not starting with '.'. */
+int	record_username_ok(const char *user);
+/* Device names and serials: 1..64 of [A-Za-z0-9._@+:-]. */
+int	record_name_ok(const char *name);
+
+/* A fresh empty record for user (no devices, no recovery codes). */
+void	record_init(struct mfa_record *rec, const char *user);
+/* Wipes secrets with OPENSSL_cleanse; rec is then like record_init(""). */
+void	record_wipe(struct mfa_record *rec);
+
+/* Parses a whole record.  Anything that is not exactly a well-formed record
+ * (unknown key, bad value, missing field, missing final "end" line, a user
+ * line that differs from expect_user when it is not NULL) is an error:
+ * -1 with a reason in err.  0 on success. */
+int	record_parse(const char *buf, size_t len, const char *expect_user,
+	    struct mfa_record *rec, char *err, size_t errlen);
+/* Formats rec; *out is malloc'd (the caller cleanses and frees it). */
+int	record_format(const struct mfa_record *rec, char **out, size_t *outlen);
+
+/* Index of the device called name or with that serial, or -1. */
+int	record_find_device(const struct mfa_record *rec, const char *name);
+/* 1 when the user has at least one active device. */
+int	record_has_active(const struct mfa_record *rec);
+
+void	inventory_init(struct inventory *inv);
+void	inventory_free(struct inventory *inv);	/* cleanses secrets */
+int	inventory_parse(const char *buf, size_t len, struct inventory *inv,
+	    char *err, size_t errlen);
+int	inventory_format(const struct inventory *inv, char **out,
+	    size_t *outlen);
+/* The token with that serial, or NULL. */
+struct hw_token *inventory_find(struct inventory *inv, const char *serial);
+/* Appends a copy; -1 on allocation failure or a duplicate serial. */
+int	inventory_add(struct inventory *inv, const struct hw_token *t);
+
+#endif

@@ -1,0 +1,25 @@
+/* One-time recovery codes: generated here, shown once, stored as salted
+ * PBKDF2-HMAC-SHA256 hashes ("$pbkdf2-sha256$ITER$SALT$HASH", base64). */
+#ifndef AWSMFA_RECOVERY_H
+#define AWSMFA_RECOVERY_H
+
+#include <stddef.h>
+#include "record.h"
+
+#define RECOVERY_CODE_BUFLEN	32	/* "xxxx-xxxx-xxxx" and NUL fits */
+
+/* A new code for display (12 characters of the base32 alphabet in lower
+ * case, grouped by 4 with '-') and its hash.  0 or -1. */
+int	recovery_generate(char code[RECOVERY_CODE_BUFLEN],
+	    char hash[RECORD_HASH_MAX + 1]);
+
+/* What a person typed: drops spaces and '-', lowers case; must then be 12
+ * characters of the alphabet.  0 or -1. */
+int	recovery_normalize(const char *in, size_t inlen,
+	    char out[RECOVERY_CODE_BUFLEN]);
+
+/* 1 when the normalized code matches hash (constant-time compare of the
+ * derived keys), 0 otherwise or when hash is malformed. */
+int	recovery_match(const char *normalized, const char *hash);
+
+#endif

@@ -1,0 +1,66 @@
+/* The root-owned store: one record file per user plus the hardware token
+ * inventory, in one directory.  Every open refuses symlinks, hard links,
+ * files not owned by root:root and modes wider than 0600 (0700 for the
+ * directory).  Writes are temp file + fsync + rename + fsync(dir). */
+#ifndef AWSMFA_STORE_H
+#define AWSMFA_STORE_H
+
+#include <stddef.h>
+#include "record.h"
+
+#define STORE_ERRLEN	512
+
+enum store_result {
+	STORE_OK = 0,
+	STORE_NOENT,	/* no record for this user (not an error by itself) */
+	STORE_UNSAFE,	/* ownership, mode, symlink or hard link refused */
+	STORE_CORRUPT,	/* the file does not parse */
+	STORE_IO,	/* a system call failed */
+	STORE_BADNAME	/* the username cannot name a record */
+};
+
+struct store {
+	int	dirfd;
+	char	dir[4096];
+};
+
+/* Opens dir (must exist) and checks it: directory, root:root, mode 0700 or
+ * narrower, not a symlink; every ancestor owned by root and not writable
+ * by group or others unless sticky.  Messages in err name the path. */
+int	store_open(struct store *st, const char *dir, char *err, size_t errlen);
+void	store_close(struct store *st);
+
+/* Creates dir 0700 root:root when missing (parents must exist), then
+ * store_open.  For mfa-enroll and install, never for the PAM module. */
+int	store_create(struct store *st, const char *dir, char *err,
+	    size_t errlen);
+
+/* Exclusive lock for one user's read-modify-write; blocks.  Held until
+ * store_unlock.  *lockfd receives the descriptor. */
+int	store_lock_user(struct store *st, const char *user, int *lockfd,
+	    char *err, size_t errlen);
+/* Lock order when both are needed: inventory first, then the user. */
+int	store_lock_inventory(struct store *st, int *lockfd, char *err,
+	    size_t errlen);
+void	store_unlock(int lockfd);
+
+/* STORE_NOENT leaves rec as record_init(user). */
+int	store_load(struct store *st, const char *user, struct mfa_record *rec,
+	    char *err, size_t errlen);
+/* A record with no device and no recovery code is removed instead. */
+int	store_save(struct store *st, const struct mfa_record *rec, char *err,
+	    size_t errlen);
+
+/* All users with a record, sorted; *users is a malloc'd array of malloc'd
+ * names, freed with store_free_users. */
+int	store_list_users(struct store *st, char ***users, size_t *n, char *err,
+	    size_t errlen);
+void	store_free_users(char **users, size_t n);
+
+/* STORE_NOENT leaves inv empty. */
+int	store_load_inventory(struct store *st, struct inventory *inv,
+	    char *err, size_t errlen);
+int	store_save_inventory(struct store *st, const struct inventory *inv,
+	    char *err, size_t errlen);
+
+#endif

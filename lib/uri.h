@@ -1,0 +1,30 @@
+/* otpauth:// Key URI (Google Authenticator key URI format). */
+#ifndef AWSMFA_URI_H
+#define AWSMFA_URI_H
+
+#include <stddef.h>
+#include "otp.h"
+
+struct otp_uri {
+	char		*issuer;	/* from the issuer= parameter */
+	char		*account;	/* the part of the label after "ISSUER:" */
+	unsigned char	 secret[OTP_SECRET_MAX];
+	size_t		 secret_len;
+	enum otp_alg	 alg;
+	unsigned	 digits;
+	unsigned	 period;
+};
+
+/* otpauth://totp/ISSUER:USER?secret=...&issuer=...&algorithm=...&digits=..
+ * &period=..; label and issuer percent-encoded.  Returns a malloc'd string,
+ * or NULL on failure.  The caller cleanses and frees it (it holds the
+ * secret). */
+char	*uri_build(const char *issuer, const char *account,
+	    const unsigned char *secret, size_t secret_len, enum otp_alg alg,
+	    unsigned digits, unsigned period);
+
+/* Parses a totp URI back (used by tests and by token import).  0 or -1. */
+int	 uri_parse(const char *uri, struct otp_uri *out);
+void	 uri_clear(struct otp_uri *u);
+
+#endif

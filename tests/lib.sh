@@ -1,0 +1,84 @@
+# Shared by the shell tests: TAP output, a private sandbox, and the way to
+# run a program against the real libpam through pam_wrapper.
+# shellcheck shell=bash
+
+: "${AWSMFA_SRCDIR:?run through make check or scripts/check.sh}"
+: "${AWSMFA_BUILDDIR:?run through make check or scripts/check.sh}"
+
+MODULE="$AWSMFA_BUILDDIR/pam_module/.libs/pam_awsmfa.so"
+ENROLL="$AWSMFA_BUILDDIR/enroll_tool/mfa-enroll"
+FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+# scripts/check.sh sets AWSMFA_PRELOAD to the sanitizer runtimes when the
+# module was built with them, since the programs that load it were not.
+AWSMFA_PRELOAD="${AWSMFA_PRELOAD:-}"
+
+_tap_n=0
+_tap_failed=0
+
+ok() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $*"
+}
+
+not_ok() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $*"
+}
+
+# check "description" command...: one test point from a command's status.
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+
+# is "description" expected actual
+is() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		echo "#   expected: '$2'"
+		echo "#   got:      '$3'"
+	fi
+}
+
+diag() { echo "# $*"; }
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$_tap_n"
+	[ "$_tap_failed" -eq 0 ]
+}
+
+# A temporary folder removed on exit, whatever happens.
+SANDBOX=$(mktemp -d /tmp/awsmfa-test.XXXXXX)
+chmod 0755 "$SANDBOX"
+_cleanups=()
+at_exit() { _cleanups+=("$*"); }
+_run_cleanups() {
+	local c
+	for c in "${_cleanups[@]}"; do eval "$c" || true; done
+	rm -rf "$SANDBOX"
+}
+trap _run_cleanups EXIT
+
+# pam_run [FAKETIME] -- command...: runs with pam_wrapper (and libfaketime
+# when FAKETIME is not empty) preloaded, services read from $SANDBOX/pam.d.
+pam_run() {
+	local ft=$1
+	shift
+	[ "$1" = "--" ] && shift
+	local preload="$AWSMFA_PRELOAD libpam_wrapper.so"
+	[ -n "$ft" ] && preload="$preload $FAKETIME_LIB"
+	LD_PRELOAD="$preload" PAM_WRAPPER=1 \
+	    PAM_WRAPPER_SERVICE_DIR="$SANDBOX/pam.d" \
+	    FAKETIME="$ft" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" \
+	    "$@"
+}
