@@ -1,0 +1,110 @@
+#!/bin/bash
+# Installs what the tests need, builds, and runs every test: the suite with
+# gcc, again with AddressSanitizer + UndefinedBehaviorSanitizer, a clang
+# build, cppcheck, the fuzzers for a bounded time, and make distcheck.
+# The last line is "N passed, N failed[, N skipped]", counted from results.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+top=$PWD
+. scripts/deps.sh
+
+need_root
+build=$top/build
+logs=$build/logs
+mkdir -p "$logs"
+passed=0
+failed=0
+skipped=0
+
+# stage NAME COMMAND...: one result for a step that is pass or fail.
+stage() {
+	local name=$1 log="$logs/$1.log" t0=$SECONDS
+	shift
+	if "$@" >"$log" 2>&1; then
+		passed=$((passed + 1))
+		echo "PASS: $name ($((SECONDS - t0))s)"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $name ($((SECONDS - t0))s), last lines of $log:"
+		tail -n 25 "$log" | sed 's/^/    /'
+	fi
+}
+
+# Adds the test points automake's TAP driver recorded under dir.
+count_results() {
+	local dir=$1 p f s
+	p=$(find "$dir" -name '*.trs' -exec grep -h '^:test-result: PASS' {} + | wc -l)
+	s=$(find "$dir" -name '*.trs' -exec grep -h '^:test-result: SKIP' {} + | wc -l)
+	f=$(find "$dir" -name '*.trs' -exec grep -hE '^:test-result: (FAIL|XPASS|ERROR)' {} + | wc -l)
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+	echo "     $dir: $p passed, $f failed, $s skipped"
+	find "$dir" -name '*.trs' -exec grep -lE '^:test-result: (FAIL|XPASS|ERROR)' {} + |
+	    while read -r trs; do
+		echo "     failed in ${trs%.trs}.log:"
+		grep -E '^(not ok|# )|ERROR' "${trs%.trs}.log" | head -n 15 | sed 's/^/       /'
+	    done
+}
+
+# suite NAME BUILD_DIR [VAR=VALUE...]: make check; results counted per test.
+suite() {
+	local name=$1 dir=$2 t0=$SECONDS
+	shift 2
+	find "$dir" -name '*.trs' -delete 2>/dev/null
+	env "$@" make -C "$dir" -k -j2 check >"$logs/$name.log" 2>&1
+	echo "SUITE: $name ($((SECONDS - t0))s)"
+	count_results "$dir"
+	if ! find "$dir" -name '*.trs' | grep -q .; then
+		failed=$((failed + 1))
+		echo "FAIL: $name ran no test; last lines of $logs/$name.log:"
+		tail -n 25 "$logs/$name.log" | sed 's/^/    /'
+	fi
+}
+
+configure_in() {
+	local dir=$1
+	shift
+	mkdir -p "$dir" && cd "$dir" && "$top/configure" -q "$@" && make -j2
+}
+
+fuzz() {
+	local log="$logs/fuzz.log" t0=$SECONDS p f
+	tests/fuzz/run.sh "$build/fuzz" >"$log" 2>&1
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	echo "FUZZ: $p passed, $f failed ($((SECONDS - t0))s)"
+	grep -E '^(ok|not ok|#)' "$log" | sed 's/^/     /'
+}
+
+cppcheck_all() {
+	cppcheck --enable=warning,portability,performance --error-exitcode=1 \
+	    --inline-suppr -q -D_GNU_SOURCE -I lib --suppress=missingIncludeSystem \
+	    lib pam_module enroll_tool
+}
+
+t_start=$SECONDS
+if ! install_deps $BUILD_DEPS $RUN_DEPS $TEST_DEPS; then
+	echo "apt-get could not install the test dependencies"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+stage autoreconf autoreconf -fi
+stage build-gcc configure_in "$build/gcc" CC=gcc
+stage build-clang configure_in "$build/clang" CC=clang
+san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+stage build-asan configure_in "$build/asan" CC=gcc CFLAGS="-g -O1 $san" LDFLAGS="$san"
+stage cppcheck cppcheck_all
+
+suite tests-gcc "$build/gcc"
+preload="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+suite tests-asan "$build/asan" AWSMFA_PRELOAD="$preload" \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+fuzz
+stage distcheck make -C "$build/gcc" -j2 distcheck
+
+echo "Total time: $((SECONDS - t_start))s; logs in $logs"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
