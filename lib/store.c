@@ -1,2 +1,809 @@
-/* filled in by its owner */
+/*
+ * The root-owned store.  Every name is opened relative to the directory
+ * descriptor checked in store_open, without following symlinks, and every
+ * descriptor is checked with fstat after opening, so a file swapped in
+ * between a check and a use is never trusted.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <limits.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
 #include "store.h"
+
+#define LOCK_PREFIX		".lock."
+#define INVENTORY_FILE		".inventory"
+#define INVENTORY_LOCK		".inventory.lock"
+#define TMP_PREFIX		".tmp."
+#define TMP_RANDOM		12
+#define TMP_TRIES		100
+#define RECORD_FILE_MAX		(1024 * 1024)
+#define INVENTORY_FILE_MAX	(16 * 1024 * 1024)
+/* ".lock.USER" must fit in one directory entry (NAME_MAX 255), which
+ * bounds the user names the store can hold below RECORD_USER_MAX. */
+#define STORE_USER_MAX		(255 - (int)(sizeof(LOCK_PREFIX) - 1))
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int
+store_user_ok(const char *user)
+{
+	return record_username_ok(user) &&
+	    strlen(user) <= (size_t)STORE_USER_MAX;
+}
+
+static int
+badname(char *err, size_t errlen)
+{
+	/* The name is not echoed: it may be anything a client sent. */
+	seterr(err, errlen, "invalid user name for the store");
+	return STORE_BADNAME;
+}
+
+/* ---- the directory and its ancestors ---- */
+
+/* An ancestor may be shared (/tmp) but nobody but root may change it. */
+static int
+check_ancestor(int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat	 sb;
+
+	if (fstat(fd, &sb) == -1) {
+		seterr(err, errlen, "%s: fstat: %s", path, strerror(errno));
+		return STORE_IO;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		seterr(err, errlen, "%s: not a directory", path);
+		return STORE_UNSAFE;
+	}
+	if (sb.st_uid != 0) {
+		seterr(err, errlen, "%s: owned by uid %u, must be root", path,
+		    (unsigned)sb.st_uid);
+		return STORE_UNSAFE;
+	}
+	if ((sb.st_mode & 022) != 0 && (sb.st_mode & S_ISVTX) == 0) {
+		seterr(err, errlen, "%s: mode %04o, writable by group or "
+		    "others and not sticky", path,
+		    (unsigned)(sb.st_mode & 07777));
+		return STORE_UNSAFE;
+	}
+	return STORE_OK;
+}
+
+static int
+check_store_dir(int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat	 sb;
+
+	if (fstat(fd, &sb) == -1) {
+		seterr(err, errlen, "%s: fstat: %s", path, strerror(errno));
+		return STORE_IO;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		seterr(err, errlen, "%s: not a directory", path);
+		return STORE_UNSAFE;
+	}
+	if (sb.st_uid != 0) {
+		seterr(err, errlen, "%s: owned by uid %u, must be root", path,
+		    (unsigned)sb.st_uid);
+		return STORE_UNSAFE;
+	}
+	if (sb.st_gid != 0) {
+		seterr(err, errlen, "%s: group gid %u, must be root (0)", path,
+		    (unsigned)sb.st_gid);
+		return STORE_UNSAFE;
+	}
+	if ((sb.st_mode & 077) != 0) {
+		seterr(err, errlen, "%s: mode %04o, must be 0700 or narrower",
+		    path, (unsigned)(sb.st_mode & 07777));
+		return STORE_UNSAFE;
+	}
+	return STORE_OK;
+}
+
+/* Opens one path component below fd without following a symlink. */
+static int
+open_component(int fd, const char *name, const char *path, int *out,
+    char *err, size_t errlen)
+{
+	struct stat	 sb;
+	int		 nfd;
+
+	nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (nfd != -1) {
+		*out = nfd;
+		return STORE_OK;
+	}
+	if (errno == ELOOP || (errno == ENOTDIR &&
+	    fstatat(fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(sb.st_mode))) {
+		seterr(err, errlen, "%s: is a symlink", path);
+		return STORE_UNSAFE;
+	}
+	if (errno == ENOTDIR) {
+		seterr(err, errlen, "%s: not a directory", path);
+		return STORE_UNSAFE;
+	}
+	seterr(err, errlen, "%s: %s", path, strerror(errno));
+	return STORE_IO;
+}
+
+/* Copies the component at p (up to '/' or the end) into name. */
+static int
+next_component(const char **p, char name[NAME_MAX + 1])
+{
+	const char	*end;
+	size_t		 n;
+
+	while (**p == '/')
+		(*p)++;
+	if (**p == '\0')
+		return 0;
+	end = strchr(*p, '/');
+	n = end != NULL ? (size_t)(end - *p) : strlen(*p);
+	if (n > NAME_MAX)
+		return -1;
+	memcpy(name, *p, n);
+	name[n] = '\0';
+	*p += n;
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return -1;
+	return 1;
+}
+
+/* Walks dir from "/" one component at a time, each opened relative to
+ * the checked one before it, and leaves the last one's descriptor. */
+static int
+walk_path(const char *dir, int *out, char *err, size_t errlen)
+{
+	char		 shown[sizeof(((struct store *)0)->dir) + 1];
+	char		 name[NAME_MAX + 1];
+	const char	*p = dir;
+	size_t		 slen = 0;
+	int		 fd, nfd, r, more;
+
+	if ((fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		seterr(err, errlen, "/: %s", strerror(errno));
+		return STORE_IO;
+	}
+	more = next_component(&p, name);
+	if (more == 0)
+		seterr(err, errlen, "%s: the root directory cannot be the "
+		    "store", dir);
+	r = more == 0 ? STORE_UNSAFE : check_ancestor(fd, "/", err, errlen);
+	while (r == STORE_OK) {
+		if (more == -1) {
+			seterr(err, errlen, "%s: bad path component (\".\", "
+			    "\"..\" or too long)", dir);
+			r = STORE_UNSAFE;
+			break;
+		}
+		shown[slen++] = '/';
+		memcpy(shown + slen, name, strlen(name) + 1);
+		slen += strlen(name);
+		r = open_component(fd, name, shown, &nfd, err, errlen);
+		if (r != STORE_OK)
+			break;
+		close(fd);
+		fd = nfd;
+		if ((more = next_component(&p, name)) == 0) {
+			*out = fd;
+			return STORE_OK;
+		}
+		r = check_ancestor(fd, shown, err, errlen);
+	}
+	close(fd);
+	return r;
+}
+
+int
+store_open(struct store *st, const char *dir, char *err, size_t errlen)
+{
+	int	 fd, r;
+
+	st->dirfd = -1;
+	st->dir[0] = '\0';
+	if (dir == NULL || dir[0] != '/') {
+		seterr(err, errlen, "%s: store directory must be an absolute "
+		    "path", dir == NULL ? "(null)" : dir);
+		return STORE_UNSAFE;
+	}
+	if (strlen(dir) >= sizeof(st->dir)) {
+		seterr(err, errlen, "store directory path too long");
+		return STORE_UNSAFE;
+	}
+	if ((r = walk_path(dir, &fd, err, errlen)) != STORE_OK)
+		return r;
+	if ((r = check_store_dir(fd, dir, err, errlen)) != STORE_OK) {
+		close(fd);
+		return r;
+	}
+	st->dirfd = fd;
+	memcpy(st->dir, dir, strlen(dir) + 1);
+	return STORE_OK;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->dirfd >= 0)
+		close(st->dirfd);
+	st->dirfd = -1;
+}
+
+int
+store_create(struct store *st, const char *dir, char *err, size_t errlen)
+{
+	int	 fd;
+
+	if (dir != NULL && dir[0] == '/' && mkdir(dir, 0700) == 0) {
+		/* A setgid parent would hand the new directory its group. */
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (fd != -1) {
+			if (geteuid() == 0 && fchown(fd, 0, 0) == -1) {
+				seterr(err, errlen, "%s: chown: %s", dir,
+				    strerror(errno));
+				close(fd);
+				return STORE_IO;
+			}
+			close(fd);
+		}
+	} else if (dir != NULL && dir[0] == '/' && errno != EEXIST) {
+		seterr(err, errlen, "%s: mkdir: %s", dir, strerror(errno));
+		return STORE_IO;
+	}
+	return store_open(st, dir, err, errlen);
+}
+
+/* ---- files in the store ---- */
+
+static int
+check_file(int fd, const struct store *st, const char *name, off_t max,
+    char *err, size_t errlen)
+{
+	struct stat	 sb;
+
+	if (fstat(fd, &sb) == -1) {
+		seterr(err, errlen, "%s/%s: fstat: %s", st->dir, name,
+		    strerror(errno));
+		return STORE_IO;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		seterr(err, errlen, "%s/%s: not a regular file", st->dir, name);
+		return STORE_UNSAFE;
+	}
+	if (sb.st_uid != 0) {
+		seterr(err, errlen, "%s/%s: owned by uid %u, must be root",
+		    st->dir, name, (unsigned)sb.st_uid);
+		return STORE_UNSAFE;
+	}
+	if (sb.st_gid != 0) {
+		seterr(err, errlen, "%s/%s: group gid %u, must be root (0)",
+		    st->dir, name, (unsigned)sb.st_gid);
+		return STORE_UNSAFE;
+	}
+	if ((sb.st_mode & 07077) != 0) {
+		seterr(err, errlen, "%s/%s: mode %04o, must be 0600 or "
+		    "narrower", st->dir, name, (unsigned)(sb.st_mode & 07777));
+		return STORE_UNSAFE;
+	}
+	if (sb.st_nlink != 1) {
+		seterr(err, errlen, "%s/%s: has %lu hard links, must have 1",
+		    st->dir, name, (unsigned long)sb.st_nlink);
+		return STORE_UNSAFE;
+	}
+	if (sb.st_size > max) {
+		seterr(err, errlen, "%s/%s: %lld bytes, larger than %lld",
+		    st->dir, name, (long long)sb.st_size, (long long)max);
+		return STORE_UNSAFE;
+	}
+	return STORE_OK;
+}
+
+static int
+open_error(const struct store *st, const char *name, const char *what,
+    char *err, size_t errlen)
+{
+	switch (errno) {
+	case ELOOP:
+		seterr(err, errlen, "%s/%s: is a symlink", st->dir, name);
+		return STORE_UNSAFE;
+	case EISDIR:
+		seterr(err, errlen, "%s/%s: not a regular file", st->dir,
+		    name);
+		return STORE_UNSAFE;
+	case ENAMETOOLONG:
+		return badname(err, errlen);
+	default:
+		seterr(err, errlen, "%s/%s: %s: %s", st->dir, name, what,
+		    strerror(errno));
+		return STORE_IO;
+	}
+}
+
+/* Reads the whole checked file; *buf is malloc'd and NUL-terminated. */
+static int
+read_checked(int fd, const struct store *st, const char *name, off_t max,
+    char **buf, size_t *len, char *err, size_t errlen)
+{
+	struct stat	 sb;
+	size_t		 cap, n = 0;
+	ssize_t		 r;
+	char		*b;
+
+	if (fstat(fd, &sb) == -1) {
+		seterr(err, errlen, "%s/%s: fstat: %s", st->dir, name,
+		    strerror(errno));
+		return STORE_IO;
+	}
+	/* One spare byte shows a file that grew after fstat. */
+	cap = (size_t)sb.st_size + 1;
+	if ((b = malloc(cap + 1)) == NULL) {
+		seterr(err, errlen, "%s/%s: out of memory", st->dir, name);
+		return STORE_IO;
+	}
+	while (n < cap) {
+		r = read(fd, b + n, cap - n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			seterr(err, errlen, "%s/%s: read: %s", st->dir, name,
+			    strerror(errno));
+			OPENSSL_cleanse(b, cap + 1);
+			free(b);
+			return STORE_IO;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (n != (size_t)sb.st_size || n > (size_t)max) {
+		seterr(err, errlen, "%s/%s: changed size while being read",
+		    st->dir, name);
+		OPENSSL_cleanse(b, cap + 1);
+		free(b);
+		return STORE_CORRUPT;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return STORE_OK;
+}
+
+/* Opens and reads name; STORE_NOENT when it does not exist. */
+static int
+load_file(struct store *st, const char *name, off_t max, char **buf,
+    size_t *len, char *err, size_t errlen)
+{
+	int	 fd, r;
+
+	fd = openat(st->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NOCTTY | O_NONBLOCK);
+	if (fd == -1) {
+		if (errno == ENOENT) {
+			seterr(err, errlen, "%s/%s: no such file", st->dir,
+			    name);
+			return STORE_NOENT;
+		}
+		return open_error(st, name, "open", err, errlen);
+	}
+	r = check_file(fd, st, name, max, err, errlen);
+	if (r == STORE_OK)
+		r = read_checked(fd, st, name, max, buf, len, err, errlen);
+	close(fd);
+	return r;
+}
+
+static void
+free_text(char *buf, size_t len)
+{
+	if (buf == NULL)
+		return;
+	OPENSSL_cleanse(buf, len);
+	free(buf);
+}
+
+int
+store_load(struct store *st, const char *user, struct mfa_record *rec,
+    char *err, size_t errlen)
+{
+	char	 perr[256];
+	char	*buf = NULL;
+	size_t	 len = 0;
+	int	 r;
+
+	record_init(rec, NULL);
+	if (!store_user_ok(user))
+		return badname(err, errlen);
+	r = load_file(st, user, RECORD_FILE_MAX, &buf, &len, err, errlen);
+	if (r == STORE_NOENT)
+		record_init(rec, user);
+	if (r != STORE_OK)
+		return r;
+	if (record_parse(buf, len, user, rec, perr, sizeof(perr)) == -1) {
+		seterr(err, errlen, "%s/%s: %s", st->dir, user, perr);
+		r = STORE_CORRUPT;
+	}
+	free_text(buf, len);
+	return r;
+}
+
+int
+store_load_inventory(struct store *st, struct inventory *inv, char *err,
+    size_t errlen)
+{
+	char	 perr[256];
+	char	*buf = NULL;
+	size_t	 len = 0;
+	int	 r;
+
+	inventory_init(inv);
+	r = load_file(st, INVENTORY_FILE, INVENTORY_FILE_MAX, &buf, &len, err,
+	    errlen);
+	if (r != STORE_OK)
+		return r;
+	if (inventory_parse(buf, len, inv, perr, sizeof(perr)) == -1) {
+		seterr(err, errlen, "%s/%s: %s", st->dir, INVENTORY_FILE,
+		    perr);
+		r = STORE_CORRUPT;
+	}
+	free_text(buf, len);
+	return r;
+}
+
+/* ---- locks ---- */
+
+/* Opens the lock file, creating it when missing.  Only a file this call
+ * created is given to root:root; one found with another owner is refused
+ * by check_file like any other file. */
+static int
+open_lock(struct store *st, const char *name, int *out, char *err,
+    size_t errlen)
+{
+	const int	 flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+			    O_NONBLOCK;
+	int		 fd;
+
+	fd = openat(st->dirfd, name, flags | O_CREAT | O_EXCL, 0600);
+	if (fd != -1) {
+		if (geteuid() == 0 && fchown(fd, 0, 0) == -1) {
+			seterr(err, errlen, "%s/%s: chown: %s", st->dir, name,
+			    strerror(errno));
+			close(fd);
+			return STORE_IO;
+		}
+		*out = fd;
+		return STORE_OK;
+	}
+	if (errno == EEXIST)
+		fd = openat(st->dirfd, name, flags);
+	if (fd == -1)
+		return open_error(st, name, "open", err, errlen);
+	*out = fd;
+	return STORE_OK;
+}
+
+static int
+lock_file(struct store *st, const char *name, int *lockfd, char *err,
+    size_t errlen)
+{
+	int	 fd = -1, r;
+
+	*lockfd = -1;
+	if ((r = open_lock(st, name, &fd, err, errlen)) != STORE_OK)
+		return r;
+	if ((r = check_file(fd, st, name, 0, err, errlen)) != STORE_OK) {
+		close(fd);
+		return r;
+	}
+	while (flock(fd, LOCK_EX) == -1) {
+		if (errno != EINTR) {
+			seterr(err, errlen, "%s/%s: flock: %s", st->dir, name,
+			    strerror(errno));
+			close(fd);
+			return STORE_IO;
+		}
+	}
+	*lockfd = fd;
+	return STORE_OK;
+}
+
+int
+store_lock_user(struct store *st, const char *user, int *lockfd, char *err,
+    size_t errlen)
+{
+	char	 name[256];
+
+	*lockfd = -1;
+	if (!store_user_ok(user))
+		return badname(err, errlen);
+	snprintf(name, sizeof(name), "%s%s", LOCK_PREFIX, user);
+	return lock_file(st, name, lockfd, err, errlen);
+}
+
+int
+store_lock_inventory(struct store *st, int *lockfd, char *err,
+    size_t errlen)
+{
+	return lock_file(st, INVENTORY_LOCK, lockfd, err, errlen);
+}
+
+void
+store_unlock(int lockfd)
+{
+	if (lockfd >= 0)
+		close(lockfd);
+}
+
+/* ---- atomic writes ---- */
+
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t	 r;
+
+	while (len > 0) {
+		r = write(fd, buf, len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		if (r == 0) {
+			errno = EIO;
+			return -1;
+		}
+		buf += r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+static int
+tmp_create(struct store *st, char name[sizeof(TMP_PREFIX) + TMP_RANDOM])
+{
+	static const char	 set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char		 rnd[TMP_RANDOM];
+	int			 fd, i, j;
+
+	for (i = 0; i < TMP_TRIES; i++) {
+		if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+			errno = EIO;
+			return -1;
+		}
+		memcpy(name, TMP_PREFIX, sizeof(TMP_PREFIX) - 1);
+		for (j = 0; j < TMP_RANDOM; j++)
+			name[sizeof(TMP_PREFIX) - 1 + j] =
+			    set[rnd[j] % (sizeof(set) - 1)];
+		name[sizeof(TMP_PREFIX) - 1 + TMP_RANDOM] = '\0';
+		fd = openat(st->dirfd, name, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+		if (fd != -1 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+/* Temp file, write, fsync, rename over name, fsync the directory.  On
+ * failure before the rename the temp file is removed and name is as it
+ * was. */
+static int
+replace_file(struct store *st, const char *name, const char *buf,
+    size_t len, char *err, size_t errlen)
+{
+	char		 tmp[sizeof(TMP_PREFIX) + TMP_RANDOM];
+	const char	*what;
+	int		 fd, saved;
+
+	if ((fd = tmp_create(st, tmp)) == -1) {
+		seterr(err, errlen, "%s: cannot create a temporary file: %s",
+		    st->dir, strerror(errno));
+		return STORE_IO;
+	}
+	what = "chown";
+	if (geteuid() != 0 || fchown(fd, 0, 0) == 0) {
+		what = "chmod";
+		if (fchmod(fd, 0600) == 0) {
+			what = "write";
+			if (write_all(fd, buf, len) == 0) {
+				what = "fsync";
+				if (fsync(fd) == 0)
+					what = NULL;
+			}
+		}
+	}
+	saved = errno;
+	if (close(fd) == -1 && what == NULL) {
+		what = "close";
+		saved = errno;
+	}
+	if (what == NULL && renameat(st->dirfd, tmp, st->dirfd, name) == -1) {
+		what = "rename";
+		saved = errno;
+	}
+	if (what != NULL) {
+		unlinkat(st->dirfd, tmp, 0);
+		seterr(err, errlen, "%s/%s: %s: %s", st->dir, name, what,
+		    strerror(saved));
+		return STORE_IO;
+	}
+	if (fsync(st->dirfd) == -1) {
+		seterr(err, errlen, "%s: fsync: %s", st->dir, strerror(errno));
+		return STORE_IO;
+	}
+	return STORE_OK;
+}
+
+static int
+remove_file(struct store *st, const char *name, char *err, size_t errlen)
+{
+	if (unlinkat(st->dirfd, name, 0) == -1 && errno != ENOENT) {
+		seterr(err, errlen, "%s/%s: unlink: %s", st->dir, name,
+		    strerror(errno));
+		return STORE_IO;
+	}
+	if (fsync(st->dirfd) == -1) {
+		seterr(err, errlen, "%s: fsync: %s", st->dir, strerror(errno));
+		return STORE_IO;
+	}
+	return STORE_OK;
+}
+
+static int
+format_error(const char *what, char *err, size_t errlen)
+{
+	if (errno == ENOMEM) {
+		seterr(err, errlen, "out of memory formatting the %s", what);
+		return STORE_IO;
+	}
+	seterr(err, errlen, "refusing to write an invalid %s", what);
+	return STORE_CORRUPT;
+}
+
+int
+store_save(struct store *st, const struct mfa_record *rec, char *err,
+    size_t errlen)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	int	 r;
+
+	if (strnlen(rec->user, sizeof(rec->user)) == sizeof(rec->user) ||
+	    !store_user_ok(rec->user))
+		return badname(err, errlen);
+	if (rec->ndevices == 0 && rec->nrecovery == 0)
+		return remove_file(st, rec->user, err, errlen);
+	if (record_format(rec, &buf, &len) == -1)
+		return format_error("record", err, errlen);
+	r = replace_file(st, rec->user, buf, len, err, errlen);
+	free_text(buf, len);
+	return r;
+}
+
+int
+store_save_inventory(struct store *st, const struct inventory *inv,
+    char *err, size_t errlen)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	int	 r;
+
+	if (inv->n == 0)
+		return remove_file(st, INVENTORY_FILE, err, errlen);
+	if (inventory_format(inv, &buf, &len) == -1)
+		return format_error("inventory", err, errlen);
+	r = replace_file(st, INVENTORY_FILE, buf, len, err, errlen);
+	free_text(buf, len);
+	return r;
+}
+
+/* ---- listing ---- */
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+add_name(char ***users, size_t *n, size_t *cap, const char *name)
+{
+	char	**nu;
+	size_t	  ncap;
+
+	if (*n == *cap) {
+		ncap = *cap == 0 ? 64 : *cap * 2;
+		nu = reallocarray(*users, ncap, sizeof(*nu));
+		if (nu == NULL)
+			return -1;
+		*users = nu;
+		*cap = ncap;
+	}
+	if (((*users)[*n] = strdup(name)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+/* Names only, from readdir: a file with a user's name is listed whatever
+ * it is, so that loading it later reports what is wrong with it. */
+int
+store_list_users(struct store *st, char ***users, size_t *n, char *err,
+    size_t errlen)
+{
+	struct dirent	 *de;
+	DIR		 *d;
+	size_t		  cap = 0;
+	int		  fd, r = STORE_OK;
+
+	*users = NULL;
+	*n = 0;
+	if ((fd = openat(st->dirfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1 || (d = fdopendir(fd)) == NULL) {
+		seterr(err, errlen, "%s: %s", st->dir, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return STORE_IO;
+	}
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL)
+			break;
+		if (de->d_name[0] == '.' || !store_user_ok(de->d_name))
+			continue;
+		if (add_name(users, n, &cap, de->d_name) == -1)
+			break;
+	}
+	if (errno != 0) {
+		seterr(err, errlen, "%s: %s", st->dir, strerror(errno));
+		store_free_users(*users, *n);
+		*users = NULL;
+		*n = 0;
+		r = STORE_IO;
+	} else if (*n > 1)
+		qsort(*users, *n, sizeof(**users), cmp_names);
+	closedir(d);
+	return r;
+}
+
+void
+store_free_users(char **users, size_t n)
+{
+	size_t	 i;
+
+	if (users == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(users[i]);
+	free(users);
+}
