@@ -1,2 +1,377 @@
-/* filled in by its owner */
+/* The one place where a code is accepted or refused.
+ *
+ * A login attempt costs at most 2 * window + 1 HMACs per active device: no
+ * wide skew scan, so a wrong guess is cheap for us and useless to an
+ * attacker.  The user's lock is held from before the read until the new
+ * state (accepted step, burnt recovery code, failure count) is on disk, so
+ * two logins racing with one code cannot both win. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "otp.h"
+#include "recovery.h"
 #include "verify.h"
+
+/* What one device made of the input. */
+enum dev_match {
+	MATCH_NONE = 0,
+	MATCH_OLD,	/* matched only a step at or before last_step */
+	MATCH_NEW	/* matched a fresh step, stored in *step */
+};
+
+static void
+set_err(char *err, size_t errlen, const char *msg)
+{
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "%s", msg);
+}
+
+static void
+outcome(struct verify_outcome *out, enum verify_result r, const char *reason)
+{
+	out->result = r;
+	out->reason = reason;
+}
+
+/* Tries the steps around now + drift for one device.  The code in `code`
+ * already has the device's length. */
+static enum dev_match
+match_device(const struct mfa_device *dev, const char *code, int64_t now,
+    unsigned window, uint64_t *step)
+{
+	char		 want[OTP_CODE_BUFLEN];
+	int64_t		 center, s, off;
+	enum dev_match	 m = MATCH_NONE;
+
+	center = (int64_t)otp_step(now, dev->period);
+	if (__builtin_add_overflow(center, dev->drift, &center))
+		return MATCH_NONE;
+	for (off = -(int64_t)window; off <= (int64_t)window; off++) {
+		if (__builtin_add_overflow(center, off, &s) || s < 0)
+			continue;
+		if (otp_totp_at_step(dev->secret, dev->secret_len, dev->alg,
+		    (uint64_t)s, dev->digits, want) != 0)
+			continue;
+		if (!otp_code_equal(want, code))
+			continue;
+		if (dev->last_step != RECORD_NO_STEP &&
+		    (uint64_t)s <= dev->last_step) {
+			m = MATCH_OLD;
+			continue;
+		}
+		*step = (uint64_t)s;
+		m = MATCH_NEW;
+		break;
+	}
+	OPENSSL_cleanse(want, sizeof(want));
+	return m;
+}
+
+/* Returns VERIFY_OK, VERIFY_REUSED, VERIFY_BAD, or VERIFY_MALFORMED when the
+ * input has the shape of no active device's code. */
+static enum verify_result
+try_codes(struct mfa_record *rec, const struct awsmfa_config *cfg,
+    const char *input, size_t inputlen, int64_t now,
+    struct verify_outcome *out)
+{
+	char			 code[OTP_CODE_BUFLEN];
+	struct mfa_device	*dev;
+	enum dev_match		 m;
+	enum verify_result	 r = VERIFY_MALFORMED;
+	uint64_t		 step;
+	unsigned		 i;
+
+	for (i = 0; i < rec->ndevices; i++) {
+		dev = &rec->dev[i];
+		if (dev->status != DEVICE_ACTIVE)
+			continue;
+		if (otp_parse_code(input, inputlen, dev->digits, code) != 0)
+			continue;
+		if (r == VERIFY_MALFORMED)
+			r = VERIFY_BAD;
+		m = match_device(dev, code, now, cfg->window, &step);
+		if (m == MATCH_OLD)
+			r = VERIFY_REUSED;
+		if (m == MATCH_NEW) {
+			dev->last_step = step;
+			dev->last_used = now;
+			snprintf(out->device, sizeof(out->device), "%s",
+			    dev->name);
+			r = VERIFY_OK;
+			break;
+		}
+	}
+	OPENSSL_cleanse(code, sizeof(code));
+	return r;
+}
+
+/* VERIFY_RECOVERY_OK (the hash is removed from rec), VERIFY_BAD, or
+ * VERIFY_MALFORMED when the input is not shaped like a recovery code. */
+static enum verify_result
+try_recovery(struct mfa_record *rec, const char *input, size_t inputlen)
+{
+	char		norm[RECOVERY_CODE_BUFLEN];
+	unsigned	i;
+	int		found = -1;
+
+	if (recovery_normalize(input, inputlen, norm) != 0)
+		return VERIFY_MALFORMED;
+	for (i = 0; i < rec->nrecovery && found < 0; i++) {
+		if (recovery_match(norm, rec->recovery[i]))
+			found = (int)i;
+	}
+	OPENSSL_cleanse(norm, sizeof(norm));
+	if (found < 0)
+		return VERIFY_BAD;
+	for (i = (unsigned)found; i + 1 < rec->nrecovery; i++)
+		memcpy(rec->recovery[i], rec->recovery[i + 1],
+		    sizeof(rec->recovery[i]));
+	rec->nrecovery--;
+	OPENSSL_cleanse(rec->recovery[rec->nrecovery],
+	    sizeof(rec->recovery[rec->nrecovery]));
+	return VERIFY_RECOVERY_OK;
+}
+
+static void
+count_failure(struct mfa_record *rec, const struct awsmfa_config *cfg,
+    int64_t now)
+{
+	if (rec->failures < UINT32_MAX)
+		rec->failures++;
+	if (rec->failures >= cfg->max_failures)
+		rec->locked_until = now + (int64_t)cfg->lockout_seconds;
+}
+
+static const char *
+reason_for(enum verify_result r, int recovery)
+{
+	switch (r) {
+	case VERIFY_OK:
+		return "code accepted";
+	case VERIFY_RECOVERY_OK:
+		return "recovery code accepted";
+	case VERIFY_BAD:
+		return recovery ? "wrong recovery code" : "wrong code";
+	case VERIFY_REUSED:
+		return "code already used";
+	case VERIFY_MALFORMED:
+		return "not a code";
+	default:
+		return "internal error";
+	}
+}
+
+/* Decides on a loaded record with an active device and updates it in
+ * memory; the caller saves it. */
+static enum verify_result
+decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
+    const char *input, size_t inputlen, int64_t now,
+    struct verify_outcome *out)
+{
+	enum verify_result	r;
+	int			recovery = 0;
+
+	/* A lock that has run out gives a fresh set of tries. */
+	if (rec->locked_until != 0) {
+		rec->locked_until = 0;
+		rec->failures = 0;
+	}
+	r = try_codes(rec, cfg, input, inputlen, now, out);
+	if (r == VERIFY_MALFORMED) {
+		r = try_recovery(rec, input, inputlen);
+		recovery = 1;
+	}
+	if (r == VERIFY_OK || r == VERIFY_RECOVERY_OK) {
+		rec->failures = 0;
+		rec->locked_until = 0;
+	} else
+		count_failure(rec, cfg, now);
+	outcome(out, r, reason_for(r, recovery));
+	return r;
+}
+
+static enum verify_result
+login_locked(struct store *st, const struct awsmfa_config *cfg,
+    struct mfa_record *rec, const char *user, const char *input,
+    size_t inputlen, int64_t now, struct verify_outcome *out, char *err,
+    size_t errlen)
+{
+	enum verify_result	r;
+	int			sr;
+
+	sr = store_load(st, user, rec, err, errlen);
+	if (sr == STORE_NOENT) {
+		outcome(out, VERIFY_NODEVICE, "no record");
+		return VERIFY_NODEVICE;
+	}
+	if (sr != STORE_OK) {
+		outcome(out, VERIFY_ERROR, "store error");
+		return VERIFY_ERROR;
+	}
+	if (!record_has_active(rec)) {
+		outcome(out, VERIFY_NODEVICE, "no active device");
+		return VERIFY_NODEVICE;
+	}
+	if (rec->locked_until > now) {
+		out->locked_until = rec->locked_until;
+		out->failures = rec->failures;
+		outcome(out, VERIFY_LOCKED, "locked out");
+		return VERIFY_LOCKED;
+	}
+	r = decide(rec, cfg, input, inputlen, now, out);
+	out->failures = rec->failures;
+	out->locked_until = rec->locked_until;
+	/* Success is only reported once the burnt step is on disk. */
+	if (store_save(st, rec, err, errlen) != STORE_OK) {
+		out->device[0] = '\0';
+		outcome(out, VERIFY_ERROR, "store error");
+		return VERIFY_ERROR;
+	}
+	return r;
+}
+
+enum verify_result
+verify_login(struct store *st, const struct awsmfa_config *cfg,
+    const char *user, const char *input, size_t inputlen, int64_t now,
+    struct verify_outcome *out, char *err, size_t errlen)
+{
+	struct mfa_record	*rec;
+	enum verify_result	 r;
+	int			 lockfd = -1;
+
+	memset(out, 0, sizeof(*out));
+	outcome(out, VERIFY_ERROR, "internal error");
+	set_err(err, errlen, "");
+	if (user == NULL || !record_username_ok(user)) {
+		outcome(out, VERIFY_NODEVICE, "invalid user name");
+		return VERIFY_NODEVICE;
+	}
+	if (input == NULL || now < 0) {
+		set_err(err, errlen, "bad argument");
+		return VERIFY_ERROR;
+	}
+	if ((rec = calloc(1, sizeof(*rec))) == NULL) {
+		set_err(err, errlen, "out of memory");
+		return VERIFY_ERROR;
+	}
+	if (store_lock_user(st, user, &lockfd, err, errlen) != STORE_OK) {
+		free(rec);
+		outcome(out, VERIFY_ERROR, "store error");
+		return VERIFY_ERROR;
+	}
+	r = login_locked(st, cfg, rec, user, input, inputlen, now, out, err,
+	    errlen);
+	store_unlock(lockfd);
+	record_wipe(rec);
+	free(rec);
+	return r;
+}
+
+enum verify_result
+verify_peek(struct store *st, const char *user, unsigned *digits_mask,
+    char *err, size_t errlen)
+{
+	struct mfa_record	*rec;
+	enum verify_result	 r = VERIFY_NODEVICE;
+	unsigned		 i;
+	int			 sr;
+
+	*digits_mask = 0;
+	set_err(err, errlen, "");
+	if (user == NULL || !record_username_ok(user))
+		return VERIFY_NODEVICE;
+	if ((rec = calloc(1, sizeof(*rec))) == NULL) {
+		set_err(err, errlen, "out of memory");
+		return VERIFY_ERROR;
+	}
+	sr = store_load(st, user, rec, err, errlen);
+	if (sr == STORE_OK) {
+		for (i = 0; i < rec->ndevices; i++) {
+			if (rec->dev[i].status != DEVICE_ACTIVE ||
+			    rec->dev[i].digits > OTP_MAX_DIGITS)
+				continue;
+			*digits_mask |= 1U << rec->dev[i].digits;
+			r = VERIFY_OK;
+		}
+	} else if (sr != STORE_NOENT)
+		r = VERIFY_ERROR;
+	record_wipe(rec);
+	free(rec);
+	return r;
+}
+
+/* Steps to try, nearest to now first, so that the closest pair wins. */
+static int64_t
+nth_offset(unsigned i)
+{
+	return (i % 2 == 1) ? -(int64_t)((i + 1) / 2) : (int64_t)(i / 2);
+}
+
+int
+verify_consecutive(const struct mfa_device *dev, const char *code1,
+    const char *code2, int64_t now, unsigned resync_window,
+    int64_t *drift_out, uint64_t *step_out)
+{
+	char		 c1[OTP_CODE_BUFLEN], c2[OTP_CODE_BUFLEN];
+	char		 want[OTP_CODE_BUFLEN];
+	int64_t		 center, s;
+	unsigned	 i;
+	int		 rc = -1;
+
+	if (dev == NULL || code1 == NULL || code2 == NULL || now < 0)
+		return -1;
+	if (otp_parse_code(code1, strlen(code1), dev->digits, c1) != 0 ||
+	    otp_parse_code(code2, strlen(code2), dev->digits, c2) != 0 ||
+	    otp_code_equal(c1, c2))
+		goto out;
+	center = (int64_t)otp_step(now, dev->period);
+	for (i = 0; i <= 2 * resync_window; i++) {
+		s = center + nth_offset(i);
+		if (s < 0)
+			continue;
+		if (otp_totp_at_step(dev->secret, dev->secret_len, dev->alg,
+		    (uint64_t)s, dev->digits, want) != 0 ||
+		    !otp_code_equal(want, c1))
+			continue;
+		if (otp_totp_at_step(dev->secret, dev->secret_len, dev->alg,
+		    (uint64_t)s + 1, dev->digits, want) != 0 ||
+		    !otp_code_equal(want, c2))
+			continue;
+		*drift_out = s + 1 - center;
+		*step_out = (uint64_t)s + 1;
+		rc = 0;
+		break;
+	}
+out:
+	OPENSSL_cleanse(c1, sizeof(c1));
+	OPENSSL_cleanse(c2, sizeof(c2));
+	OPENSSL_cleanse(want, sizeof(want));
+	return rc;
+}
+
+const char *
+verify_result_name(enum verify_result r)
+{
+	switch (r) {
+	case VERIFY_OK:
+		return "ok";
+	case VERIFY_RECOVERY_OK:
+		return "recovery-ok";
+	case VERIFY_BAD:
+		return "bad";
+	case VERIFY_REUSED:
+		return "reused";
+	case VERIFY_MALFORMED:
+		return "malformed";
+	case VERIFY_LOCKED:
+		return "locked";
+	case VERIFY_NODEVICE:
+		return "nodevice";
+	case VERIFY_ERROR:
+		return "error";
+	}
+	return "unknown";
+}

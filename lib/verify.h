@@ -47,6 +47,14 @@ int	verify_consecutive(const struct mfa_device *dev, const char *code1,
 	    const char *code2, int64_t now, unsigned resync_window,
 	    int64_t *drift_out, uint64_t *step_out);
 
+/* What the PAM module needs before it prompts, read without the lock (a
+ * hint only; verify_login decides): VERIFY_OK when user has an active
+ * device, with bit d of *digits_mask set for each code length d in use;
+ * VERIFY_NODEVICE (no record, no active device, or a name that cannot have
+ * a record); VERIFY_ERROR when the store cannot be trusted (err says why). */
+enum verify_result verify_peek(struct store *st, const char *user,
+	    unsigned *digits_mask, char *err, size_t errlen);
+
 const char *verify_result_name(enum verify_result r);
 
 #endif

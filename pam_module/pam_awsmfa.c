@@ -1,1 +1,364 @@
+/* pam_awsmfa.so: PAM glue only.  It gets the user and what was typed,
+ * asks lib/verify for the decision and translates it into a PAM return
+ * code, an audit line and, when locked out, a message.  Every path that is
+ * not an accepted code returns a failure. */
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <security/pam_ext.h>
 #include <security/pam_modules.h>
+
+#include "args.h"
+#include "audit.h"
+#include "config.h"
+#include "groups.h"
+#include "input.h"
+#include "otp.h"
+#include "recovery.h"
+#include "store.h"
+#include "verify.h"
+
+#define FAIL_DELAY_USEC		2000000
+#define LOCKED_MSG		"Account temporarily locked"
+#define AUDIT_LINE_MAX		2048
+
+struct ctx {
+	pam_handle_t		*pamh;
+	int			 flags;
+	struct mfa_args		 args;
+	struct awsmfa_config	 cfg;
+	struct store		 st;
+	const char		*user;
+	const char		*service;
+	const char		*rhost;
+	const char		*tty;
+	int			 store_opened;
+	unsigned		 digits_mask;
+};
+
+static const char *
+item(pam_handle_t *pamh, int type)
+{
+	const void	*v = NULL;
+
+	if (pam_get_item(pamh, type, &v) != PAM_SUCCESS)
+		return NULL;
+	return v;
+}
+
+static void
+audit(struct ctx *c, int prio, const char *result, const char *reason,
+    const char *device)
+{
+	struct audit_event	ev;
+	char			line[AUDIT_LINE_MAX];
+
+	memset(&ev, 0, sizeof(ev));
+	ev.event = "login";
+	ev.result = result;
+	ev.reason = reason;
+	ev.user = c->user;
+	ev.device = device != NULL && *device != '\0' ? device : NULL;
+	ev.service = c->service;
+	ev.rhost = c->rhost;
+	ev.tty = c->tty;
+	audit_format(&ev, line, sizeof(line));
+	pam_syslog(c->pamh, prio, "%s", line);
+}
+
+/* Policy for a user with no active device: nullok lets other modules
+ * decide, except for members of require_groups. */
+static int
+nodevice_rc(struct ctx *c, const char **reason)
+{
+	if (groups_required(&c->cfg, c->user)) {
+		*reason = "no active device (required group)";
+		return PAM_AUTH_ERR;
+	}
+	*reason = "no active device";
+	return c->args.nullok ? PAM_IGNORE : PAM_AUTH_ERR;
+}
+
+static int
+map_result(struct ctx *c, const struct verify_outcome *o, const char *err)
+{
+	const char	*reason;
+	int		 rc;
+
+	switch (o->result) {
+	case VERIFY_OK:
+	case VERIFY_RECOVERY_OK:
+		audit(c, LOG_INFO, "success", o->reason, o->device);
+		return PAM_SUCCESS;
+	case VERIFY_BAD:
+	case VERIFY_REUSED:
+	case VERIFY_MALFORMED:
+		audit(c, LOG_NOTICE, "failure", o->reason, o->device);
+		return PAM_AUTH_ERR;
+	case VERIFY_LOCKED:
+		audit(c, LOG_NOTICE, "locked", o->reason, NULL);
+		if (!(c->flags & PAM_SILENT))
+			pam_error(c->pamh, "%s", LOCKED_MSG);
+		return PAM_MAXTRIES;
+	case VERIFY_NODEVICE:
+		rc = nodevice_rc(c, &reason);
+		audit(c, LOG_NOTICE, rc == PAM_IGNORE ? "ignored" : "failure",
+		    reason, NULL);
+		return rc;
+	case VERIFY_ERROR:
+		break;
+	}
+	audit(c, LOG_ERR, "error", err != NULL && *err != '\0' ? err :
+	    o->reason, NULL);
+	return PAM_AUTHINFO_UNAVAIL;
+}
+
+/* One attempt through lib/verify: the decision, its audit line and the
+ * PAM return code. */
+static int
+attempt(struct ctx *c, const char *input, size_t len)
+{
+	struct verify_outcome	o;
+	char			err[STORE_ERRLEN];
+	int			rc;
+
+	verify_login(&c->st, &c->cfg, c->user, input, len, (int64_t)time(NULL),
+	    &o, err, sizeof(err));
+	rc = map_result(c, &o, err);
+	if (c->args.debug)
+		pam_syslog(c->pamh, LOG_DEBUG, "verify: %s",
+		    verify_result_name(o.result));
+	return rc;
+}
+
+static int
+no_answer(struct ctx *c)
+{
+	audit(c, LOG_NOTICE, "failure", "no answer", NULL);
+	return PAM_AUTH_ERR;
+}
+
+static int
+ask_and_attempt(struct ctx *c)
+{
+	char	*in;
+	int	 rc;
+
+	if (input_ask(c->pamh, c->args.prompt, &in) != PAM_SUCCESS)
+		return no_answer(c);
+	rc = attempt(c, in, strlen(in));
+	input_free(in);
+	return rc;
+}
+
+/* Whether a stacked token could be meant for us at all: try_first_pass
+ * must not burn a failure on the password of the module before. */
+static int
+looks_like_code(const struct ctx *c, const char *tok)
+{
+	char		buf[OTP_CODE_BUFLEN > 32 ? OTP_CODE_BUFLEN : 32];
+	unsigned	d;
+	int		yes = 0;
+
+	for (d = OTP_MIN_DIGITS; d <= OTP_MAX_DIGITS && !yes; d++) {
+		if ((c->digits_mask & (1U << d)) &&
+		    otp_parse_code(tok, strlen(tok), d, buf) == 0)
+			yes = 1;
+	}
+	if (!yes && recovery_normalize(tok, strlen(tok), buf) == 0)
+		yes = 1;
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return yes;
+}
+
+static int
+first_pass(struct ctx *c)
+{
+	const char	*tok = item(c->pamh, PAM_AUTHTOK);
+	int		 rc;
+
+	if (c->args.use_first_pass) {
+		if (tok == NULL) {
+			audit(c, LOG_NOTICE, "failure", "no stacked token",
+			    NULL);
+			return PAM_AUTH_ERR;
+		}
+		return attempt(c, tok, strlen(tok));
+	}
+	/* try_first_pass: as pam_unix, prompt when the token fails. */
+	if (tok != NULL && looks_like_code(c, tok)) {
+		rc = attempt(c, tok, strlen(tok));
+		if (rc != PAM_AUTH_ERR)
+			return rc;
+	}
+	return ask_and_attempt(c);
+}
+
+/* forward_pass: "password" + code in one answer.  The code is the last N
+ * digits, N being the length of the user's devices' codes (each distinct
+ * length is tried, shortest first), or a trailing "xxxx-xxxx-xxxx"
+ * recovery code.  The password goes to the next module whatever the
+ * outcome, so that the stack behaves the same for a wrong code. */
+static int
+forward_attempts(struct ctx *c, const char *in, size_t *passlen)
+{
+	size_t		pl;
+	unsigned	d;
+	int		rc = PAM_AUTH_ERR, tried = 0;
+
+	*passlen = strlen(in);
+	if (input_split_recovery(in, &pl) == 0) {
+		*passlen = pl;
+		return attempt(c, in + pl, strlen(in + pl));
+	}
+	for (d = OTP_MIN_DIGITS; d <= OTP_MAX_DIGITS; d++) {
+		if (!(c->digits_mask & (1U << d)) ||
+		    input_split(in, d, &pl) != 0)
+			continue;
+		if (!tried)
+			*passlen = pl;
+		tried = 1;
+		rc = attempt(c, in + pl, d);
+		if (rc != PAM_AUTH_ERR) {
+			*passlen = pl;
+			return rc;
+		}
+	}
+	if (!tried)
+		rc = attempt(c, "", 0);		/* counted: not a code */
+	return rc;
+}
+
+static int
+forward_pass(struct ctx *c, int have_device)
+{
+	const char	*reason;
+	char		*in;
+	size_t		 passlen;
+	int		 rc, trc;
+
+	if (input_ask(c->pamh, c->args.prompt, &in) != PAM_SUCCESS)
+		return no_answer(c);
+	if (have_device)
+		rc = forward_attempts(c, in, &passlen);
+	else {
+		passlen = strlen(in);
+		rc = nodevice_rc(c, &reason);
+		audit(c, LOG_NOTICE, rc == PAM_IGNORE ? "ignored" : "failure",
+		    reason, NULL);
+	}
+	trc = input_set_authtok(c->pamh, in, passlen);
+	input_free(in);
+	if (trc != PAM_SUCCESS && rc == PAM_SUCCESS)
+		rc = PAM_AUTHINFO_UNAVAIL;
+	return rc;
+}
+
+/* Without a device the user is still asked, unless nullok lets the user
+ * through, so that the prompt does not tell who is enrolled or exists. */
+static int
+without_device(struct ctx *c)
+{
+	const char	*reason;
+	char		*in;
+	int		 rc;
+
+	rc = nodevice_rc(c, &reason);
+	if (rc != PAM_IGNORE && !c->args.use_first_pass &&
+	    input_ask(c->pamh, c->args.prompt, &in) == PAM_SUCCESS)
+		input_free(in);
+	audit(c, LOG_NOTICE, rc == PAM_IGNORE ? "ignored" : "failure", reason,
+	    NULL);
+	return rc;
+}
+
+static int
+open_config_and_store(struct ctx *c)
+{
+	char	err[CONFIG_ERRLEN > STORE_ERRLEN ? CONFIG_ERRLEN : STORE_ERRLEN];
+
+	if (config_load(c->args.conf, &c->cfg, err, sizeof(err)) != 0) {
+		audit(c, LOG_ERR, "error", err, NULL);
+		return -1;
+	}
+	if (store_open(&c->st, c->cfg.store_dir, err, sizeof(err)) !=
+	    STORE_OK) {
+		audit(c, LOG_ERR, "error", err, NULL);
+		return -1;
+	}
+	c->store_opened = 1;
+	return 0;
+}
+
+static int
+authenticate(struct ctx *c)
+{
+	char			err[STORE_ERRLEN];
+	enum verify_result	r;
+
+	if (open_config_and_store(c) != 0)
+		return PAM_AUTHINFO_UNAVAIL;
+	r = verify_peek(&c->st, c->user, &c->digits_mask, err, sizeof(err));
+	if (c->args.debug)
+		pam_syslog(c->pamh, LOG_DEBUG, "peek: %s",
+		    verify_result_name(r));
+	if (r == VERIFY_ERROR) {
+		audit(c, LOG_ERR, "error", err, NULL);
+		return PAM_AUTHINFO_UNAVAIL;
+	}
+	if (c->args.forward_pass)
+		return forward_pass(c, r == VERIFY_OK);
+	if (r != VERIFY_OK)
+		return without_device(c);
+	if (c->args.use_first_pass || c->args.try_first_pass)
+		return first_pass(c);
+	return ask_and_attempt(c);
+}
+
+PAM_EXTERN int
+pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
+    const char **argv)
+{
+	struct ctx	*c;
+	int		 rc;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return PAM_BUF_ERR;
+	c->pamh = pamh;
+	c->flags = flags;
+	config_defaults(&c->cfg);
+	if (args_parse(pamh, argc, argv, &c->args) != 0) {
+		free(c);
+		return PAM_SERVICE_ERR;
+	}
+	/* libpam only waits when the whole stack fails. */
+	pam_fail_delay(pamh, FAIL_DELAY_USEC);
+	c->service = item(pamh, PAM_SERVICE);
+	c->rhost = item(pamh, PAM_RHOST);
+	c->tty = item(pamh, PAM_TTY);
+	if (pam_get_user(pamh, &c->user, NULL) != PAM_SUCCESS ||
+	    c->user == NULL || *c->user == '\0') {
+		c->user = NULL;
+		audit(c, LOG_NOTICE, "failure", "no user name", NULL);
+		rc = PAM_USER_UNKNOWN;
+	} else
+		rc = authenticate(c);
+	if (c->store_opened)
+		store_close(&c->st);
+	config_free(&c->cfg);
+	free(c);
+	return rc;
+}
+
+PAM_EXTERN int
+pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	(void)pamh;
+	(void)flags;
+	(void)argc;
+	(void)argv;
+	return PAM_SUCCESS;
+}

@@ -1,0 +1,73 @@
+/* The conversation with the user, kept apart from the decision. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <security/pam_ext.h>
+
+#include "input.h"
+
+int
+input_ask(pam_handle_t *pamh, const char *prompt, char **answer)
+{
+	char	*resp = NULL;
+	int	 rc;
+
+	*answer = NULL;
+	rc = pam_prompt(pamh, PAM_PROMPT_ECHO_OFF, &resp, "%s", prompt);
+	if (rc != PAM_SUCCESS || resp == NULL) {
+		input_free(resp);
+		return PAM_CONV_ERR;
+	}
+	*answer = resp;
+	return PAM_SUCCESS;
+}
+
+void
+input_free(char *s)
+{
+	if (s == NULL)
+		return;
+	OPENSSL_cleanse(s, strlen(s));
+	free(s);
+}
+
+int
+input_split(const char *in, unsigned digits, size_t *passlen)
+{
+	size_t	len = strlen(in), i;
+
+	if (len < digits)
+		return -1;
+	for (i = len - digits; i < len; i++) {
+		if (in[i] < '0' || in[i] > '9')
+			return -1;
+	}
+	*passlen = len - digits;
+	return 0;
+}
+
+int
+input_split_recovery(const char *in, size_t *passlen)
+{
+	size_t	len = strlen(in);
+
+	if (len < 14 || in[len - 10] != '-' || in[len - 5] != '-')
+		return -1;
+	*passlen = len - 14;
+	return 0;
+}
+
+int
+input_set_authtok(pam_handle_t *pamh, const char *in, size_t passlen)
+{
+	char	*pass;
+	int	 rc;
+
+	if ((pass = strndup(in, passlen)) == NULL)
+		return PAM_BUF_ERR;
+	/* libpam keeps its own copy. */
+	rc = pam_set_item(pamh, PAM_AUTHTOK, pass);
+	input_free(pass);
+	return rc;
+}

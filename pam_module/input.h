@@ -1,0 +1,25 @@
+/* Getting what the user typed: the conversation, and the forward_pass
+ * split of "password followed by code". */
+#ifndef AWSMFA_PAM_INPUT_H
+#define AWSMFA_PAM_INPUT_H
+
+#include <security/pam_modules.h>
+
+/* One echo-off question.  PAM_SUCCESS with a malloc'd *answer (release it
+ * with input_free), or PAM_CONV_ERR when there was no answer. */
+int	input_ask(pam_handle_t *pamh, const char *prompt, char **answer);
+
+/* Cleanses and frees a string that may hold a code or a password. */
+void	input_free(char *s);
+
+/* forward_pass: when in ends with `digits` ASCII digits, *passlen is the
+ * length of the password before them and 0 is returned; -1 otherwise. */
+int	input_split(const char *in, unsigned digits, size_t *passlen);
+
+/* forward_pass with a recovery code: in ends with "xxxx-xxxx-xxxx". */
+int	input_split_recovery(const char *in, size_t *passlen);
+
+/* Hands the password part to the next module as PAM_AUTHTOK. */
+int	input_set_authtok(pam_handle_t *pamh, const char *in, size_t passlen);
+
+#endif
