@@ -1,0 +1,105 @@
+/*
+ * What users and files hand us: typed codes (otp_parse_code), base32
+ * secrets (base32_decode) and otpauth URIs (uri_parse).  Beyond "no
+ * crash", it checks the properties callers rely on and aborts if one
+ * breaks.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base32.h"
+#include "otp.h"
+#include "uri.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+fuzz_parse_code(const uint8_t *data, size_t size)
+{
+	char		out[OTP_CODE_BUFLEN];
+	unsigned	digits;
+	size_t		i;
+
+	for (digits = OTP_MIN_DIGITS; digits <= OTP_MAX_DIGITS; digits++) {
+		if (otp_parse_code((const char *)data, size, digits, out) != 0)
+			continue;
+		/* Accepted: exactly `digits` digits, and equal to itself. */
+		if (strlen(out) != digits || !otp_code_equal(out, out))
+			abort();
+		for (i = 0; i < digits; i++)
+			if (out[i] < '0' || out[i] > '9')
+				abort();
+		if (memchr(data, '\0', size) != NULL)
+			abort();
+	}
+}
+
+static void
+fuzz_base32(const char *s)
+{
+	unsigned char	bin[512], again[512];
+	char		enc[1024];
+	size_t		len, len2;
+
+	if (base32_decode(s, bin, sizeof(bin), &len) != 0)
+		return;
+	/* Whatever decodes re-encodes canonically to the same bytes. */
+	if (base32_encode(bin, len, enc, sizeof(enc)) != 0)
+		abort();
+	if (base32_decode(enc, again, sizeof(again), &len2) != 0 ||
+	    len2 != len || memcmp(bin, again, len) != 0)
+		abort();
+	if (base32_encode_grouped(bin, len, enc, sizeof(enc)) != 0)
+		abort();
+	if (base32_decode(enc, again, sizeof(again), &len2) != 0 ||
+	    len2 != len || memcmp(bin, again, len) != 0)
+		abort();
+}
+
+static void
+fuzz_uri(const char *s)
+{
+	struct otp_uri	 u, v;
+	char		*again;
+
+	if (uri_parse(s, &u) != 0)
+		return;
+	if (u.issuer == NULL || u.account == NULL || u.secret_len == 0 ||
+	    u.secret_len > OTP_SECRET_MAX)
+		abort();
+	/* A parsed URI, rebuilt, parses to the same thing. */
+	again = uri_build(u.issuer, u.account, u.secret, u.secret_len, u.alg,
+	    u.digits, u.period);
+	if (again != NULL) {
+		if (uri_parse(again, &v) != 0 ||
+		    strcmp(u.issuer, v.issuer) != 0 ||
+		    strcmp(u.account, v.account) != 0 ||
+		    u.secret_len != v.secret_len ||
+		    memcmp(u.secret, v.secret, u.secret_len) != 0 ||
+		    u.alg != v.alg || u.digits != v.digits ||
+		    u.period != v.period)
+			abort();
+		uri_clear(&v);
+		free(again);
+	} else if (*u.issuer != '\0') {
+		abort();	/* only an empty issuer can be refused */
+	}
+	uri_clear(&u);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char	*s;
+
+	fuzz_parse_code(data, size);
+	if ((s = malloc(size + 1)) == NULL)
+		return 0;
+	memcpy(s, data, size);
+	s[size] = '\0';
+	fuzz_base32(s);
+	fuzz_uri(s);
+	free(s);
+	return 0;
+}
