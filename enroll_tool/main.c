@@ -1,1 +1,265 @@
-int main(void) { return 1; }
+/*
+ * mfa-enroll: the administrator's side of pam_awsmfa.  Verbs follow the
+ * AWS CLI (create, enable, resync, deactivate, list, ...).  Exit 0 on
+ * success, 1 on a failure, 2 on bad arguments; every error is one line on
+ * stderr.
+ */
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "enroll.h"
+
+#define PROG	"mfa-enroll"
+
+const struct verb verbs[] = {
+	{ "create", 1, "USER [--device NAME] [--qr utf8|ansi|none] "
+	    "[--qr-file F.png|F.svg]",
+	    "Creates a pending virtual MFA device with a new secret and shows\n"
+	    "it as a QR code, as base32 and as an otpauth:// URI.  On a\n"
+	    "terminal it then asks for two consecutive codes and enables it.\n"
+	    "  --device NAME   the device name (default \"default\")\n"
+	    "  --qr STYLE      utf8 (default), ansi or none\n"
+	    "  --qr-file FILE  also write the QR code to FILE (.png or .svg,\n"
+	    "                  created with mode 0600, never overwritten)\n",
+	    cmd_create },
+	{ "enable", 1, "USER DEVICE CODE1 CODE2",
+	    "Enables a pending virtual device (DEVICE is its name) or assigns\n"
+	    "a hardware token from the inventory (DEVICE is its serial).\n"
+	    "CODE1 and CODE2 are two consecutive codes shown by the device.\n",
+	    cmd_enable },
+	{ "resync", 1, "USER DEVICE CODE1 CODE2",
+	    "Finds two consecutive codes within resync_window steps of now\n"
+	    "and stores the device's clock drift.\n",
+	    cmd_resync },
+	{ "deactivate", 1, "USER DEVICE|--all",
+	    "Removes a device from the user.  A hardware token goes back to\n"
+	    "the inventory; a virtual device's secret is destroyed.  --all\n"
+	    "removes every device and the recovery codes.\n",
+	    cmd_deactivate },
+	{ "list", 0, "[USER] [--json]",
+	    "Lists users and devices: user, device, type, serial, status,\n"
+	    "created, enabled, last used (UTC).  Without USER, unassigned\n"
+	    "hardware tokens are listed too.\n"
+	    "  --json          one JSON array, for scripts\n",
+	    cmd_list },
+	{ "import-tokens", 1, "FILE",
+	    "Adds hardware tokens to the inventory from a CSV file of lines\n"
+	    "serial,secret[,digits,period,algorithm].  Nothing is imported\n"
+	    "unless every line is valid.\n",
+	    cmd_import_tokens },
+	{ "recovery-codes", 1, "USER [--count N]",
+	    "Replaces the user's recovery codes with N new one-time codes\n"
+	    "(default: recovery_codes from the config), shown only once.\n"
+	    "  --count N       how many (1 to 100)\n",
+	    cmd_recovery_codes },
+	{ "check", 0, "",
+	    "Checks the config file and the store (owners, modes, every\n"
+	    "record and the inventory) and prints each problem with its\n"
+	    "path.  Exit 1 when there is any.\n",
+	    cmd_check },
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
+static void
+vwarn_line(const char *fmt, va_list ap)
+{
+	fputs(PROG ": ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_line(fmt, ap);
+	va_end(ap);
+}
+
+void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_line(fmt, ap);
+	va_end(ap);
+	exit(EXIT_USAGE);
+}
+
+static void
+main_help(void)
+{
+	const struct verb *v;
+
+	printf("usage: " PROG " [--conf FILE] VERB [ARGS]\n\n");
+	for (v = verbs; v->name != NULL; v++)
+		printf("  %s %s\n", v->name, v->usage);
+	printf("\n  --conf FILE   configuration (default %s)\n"
+	    "Verbs that change anything must be run as root.\n"
+	    "'" PROG " VERB --help' explains a verb; see mfa-enroll(8).\n",
+	    AWSMFA_DEFAULT_CONF);
+}
+
+void
+verb_help(const struct verb *v)
+{
+	printf("usage: " PROG " [--conf FILE] %s %s\n\n%s", v->name,
+	    v->usage, v->help);
+	if (v->writes)
+		printf("Must be run as root.\n");
+}
+
+static const struct verb *
+find_verb(const char *name)
+{
+	const struct verb *v;
+
+	for (v = verbs; v->name != NULL; v++)
+		if (strcmp(v->name, name) == 0)
+			return v;
+	return NULL;
+}
+
+int
+verb_getopt(struct ctx *c, int argc, char **argv, const char *shortopts,
+    const struct option *longopts)
+{
+	int ch;
+
+	opterr = 0;
+	ch = getopt_long(argc, argv, shortopts, longopts, NULL);
+	switch (ch) {
+	case 'h':
+		verb_help(find_verb(c->verb));
+		exit(0);
+	case 'C':
+		c->conf = optarg;
+		return verb_getopt(c, argc, argv, shortopts, longopts);
+	case '?':
+	case ':':
+		if (optopt != 0)
+			usage_error("%s: bad or incomplete option -%c "
+			    "(see '%s --help')", c->verb, optopt, c->verb);
+		usage_error("%s: bad or incomplete option %s (see "
+		    "'%s --help')", c->verb, argv[optind - 1], c->verb);
+	default:
+		return ch;
+	}
+}
+
+void
+ctx_open(struct ctx *c, int writes)
+{
+	char err[CONFIG_ERRLEN > STORE_ERRLEN ? CONFIG_ERRLEN : STORE_ERRLEN];
+	int r;
+
+	if (writes && geteuid() != 0) {
+		warnx_("must be run as root");
+		exit(EXIT_FAIL);
+	}
+	if (config_load(c->conf, &c->cfg, err, sizeof(err)) == -1) {
+		warnx_("%s", err);
+		exit(EXIT_FAIL);
+	}
+	c->have_cfg = 1;
+	if (writes)
+		r = store_create(&c->st, c->cfg.store_dir, err, sizeof(err));
+	else
+		r = store_open(&c->st, c->cfg.store_dir, err, sizeof(err));
+	if (r != STORE_OK) {
+		warnx_("%s", err);
+		exit(EXIT_FAIL);
+	}
+	c->have_store = 1;
+}
+
+/* The admin behind the change: sudo's caller, else the real user. */
+static const char *
+admin_name(void)
+{
+	static char buf[64];
+	const char *s;
+	struct passwd *pw;
+
+	if ((s = getenv("SUDO_USER")) != NULL && *s != '\0')
+		return s;
+	if ((pw = getpwuid(getuid())) != NULL)
+		return pw->pw_name;
+	snprintf(buf, sizeof(buf), "uid=%lu", (unsigned long)getuid());
+	return buf;
+}
+
+void
+audit_change(const char *event, const char *user, const char *device,
+    int ok, const char *reason)
+{
+	struct audit_event ev;
+	char line[1024];
+
+	memset(&ev, 0, sizeof(ev));
+	ev.event = event;
+	ev.result = ok ? "success" : "failure";
+	ev.reason = reason;
+	ev.user = user;
+	ev.device = device;
+	ev.admin = admin_name();
+	audit_format(&ev, line, sizeof(line));
+	syslog(ok ? LOG_NOTICE : LOG_WARNING, "%s", line);
+}
+
+static int
+global_options(struct ctx *c, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			main_help();
+			exit(0);
+		} else if (strcmp(argv[i], "--conf") == 0 && i + 1 < argc) {
+			c->conf = argv[++i];
+		} else if (strncmp(argv[i], "--conf=", 7) == 0) {
+			c->conf = argv[i] + 7;
+		} else {
+			usage_error("bad option %s (see '" PROG " --help')",
+			    argv[i]);
+		}
+	}
+	return i;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctx c;
+	const struct verb *v;
+	int i, ret;
+
+	memset(&c, 0, sizeof(c));
+	c.conf = AWSMFA_DEFAULT_CONF;
+	i = global_options(&c, argc, argv);
+	if (i >= argc)
+		usage_error("no verb given (see '" PROG " --help')");
+	if ((v = find_verb(argv[i])) == NULL)
+		usage_error("unknown verb \"%s\" (see '" PROG " --help')",
+		    argv[i]);
+	c.verb = v->name;
+	openlog(PROG, LOG_PID, LOG_AUTHPRIV);
+	ret = v->run(&c, argc - i, argv + i);
+	if (c.have_store)
+		store_close(&c.st);
+	if (c.have_cfg)
+		config_free(&c.cfg);
+	closelog();
+	return ret;
+}

@@ -52,4 +52,17 @@ int	device_import_tokens(struct store *st, const char *csv, size_t len,
 int	device_parse_tokens(const char *csv, size_t len, struct inventory *inv,
 	    char *err, size_t errlen);
 
+/* The same two with every bad line reported: fn (when not NULL) is called
+ * once per bad line, in order, with its number and a short reason, before
+ * the call returns -1.  err then names the first bad line and how many
+ * more there are. */
+typedef void device_bad_line_fn(void *arg, size_t lineno,
+	    const char *reason);
+int	device_parse_tokens_each(const char *csv, size_t len,
+	    struct inventory *inv, device_bad_line_fn *fn, void *arg,
+	    char *err, size_t errlen);
+int	device_import_tokens_each(struct store *st, const char *csv,
+	    size_t len, size_t *count, device_bad_line_fn *fn, void *arg,
+	    char *err, size_t errlen);
+
 #endif

@@ -1,0 +1,169 @@
+/* import-tokens, recovery-codes and check. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "device.h"
+#include "enroll.h"
+
+#define CSV_MAX		(16 * 1024 * 1024)
+
+static const struct option common_opts[] = {
+	{ "conf", required_argument, NULL, 'C' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The whole file in memory; the caller cleanses it (it holds seeds). */
+static char *
+read_file(const char *path, size_t *len)
+{
+	struct stat sb;
+	char *buf;
+	ssize_t r;
+	size_t n = 0;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		warnx_("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size > CSV_MAX) {
+		warnx_("%s: not a regular file of at most %d bytes", path,
+		    CSV_MAX);
+		close(fd);
+		return NULL;
+	}
+	if ((buf = malloc((size_t)sb.st_size + 1)) == NULL) {
+		warnx_("out of memory");
+		close(fd);
+		return NULL;
+	}
+	while (n < (size_t)sb.st_size &&
+	    (r = read(fd, buf + n, (size_t)sb.st_size - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	*len = n;
+	return buf;
+}
+
+struct bad_lines {
+	const char	*path;
+	size_t		 n;
+};
+
+static void
+report_bad_line(void *arg, size_t lineno, const char *reason)
+{
+	struct bad_lines *b = arg;
+
+	b->n++;
+	warnx_("%s:%zu: %s", b->path, lineno, reason);
+}
+
+int
+cmd_import_tokens(struct ctx *c, int argc, char **argv)
+{
+	struct bad_lines bad;
+	char err[DEVICE_ERRLEN], why[64], *csv;
+	size_t len = 0, count;
+	int r;
+
+	while (verb_getopt(c, argc, argv, "h", common_opts) != -1)
+		continue;
+	if (argc - optind != 1)
+		usage_error("import-tokens: expected FILE (see "
+		    "'import-tokens --help')");
+	bad.path = argv[optind];
+	bad.n = 0;
+	ctx_open(c, 1);
+	if ((csv = read_file(bad.path, &len)) == NULL)
+		return EXIT_FAIL;
+	r = device_import_tokens_each(&c->st, csv, len, &count,
+	    report_bad_line, &bad, err, sizeof(err));
+	OPENSSL_cleanse(csv, len);
+	free(csv);
+	if (r == 0) {
+		printf("%zu hardware token%s imported.\n", count,
+		    count == 1 ? "" : "s");
+		snprintf(why, sizeof(why), "%zu tokens", count);
+		audit_change("import-tokens", NULL, NULL, 1, why);
+		return 0;
+	}
+	if (bad.n > 0)
+		warnx_("%s: %zu bad line%s; nothing imported", bad.path,
+		    bad.n, bad.n == 1 ? "" : "s");
+	else
+		warnx_("%s: %s", bad.path, err);
+	audit_change("import-tokens", NULL, NULL, 0, bad.n > 0 ?
+	    "bad lines" : err);
+	return EXIT_FAIL;
+}
+
+static unsigned
+parse_count(const char *s)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || v < 1 ||
+	    v > RECORD_MAX_RECOVERY)
+		usage_error("recovery-codes: --count must be 1 to %d",
+		    RECORD_MAX_RECOVERY);
+	return (unsigned)v;
+}
+
+int
+cmd_recovery_codes(struct ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "count", required_argument, NULL, 'n' },
+		{ "conf", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char (*codes)[RECOVERY_CODE_BUFLEN], err[DEVICE_ERRLEN];
+	const char *user;
+	unsigned count = 0, i;
+	int ch, r;
+
+	while ((ch = verb_getopt(c, argc, argv, "h", opts)) != -1)
+		if (ch == 'n')
+			count = parse_count(optarg);
+	if (argc - optind != 1)
+		usage_error("recovery-codes: expected USER (see "
+		    "'recovery-codes --help')");
+	user = argv[optind];
+	ctx_open(c, 1);
+	if (count == 0)
+		count = c->cfg.recovery_codes;
+	if ((codes = calloc(count, sizeof(*codes))) == NULL) {
+		warnx_("out of memory");
+		return EXIT_FAIL;
+	}
+	r = device_recovery_codes(&c->st, user, count, codes, err,
+	    sizeof(err));
+	audit_change("recovery-codes", user, NULL, r == 0,
+	    r == 0 ? NULL : err);
+	if (r == 0) {
+		if (isatty(STDOUT_FILENO))
+			printf("Recovery codes for %s (each works once; "
+			    "they replace any earlier ones and will not be "
+			    "shown again):\n", user);
+		for (i = 0; i < count; i++)
+			printf("%s\n", codes[i]);
+		fflush(stdout);
+	} else
+		warnx_("%s", err);
+	OPENSSL_cleanse(codes, count * sizeof(*codes));
+	free(codes);
+	return r == 0 ? 0 : EXIT_FAIL;
+}

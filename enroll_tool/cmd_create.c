@@ -1,0 +1,220 @@
+/* create: a new pending virtual device, shown as QR code, base32 and URI;
+ * on a terminal, enabled right away with two codes typed by the admin. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "base32.h"
+#include "device.h"
+#include "enroll.h"
+#include "qr.h"
+#include "uri.h"
+
+#define ENABLE_TRIES	3
+
+struct create_args {
+	const char	*user;
+	const char	*device;
+	enum qr_style	 style;
+	const char	*qrfile;
+	enum qr_format	 qrfmt;
+};
+
+static void
+parse_args(struct ctx *c, int argc, char **argv, struct create_args *a)
+{
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "qr", required_argument, NULL, 'q' },
+		{ "qr-file", required_argument, NULL, 'f' },
+		{ "conf", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	memset(a, 0, sizeof(*a));
+	a->style = QR_UTF8;
+	a->device = "default";
+	while ((ch = verb_getopt(c, argc, argv, "h", opts)) != -1) {
+		if (ch == 'd')
+			a->device = optarg;
+		else if (ch == 'q' && qr_style_parse(optarg, &a->style) == -1)
+			usage_error("create: --qr must be utf8, ansi or none");
+		else if (ch == 'f')
+			a->qrfile = optarg;
+	}
+	if (argc - optind != 1)
+		usage_error("create: expected USER (see 'create --help')");
+	a->user = argv[optind];
+	if (a->qrfile != NULL && qr_file_format(a->qrfile, &a->qrfmt) == -1)
+		usage_error("create: --qr-file must end in .png or .svg");
+}
+
+static char *
+read_code(const char *prompt)
+{
+	char *line = NULL;
+	size_t cap = 0;
+
+	printf("%s", prompt);
+	fflush(stdout);
+	if (getline(&line, &cap, stdin) == -1) {
+		free(line);
+		return NULL;
+	}
+	return line;
+}
+
+static void
+free_code(char *s)
+{
+	if (s != NULL) {
+		OPENSSL_cleanse(s, strlen(s));
+		free(s);
+	}
+}
+
+int
+enable_interactive(struct ctx *c, const char *user, const char *device)
+{
+	char err[DEVICE_ERRLEN], *c1, *c2;
+	int i, r;
+
+	printf("Enter two consecutive codes from the app to enable it.\n");
+	for (i = 0; i < ENABLE_TRIES; i++) {
+		c1 = read_code("First code: ");
+		c2 = c1 != NULL ? read_code("Next code: ") : NULL;
+		if (c2 == NULL) {
+			free_code(c1);
+			printf("\nMFA device %s of user %s is still pending; "
+			    "enable it with:\n  mfa-enroll enable %s %s "
+			    "CODE1 CODE2\n", device, user, user, device);
+			return 0;
+		}
+		r = device_enable(&c->st, &c->cfg, user, device, c1, c2,
+		    (int64_t)time(NULL), err, sizeof(err));
+		free_code(c1);
+		free_code(c2);
+		audit_change("enable", user, device, r == 0,
+		    r == 0 ? NULL : err);
+		if (r == 0) {
+			printf("MFA device %s of user %s is enabled.\n",
+			    device, user);
+			return 0;
+		}
+		warnx_("%s", err);
+	}
+	warnx_("MFA device %s of user %s left pending; enable it with "
+	    "'mfa-enroll enable %s %s CODE1 CODE2'", device, user, user,
+	    device);
+	return EXIT_FAIL;
+}
+
+/* What the admin copies into the app: the QR code, the grouped secret
+ * and the URI on a line of its own. */
+static int
+show(const struct create_args *a, const struct mfa_device *d,
+    const char *uri)
+{
+	char grouped[2 * OTP_SECRET_MAX * 8 / 5 + 16], err[256];
+	int r;
+
+	if (qr_print(stdout, uri, a->style, err, sizeof(err)) == -1) {
+		warnx_("%s", err);
+		return -1;
+	}
+	r = base32_encode_grouped(d->secret, d->secret_len, grouped,
+	    sizeof(grouped));
+	if (r == 0)
+		printf("Secret: %s\nType: TOTP, %s, %u digits, every %u "
+		    "seconds\n%s\n", grouped, otp_alg_name(d->alg),
+		    d->digits, d->period, uri);
+	OPENSSL_cleanse(grouped, sizeof(grouped));
+	return r;
+}
+
+/* Puts things back when the device was created but cannot be shown. */
+static int
+undo(struct ctx *c, const struct create_args *a, int fd, const char *why)
+{
+	char err[DEVICE_ERRLEN];
+
+	if (fd >= 0)
+		close(fd);
+	if (a->qrfile != NULL)
+		unlink(a->qrfile);
+	(void)device_deactivate(&c->st, a->user, a->device, err,
+	    sizeof(err));
+	warnx_("%s; nothing created", why);
+	audit_change("create", a->user, a->device, 0, why);
+	return EXIT_FAIL;
+}
+
+static int
+finish(struct ctx *c, const struct create_args *a, struct mfa_device *d,
+    int fd)
+{
+	char err[256], *uri;
+	int r;
+
+	uri = uri_build(c->cfg.issuer, a->user, d->secret, d->secret_len,
+	    d->alg, d->digits, d->period);
+	if (uri == NULL)
+		return undo(c, a, fd, "cannot build the otpauth URI");
+	r = fd >= 0 ? qr_file_write(fd, a->qrfmt, uri, err, sizeof(err)) : 0;
+	if (r == -1) {
+		OPENSSL_cleanse(uri, strlen(uri));
+		free(uri);
+		return undo(c, a, -1, err);
+	}
+	r = show(a, d, uri);
+	OPENSSL_cleanse(uri, strlen(uri));
+	free(uri);
+	if (r == -1)
+		return undo(c, a, -1, "cannot show the secret");
+	return 0;
+}
+
+int
+cmd_create(struct ctx *c, int argc, char **argv)
+{
+	struct create_args a;
+	struct mfa_device d;
+	char err[DEVICE_ERRLEN];
+	int fd = -1, r;
+
+	parse_args(c, argc, argv, &a);
+	ctx_open(c, 1);
+	if (a.qrfile != NULL &&
+	    (fd = qr_file_open(a.qrfile, err, sizeof(err))) == -1) {
+		warnx_("%s", err);
+		return EXIT_FAIL;
+	}
+	r = device_create(&c->st, &c->cfg, a.user, a.device,
+	    (int64_t)time(NULL), &d, err, sizeof(err));
+	if (r == -1) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(a.qrfile);
+		}
+		warnx_("%s", err);
+		audit_change("create", a.user, a.device, 0, err);
+		return EXIT_FAIL;
+	}
+	r = finish(c, &a, &d, fd);
+	OPENSSL_cleanse(&d, sizeof(d));
+	if (r != 0)
+		return r;
+	audit_change("create", a.user, a.device, 1, NULL);
+	fflush(stdout);
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		return enable_interactive(c, a.user, a.device);
+	printf("MFA device %s of user %s is pending; enable it with:\n"
+	    "  mfa-enroll enable %s %s CODE1 CODE2\n", a.device, a.user,
+	    a.user, a.device);
+	return 0;
+}

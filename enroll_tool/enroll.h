@@ -1,0 +1,67 @@
+/* mfa-enroll: what the verbs share.  The tool is glue: it reads
+ * arguments, calls lib/, prints and audits; lib/ decides. */
+#ifndef AWSMFA_ENROLL_H
+#define AWSMFA_ENROLL_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "store.h"
+
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+
+struct ctx {
+	const char		*conf;
+	const char		*verb;
+	struct awsmfa_config	 cfg;
+	struct store		 st;
+	int			 have_cfg;
+	int			 have_store;
+};
+
+struct verb {
+	const char	*name;
+	int		 writes;	/* needs root, creates the store */
+	const char	*usage;		/* arguments after the verb */
+	const char	*help;		/* what VERB --help adds */
+	int		(*run)(struct ctx *, int, char **);
+};
+
+extern const struct verb verbs[];
+
+/* One line "mfa-enroll: ..." on stderr. */
+void	warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Usage error: one line, then exit 2. */
+void	usage_error(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+/* Prints VERB --help on stdout. */
+void	verb_help(const struct verb *v);
+/* getopt_long over the verb's arguments; --help and --conf are common.
+ * Returns the option character, -1 at the end; 'h' is handled (help and
+ * exit 0), unknown options end in usage_error. */
+int	verb_getopt(struct ctx *c, int argc, char **argv, const char *shortopts,
+	    const struct option *longopts);
+
+/* Loads the config and opens (or, for writing verbs, creates) the store;
+ * exits 1 with the reason on failure. */
+void	ctx_open(struct ctx *c, int writes);
+
+/* One audit line to syslog (LOG_AUTHPRIV) for a change. */
+void	audit_change(const char *event, const char *user, const char *device,
+	    int ok, const char *reason);
+
+int	cmd_create(struct ctx *, int, char **);
+int	cmd_enable(struct ctx *, int, char **);
+int	cmd_resync(struct ctx *, int, char **);
+int	cmd_deactivate(struct ctx *, int, char **);
+int	cmd_list(struct ctx *, int, char **);
+int	cmd_import_tokens(struct ctx *, int, char **);
+int	cmd_recovery_codes(struct ctx *, int, char **);
+int	cmd_check(struct ctx *, int, char **);
+
+/* Shared by create and enable: tries to enable interactively. */
+int	enable_interactive(struct ctx *c, const char *user, const char *device);
+
+#endif

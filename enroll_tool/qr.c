@@ -1,0 +1,213 @@
+/*
+ * QR rendering through libqrencode.  Error correction M: enough for a
+ * phone camera, small enough for an 80-column terminal with a SHA512
+ * secret.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <png.h>
+#include <qrencode.h>
+
+#include "qr.h"
+
+#define QUIET		4	/* modules of white around the code */
+#define PNG_SCALE	8	/* pixels per module */
+
+static QRcode *
+encode(const char *text, char *err, size_t errlen)
+{
+	QRcode *q;
+
+	q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (q == NULL)
+		snprintf(err, errlen, "cannot encode the QR code: %s",
+		    strerror(errno));
+	return q;
+}
+
+/* 1 for a dark module; the quiet zone around the code is light. */
+static int
+dark(const QRcode *q, int x, int y)
+{
+	if (x < 0 || y < 0 || x >= q->width || y >= q->width)
+		return 0;
+	return q->data[y * q->width + x] & 1;
+}
+
+int
+qr_style_parse(const char *s, enum qr_style *style)
+{
+	if (strcmp(s, "utf8") == 0)
+		*style = QR_UTF8;
+	else if (strcmp(s, "ansi") == 0)
+		*style = QR_ANSI;
+	else if (strcmp(s, "none") == 0)
+		*style = QR_NONE;
+	else
+		return -1;
+	return 0;
+}
+
+int
+qr_file_format(const char *path, enum qr_format *fmt)
+{
+	size_t n = strlen(path);
+
+	if (n > 4 && strcasecmp(path + n - 4, ".png") == 0)
+		*fmt = QR_FILE_PNG;
+	else if (n > 4 && strcasecmp(path + n - 4, ".svg") == 0)
+		*fmt = QR_FILE_SVG;
+	else
+		return -1;
+	return 0;
+}
+
+/* Light modules are drawn as blocks, for the usual light-on-dark
+ * terminal: the code then reads dark on light, as cameras expect. */
+static void
+print_utf8(FILE *out, const QRcode *q)
+{
+	static const char *glyph[4] = {
+		"\u2588",	/* both light */
+		"\u2580",	/* upper light, lower dark */
+		"\u2584",	/* upper dark, lower light */
+		" "		/* both dark */
+	};
+	int x, y;
+
+	for (y = -QUIET; y < q->width + QUIET; y += 2) {
+		for (x = -QUIET; x < q->width + QUIET; x++)
+			fputs(glyph[dark(q, x, y) << 1 | dark(q, x, y + 1)],
+			    out);
+		fputc('\n', out);
+	}
+}
+
+static void
+print_ansi(FILE *out, const QRcode *q)
+{
+	int x, y;
+
+	for (y = -QUIET; y < q->width + QUIET; y++) {
+		for (x = -QUIET; x < q->width + QUIET; x++)
+			fputs(dark(q, x, y) ? "\033[40m  " : "\033[47m  ",
+			    out);
+		fputs("\033[0m\n", out);
+	}
+}
+
+int
+qr_print(FILE *out, const char *text, enum qr_style style, char *err,
+    size_t errlen)
+{
+	QRcode *q;
+
+	if (style == QR_NONE)
+		return 0;
+	if ((q = encode(text, err, errlen)) == NULL)
+		return -1;
+	if (style == QR_ANSI)
+		print_ansi(out, q);
+	else
+		print_utf8(out, q);
+	QRcode_free(q);
+	return 0;
+}
+
+int
+qr_file_open(const char *path, char *err, size_t errlen)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1)
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	else if (fchmod(fd, 0600) == -1) {	/* whatever the umask */
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static int
+write_png(FILE *fp, const QRcode *q)
+{
+	png_image img;
+	png_bytep px;
+	int side = (q->width + 2 * QUIET) * PNG_SCALE, x, y, ok;
+
+	if ((px = malloc((size_t)side * (size_t)side)) == NULL)
+		return -1;
+	for (y = 0; y < side; y++)
+		for (x = 0; x < side; x++)
+			px[(size_t)y * (size_t)side + (size_t)x] =
+			    dark(q, x / PNG_SCALE - QUIET,
+			    y / PNG_SCALE - QUIET) ? 0 : 255;
+	memset(&img, 0, sizeof(img));
+	img.version = PNG_IMAGE_VERSION;
+	img.width = (png_uint_32)side;
+	img.height = (png_uint_32)side;
+	img.format = PNG_FORMAT_GRAY;
+	ok = png_image_write_to_stdio(&img, fp, 0, px, 0, NULL);
+	png_image_free(&img);
+	free(px);
+	return ok ? 0 : -1;
+}
+
+static int
+write_svg(FILE *fp, const QRcode *q)
+{
+	int side = q->width + 2 * QUIET, x, y;
+
+	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
+	    "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
+	    "shape-rendering=\"crispEdges\">\n"
+	    "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n"
+	    "<path fill=\"#000000\" d=\"", side, side, side * PNG_SCALE,
+	    side * PNG_SCALE, side, side);
+	for (y = 0; y < q->width; y++)
+		for (x = 0; x < q->width; x++)
+			if (dark(q, x, y))
+				fprintf(fp, "M%d %dh1v1h-1z", x + QUIET,
+				    y + QUIET);
+	fprintf(fp, "\"/>\n</svg>\n");
+	return ferror(fp) ? -1 : 0;
+}
+
+int
+qr_file_write(int fd, enum qr_format fmt, const char *text, char *err,
+    size_t errlen)
+{
+	QRcode *q;
+	FILE *fp;
+	int r;
+
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errlen, "cannot write the QR file: %s",
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if ((q = encode(text, err, errlen)) == NULL) {
+		fclose(fp);
+		return -1;
+	}
+	r = fmt == QR_FILE_PNG ? write_png(fp, q) : write_svg(fp, q);
+	QRcode_free(q);
+	if (fflush(fp) == EOF || fsync(fileno(fp)) == -1)
+		r = -1;
+	if (fclose(fp) == EOF)
+		r = -1;
+	if (r == -1)
+		snprintf(err, errlen, "cannot write the QR file");
+	return r;
+}
