@@ -239,8 +239,7 @@ verify_login(struct store *st, const struct awsmfa_config *cfg,
     struct verify_outcome *out, char *err, size_t errlen)
 {
 	struct mfa_record	*rec;
-	enum verify_result	 r;
-	int			 lockfd = -1;
+	int			 r, lockfd = -1;
 
 	memset(out, 0, sizeof(*out));
 	outcome(out, VERIFY_ERROR, "internal error");
@@ -257,17 +256,23 @@ verify_login(struct store *st, const struct awsmfa_config *cfg,
 		set_err(err, errlen, "out of memory");
 		return VERIFY_ERROR;
 	}
-	if (store_lock_user(st, user, &lockfd, err, errlen) != STORE_OK) {
+	r = store_lock_user(st, user, &lockfd, err, errlen);
+	if (r != STORE_OK) {
 		free(rec);
+		/* Too long for the store: no such name can have a record. */
+		if (r == STORE_BADNAME) {
+			outcome(out, VERIFY_NODEVICE, "invalid user name");
+			return VERIFY_NODEVICE;
+		}
 		outcome(out, VERIFY_ERROR, "store error");
 		return VERIFY_ERROR;
 	}
-	r = login_locked(st, cfg, rec, user, input, inputlen, now, out, err,
+	login_locked(st, cfg, rec, user, input, inputlen, now, out, err,
 	    errlen);
 	store_unlock(lockfd);
 	record_wipe(rec);
 	free(rec);
-	return r;
+	return out->result;
 }
 
 enum verify_result
@@ -296,7 +301,7 @@ verify_peek(struct store *st, const char *user, unsigned *digits_mask,
 			*digits_mask |= 1U << rec->dev[i].digits;
 			r = VERIFY_OK;
 		}
-	} else if (sr != STORE_NOENT)
+	} else if (sr != STORE_NOENT && sr != STORE_BADNAME)
 		r = VERIFY_ERROR;
 	record_wipe(rec);
 	free(rec);

@@ -1,0 +1,26 @@
+#!/bin/bash
+# 32 logins racing with one code: the per-user lock makes exactly one win,
+# and the record they all rewrote still parses.
+. "$AWSMFA_SRCDIR/tests/pam/pamlib.sh"
+
+write_conf "max_failures = 100;"
+service mfa "auth required $MODULE conf=$CONF"
+enroll alice
+c=$(code $T0)
+for i in $(seq 32); do
+	auth $T0 "$c" >"$SANDBOX/out.$i" &
+done
+wait
+wins=$(cat "$SANDBOX"/out.* | grep -c '^result: PAM_SUCCESS')
+losses=$(cat "$SANDBOX"/out.* | grep -c '^result: PAM_AUTH_ERR')
+is "exactly one of 32 concurrent logins succeeds" 1 "$wins"
+is "the other 31 are refused" 31 "$losses"
+rec=$(show alice)
+is "record still parses, accepted step saved" \
+    "phone.last_step=$(step $T0)" "$(echo "$rec" | grep last_step)"
+is "31 reuses counted as failures" failures=31 \
+    "$(echo "$rec" | grep failures)"
+leftovers=$(find "$STORE" -name '.tmp.*' | wc -l)
+is "no temporary files left behind" 0 "$leftovers"
+
+done_testing
