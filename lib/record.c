@@ -394,12 +394,32 @@ key_error(struct cursor *c, const char *const *order, int pos)
 	else if (k == pos)
 		seterr(c->err, c->errlen, "line %u: no value for \"%s\"",
 		    c->lineno, order[k]);
-	else if (k < pos)
+	else if (k < pos && k != 0)
+		seterr(c->err, c->errlen, "line %u: duplicate or misplaced "
+		    "key \"%s\"", c->lineno, order[k]);
+	else	/* a later key, or the start of the next block */
+		seterr(c->err, c->errlen, "line %u: missing key \"%s\" "
+		    "before \"%s\"", c->lineno, order[pos], order[k]);
+}
+
+/* Between blocks only a block's first key, "recovery" or "end" may come:
+ * any other known key repeats a field of the block before. */
+static void
+between_error(struct cursor *c, const char *const *order)
+{
+	const char	*sp = strchr(c->line, ' ');
+	size_t		 klen = sp != NULL ? (size_t)(sp - c->line) :
+			    strlen(c->line);
+	int		 k = key_in(c->line, klen, order);
+
+	if (k > 0 && strcmp(order[k], "end") == 0)
+		seterr(c->err, c->errlen, "line %u: bad \"end\" line",
+		    c->lineno);
+	else if (k > 0)
 		seterr(c->err, c->errlen, "line %u: duplicate or misplaced "
 		    "key \"%s\"", c->lineno, order[k]);
 	else
-		seterr(c->err, c->errlen, "line %u: missing key \"%s\" "
-		    "before \"%s\"", c->lineno, order[pos], order[k]);
+		key_error(c, order, 0);
 }
 
 /* Reads "order[pos] VALUE"; *val points into c->line. */
@@ -764,8 +784,7 @@ parse_body(struct cursor *c, struct mfa_record *rec)
 				return -1;
 			continue;
 		}
-		key_error(c, device_keys, in_recovery ? DK_RECOVERY :
-		    DK_DEVICE);
+		between_error(c, device_keys);
 		return -1;
 	}
 	if (c->left != 0) {
@@ -1092,7 +1111,7 @@ parse_tokens(struct cursor *c, struct inventory *inv)
 		if (strcmp(c->line, "end") == 0)
 			break;
 		if (strncmp(c->line, "token ", klen) != 0) {
-			key_error(c, token_keys, TK_TOKEN);
+			between_error(c, token_keys);
 			return -1;
 		}
 		if (parse_token(c, inv, c->line + klen) == -1)
