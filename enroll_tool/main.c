@@ -146,9 +146,6 @@ verb_getopt(struct ctx *c, int argc, char **argv, const char *shortopts,
 		return verb_getopt(c, argc, argv, shortopts, longopts);
 	case '?':
 	case ':':
-		if (optopt != 0)
-			usage_error("%s: bad or incomplete option -%c "
-			    "(see '%s --help')", c->verb, optopt, c->verb);
 		usage_error("%s: bad or incomplete option %s (see "
 		    "'%s --help')", c->verb, argv[optind - 1], c->verb);
 	default:

@@ -1,0 +1,59 @@
+#!/bin/bash
+# Help, usage errors (exit 2, one line) and the check verb.
+. "$AWSMFA_SRCDIR/tests/enroll/enroll_lib.sh"
+write_conf
+
+out=$("$ENROLL" --help)
+is "--help exits 0" 0 $?
+for v in create enable resync deactivate list import-tokens recovery-codes check; do
+	check "--help lists $v" grep -q "^  $v" <<<"$out"
+	out2=$("$ENROLL" "$v" --help)
+	is "$v --help exits 0" 0 $?
+	check "$v --help shows its usage" grep -q "^usage: mfa-enroll \[--conf FILE\] $v" <<<"$out2"
+done
+
+usage() {
+	local what=$1 msg=$2 err
+	shift 2
+	err=$("$ENROLL" "$@" 2>&1 >/dev/null)
+	is "$what" "2|$msg" "$?|$err"
+}
+usage "no verb" "mfa-enroll: no verb given (see 'mfa-enroll --help')"
+usage "unknown verb" "mfa-enroll: unknown verb \"frobnicate\" (see 'mfa-enroll --help')" frobnicate
+usage "unknown global option" "mfa-enroll: bad option --frob (see 'mfa-enroll --help')" --frob list
+usage "unknown verb option" "mfa-enroll: list: bad or incomplete option --frob (see 'list --help')" list --frob
+usage "missing option argument" "mfa-enroll: create: bad or incomplete option --device (see 'create --help')" create alice --device
+usage "create without a user" "mfa-enroll: create: expected USER (see 'create --help')" create
+
+err=$("$ENROLL" --conf "$SANDBOX/none.conf" list 2>&1 >/dev/null)
+is "a missing config fails with exit 1" 1 $?
+case $err in "mfa-enroll: $SANDBOX/none.conf"*) ok "and names the file" ;; *) not_ok "names the file: $err" ;; esac
+
+# check: a healthy store, then one problem of each kind.
+create_device alice
+out=$(mfa check)
+is "check on a healthy store" "0|$CONF and $STORE: no problem found." "$?|$out"
+printf 'awsmfa-record 1\nuser mallory\ngarbage\n' > "$STORE/mallory"
+chmod 0600 "$STORE/mallory"
+err=$(mfa check 2>&1 >/dev/null)
+is "check finds a corrupt record: exit 1" 1 $?
+check "the problem names the record's path" grep -q "$STORE/mallory" <<<"$err"
+rm -f "$STORE/mallory"
+chmod 0644 "$STORE/alice"
+err=$(mfa check 2>&1 >/dev/null)
+is "check finds a record with a wide mode" 1 $?
+check "and names it" grep -q "$STORE/alice" <<<"$err"
+chmod 0600 "$STORE/alice"
+chmod 0755 "$STORE"
+err=$(mfa check 2>&1 >/dev/null)
+is "check finds a store with a wide mode" 1 $?
+check "and names it" grep -q "$STORE" <<<"$err"
+chmod 0700 "$STORE"
+echo 'colour = "blue";' >> "$CONF"
+err=$(mfa check 2>&1 >/dev/null)
+is "check finds an unknown config key" 1 $?
+check "and names the config file" grep -q "^mfa-enroll: $CONF" <<<"$err"
+check "every problem is one line starting mfa-enroll:" \
+    sh -c "! printf '%s\n' \"\$1\" | grep -qv '^mfa-enroll: '" - "$err"
+
+done_testing
