@@ -54,9 +54,12 @@ set_device(struct mfa_device *d, const char *k, const char *v)
 		d->drift = num(v);
 	else if (strcmp(k, "last_step") == 0)
 		d->last_step = (uint64_t)num(v);
-	else if (strcmp(k, "status") == 0)
+	else if (strcmp(k, "status") == 0) {
 		d->status = strcmp(v, "pending") == 0 ? DEVICE_PENDING :
 		    DEVICE_ACTIVE;
+		if (d->status == DEVICE_PENDING)
+			d->enabled = 0;
+	}
 	else
 		die(k, "unknown device key");
 }

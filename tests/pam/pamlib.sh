@@ -95,19 +95,25 @@ syslog_setup() {
 	mkdir -p "$SANDBOX/ov"
 	mount -t tmpfs none "$SANDBOX/ov" || return 0
 	mkdir "$SANDBOX/ov/upper" "$SANDBOX/ov/work"
-	mount -t overlay overlay -o "lowerdir=/dev,upperdir=$SANDBOX/ov/upper,workdir=$SANDBOX/ov/work" /dev ||
+	if ! mount -t overlay overlay -o "lowerdir=/dev,upperdir=$SANDBOX/ov/upper,workdir=$SANDBOX/ov/work" /dev; then
+		umount "$SANDBOX/ov"
 		return 0
+	fi
+	at_exit "umount -l /dev; umount -l '$SANDBOX/ov'"
 	rm -f /dev/log
 	python3 "$AWSMFA_SRCDIR/tests/pam/syslog_listen.py" /dev/log \
 	    "$SANDBOX/syslog" &
 	_listener=$!
-	at_exit "kill $_listener"
+	at_exit "kill $_listener; wait $_listener 2>/dev/null"
 	local i
 	for i in $(seq 50); do
 		[ -S /dev/log ] && [ -s "$SANDBOX/syslog" ] && break
 		sleep 0.1
 	done
-	[ -S /dev/log ] && SYSLOG="$SANDBOX/syslog"
+	[ -S /dev/log ] || return 0
+	SYSLOG="$SANDBOX/syslog"
+	# pam_wrapper sends pam_syslog to stderr unless told otherwise.
+	export PAM_WRAPPER_USE_SYSLOG=1
 }
 
 # syslog_sync: waits until every line logged so far is in $SYSLOG.
