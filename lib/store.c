@@ -265,6 +265,7 @@ store_create(struct store *st, const char *dir, char *err, size_t errlen)
 {
 	int	 fd;
 
+	st->dirfd = -1;
 	if (dir != NULL && dir[0] == '/' && mkdir(dir, 0700) == 0) {
 		/* A setgid parent would hand the new directory its group. */
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |

@@ -53,16 +53,18 @@ setup(void **state)
 	fx = calloc(1, sizeof(*fx));
 	if (fx == NULL)
 		return -1;
+	*state = fx;
 	snprintf(fx->top, sizeof(fx->top), "/tmp/awsmfa-store-XXXXXX");
-	if (mkdtemp(fx->top) == NULL)
+	if (mkdtemp(fx->top) == NULL) {
+		fx->top[0] = '\0';
 		return -1;
+	}
 	snprintf(fx->dir, sizeof(fx->dir), "%s/store", fx->top);
 	if (store_create(&fx->st, fx->dir, fx->err, sizeof(fx->err)) !=
 	    STORE_OK) {
 		fprintf(stderr, "# %s\n", fx->err);
 		return -1;
 	}
-	*state = fx;
 	return 0;
 }
 
@@ -74,7 +76,8 @@ teardown(void **state)
 	if (fx == NULL)
 		return 0;
 	store_close(&fx->st);
-	nftw(fx->top, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (fx->top[0] != '\0')
+		nftw(fx->top, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(fx);
 	return 0;
 }
