@@ -374,6 +374,24 @@ key_in(const char *key, size_t klen, const char *const *keys)
 	return -1;
 }
 
+/* An unknown key goes into error messages, and so into logs, only when it
+ * looks like a key: a mangled "secret" line must not be echoed. */
+static int
+key_showable(const char *key, size_t klen)
+{
+	size_t	 i;
+
+	if (klen == 0 || klen > 16)
+		return 0;
+	for (i = 0; i < klen; i++) {
+		if (!((key[i] >= 'a' && key[i] <= 'z') ||
+		    (key[i] >= 'A' && key[i] <= 'Z') || key[i] == '_' ||
+		    key[i] == '-'))
+			return 0;
+	}
+	return 1;
+}
+
 /* Explains why the current line is not "want VALUE": an unknown key, a key
  * seen already (duplicate), or a later key (the wanted one is missing).
  * order lists the keys of this block; want is order[pos]. */
@@ -385,12 +403,13 @@ key_error(struct cursor *c, const char *const *order, int pos)
 			    strlen(c->line);
 	int		 k = key_in(c->line, klen, order);
 
-	if (klen > 32)
-		klen = 32;
-	if (k == -1)
+	if (k == -1 && key_showable(c->line, klen))
 		seterr(c->err, c->errlen, "line %u: unknown key \"%.*s\" "
 		    "(expected \"%s\")", c->lineno, (int)klen, c->line,
 		    order[pos]);
+	else if (k == -1)
+		seterr(c->err, c->errlen, "line %u: unknown key (expected "
+		    "\"%s\")", c->lineno, order[pos]);
 	else if (k == pos)
 		seterr(c->err, c->errlen, "line %u: no value for \"%s\"",
 		    c->lineno, order[k]);

@@ -304,6 +304,8 @@ static const struct {
 	{ "recovery x\n", "recovery x\ndevice late\n",
 	    "device after recovery" },
 	{ "recovery x\n", "recovery \n", "bad recovery hash" },
+	{ "secret ", "secret:", "unknown key (expected \"secret\")" },
+	{ "secret ", "secretx", "unknown key (expected \"secret\")" },
 	{ "end\n", "end \n", "bad \"end\" line" },
 	{ "drift 0\n", "drift 0\ndrift 0\n", "duplicate or misplaced key \"drift\"" },
 	{ "recovery x\n", "recovery x\nbogus 1\n", "unknown key \"bogus\"" },
