@@ -67,6 +67,9 @@ const struct verb verbs[] = {
 };
 
 static void
+vwarn_line(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+static void
 vwarn_line(const char *fmt, va_list ap)
 {
 	fputs(PROG ": ", stderr);
