@@ -40,6 +40,8 @@ cat >"$sandbox/pam.d/demo" <<PAM
 auth required /usr/lib/x86_64-linux-gnu/pam_wrapper/pam_matrix.so passdb=$sandbox/passdb
 auth required $module conf=$conf
 PAM
+# libpam reads the "other" service for defaults; without it, it complains.
+echo "auth required pam_deny.so" >"$sandbox/pam.d/other"
 
 interactive=0
 [ -t 0 ] && [ -t 1 ] && interactive=1
