@@ -301,6 +301,13 @@ authenticate(struct ctx *c)
 
 	if (open_config_and_store(c) != 0)
 		return PAM_AUTHINFO_UNAVAIL;
+	/* Without nullok every user is asked and verify_login tells a user
+	 * without a device apart: the read before the prompt is only needed
+	 * to skip the prompt (nullok) or to know the code lengths. */
+	if (!c->args.nullok && !c->args.forward_pass &&
+	    !c->args.try_first_pass)
+		return c->args.use_first_pass ? first_pass(c) :
+		    ask_and_attempt(c);
 	r = verify_peek(&c->st, c->user, &c->digits_mask, err, sizeof(err));
 	if (c->args.debug)
 		pam_syslog(c->pamh, LOG_DEBUG, "peek: %s",

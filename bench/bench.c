@@ -1,0 +1,229 @@
+/* Benchmark: microseconds per pam_authenticate for any TOTP module, run
+ * under pam_wrapper (see bench/run.sh).
+ *
+ *   bench auth SERVICE USER HEXSECRET COUNT success|refused
+ *   bench populate STOREDIR COUNT BASE32SECRET EXTRAUSER
+ *
+ * One-time use is dealt with by moving the clock: this program defines
+ * time(), which the modules' calls resolve to (an executable's symbols come
+ * first), and each iteration is 30 s later than the one before.  So every
+ * "success" iteration presents a fresh, valid code and the module goes its
+ * whole way, persisting the accepted step as it must; every "refused"
+ * iteration presents the code of ten steps later, outside every window.
+ * The fail delay is switched off for all modules.
+ *
+ * populate writes COUNT records user000000... plus EXTRAUSER straight into
+ * a store directory, without fsync: set-up speed, not the thing measured.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <security/pam_appl.h>
+
+#include "base32.h"
+#include "otp.h"
+#include "record.h"
+
+static time_t	fake_now;
+
+/* Interposed for the modules: see the comment at the top. */
+time_t
+time(time_t *t)
+{
+	if (t != NULL)
+		*t = fake_now;
+	return fake_now;
+}
+
+struct bench {
+	unsigned char	secret[OTP_SECRET_MAX];
+	size_t		secret_len;
+	int		refused;
+	char		code[OTP_CODE_BUFLEN];
+};
+
+static int
+conv(int num, const struct pam_message **msg, struct pam_response **resp,
+    void *data)
+{
+	struct bench		*b = data;
+	struct pam_response	*r;
+	int			 i;
+
+	if ((r = calloc((size_t)num, sizeof(*r))) == NULL)
+		return PAM_BUF_ERR;
+	for (i = 0; i < num; i++) {
+		if (msg[i]->msg_style != PAM_PROMPT_ECHO_OFF &&
+		    msg[i]->msg_style != PAM_PROMPT_ECHO_ON)
+			continue;
+		if ((r[i].resp = strdup(b->code)) == NULL) {
+			while (i-- > 0)
+				free(r[i].resp);
+			free(r);
+			return PAM_BUF_ERR;
+		}
+	}
+	*resp = r;
+	return PAM_SUCCESS;
+}
+
+static void
+no_delay(int status, unsigned delay, void *data)
+{
+	(void)status;
+	(void)delay;
+	(void)data;
+}
+
+static int
+hex_decode(const char *hex, unsigned char *out, size_t outsize, size_t *len)
+{
+	size_t		n = strlen(hex), i;
+	unsigned	v;
+
+	if (n % 2 != 0 || n / 2 > outsize)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return -1;
+		out[i] = (unsigned char)v;
+	}
+	*len = n / 2;
+	return 0;
+}
+
+static double
+now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int
+cmd_auth(const char *service, const char *user, const char *hex, long count,
+    const char *mode)
+{
+	struct bench	 b;
+	struct timespec	 ts;
+	struct pam_conv	 pc = { conv, &b };
+	pam_handle_t	*pamh = NULL;
+	uint64_t	 step;
+	double		 t0, total = 0;
+	long		 i, ok = 0;
+	int		 rc;
+
+	memset(&b, 0, sizeof(b));
+	if (hex_decode(hex, b.secret, sizeof(b.secret), &b.secret_len) != 0) {
+		fprintf(stderr, "bench: bad hex secret\n");
+		return 2;
+	}
+	b.refused = strcmp(mode, "refused") == 0;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	fake_now = ts.tv_sec / 30 * 30 + 10;
+	if ((rc = pam_start(service, user, &pc, &pamh)) != PAM_SUCCESS) {
+		fprintf(stderr, "bench: pam_start: %d\n", rc);
+		return 2;
+	}
+	pam_set_item(pamh, PAM_FAIL_DELAY, (const void *)no_delay);
+	for (i = 0; i < count; i++) {
+		fake_now += 30;
+		step = otp_step((int64_t)fake_now, 30) + (b.refused ? 10 : 0);
+		if (otp_totp_at_step(b.secret, b.secret_len, OTP_SHA1, step, 6,
+		    b.code) != 0)
+			return 2;
+		t0 = now_us();
+		rc = pam_authenticate(pamh, PAM_SILENT);
+		total += now_us() - t0;
+		if (rc == PAM_SUCCESS)
+			ok++;
+	}
+	pam_end(pamh, PAM_SUCCESS);
+	OPENSSL_cleanse(&b, sizeof(b));
+	printf("%.1f us/auth, %ld of %ld accepted\n", total / (double)count,
+	    ok, count);
+	/* An honest figure needs every success (or every refusal) real. */
+	return (b.refused ? ok == 0 : ok == count) ? 0 : 1;
+}
+
+static int
+write_record(int dirfd, struct mfa_record *rec, const char *user)
+{
+	char	*text = NULL;
+	size_t	 len = 0;
+	int	 fd, rc = -1;
+
+	snprintf(rec->user, sizeof(rec->user), "%s", user);
+	if (record_format(rec, &text, &len) != 0)
+		return -1;
+	fd = openat(dirfd, user, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd >= 0 && write(fd, text, len) == (ssize_t)len)
+		rc = 0;
+	if (fd >= 0 && close(fd) != 0)
+		rc = -1;
+	OPENSSL_cleanse(text, len);
+	free(text);
+	return rc;
+}
+
+static int
+cmd_populate(const char *dir, long count, const char *b32, const char *extra)
+{
+	static struct mfa_record	 rec;
+	struct mfa_device		*d;
+	char				 user[32];
+	long				 i;
+	int				 dirfd;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return 2;
+	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return 2;
+	record_init(&rec, "x");
+	rec.ndevices = 1;
+	d = &rec.dev[0];
+	snprintf(d->name, sizeof(d->name), "phone");
+	d->type = DEVICE_VIRTUAL;
+	d->alg = OTP_SHA1;
+	d->digits = 6;
+	d->period = 30;
+	d->status = DEVICE_ACTIVE;
+	d->created = d->enabled = 1700000000;
+	d->last_step = RECORD_NO_STEP;
+	if (base32_decode(b32, d->secret, sizeof(d->secret),
+	    &d->secret_len) != 0)
+		return 2;
+	for (i = 0; i < count; i++) {
+		snprintf(user, sizeof(user), "user%06ld", i);
+		if (write_record(dirfd, &rec, user) != 0)
+			return 2;
+	}
+	if (write_record(dirfd, &rec, extra) != 0)
+		return 2;
+	record_wipe(&rec);
+	close(dirfd);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc == 7 && strcmp(argv[1], "auth") == 0)
+		return cmd_auth(argv[2], argv[3], argv[4], atol(argv[5]),
+		    argv[6]);
+	if (argc == 6 && strcmp(argv[1], "populate") == 0)
+		return cmd_populate(argv[2], atol(argv[3]), argv[4], argv[5]);
+	fprintf(stderr, "usage: bench auth SERVICE USER HEXSECRET COUNT "
+	    "success|refused\n       bench populate DIR COUNT BASE32 USER\n");
+	return 2;
+}
