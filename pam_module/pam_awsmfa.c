@@ -159,7 +159,7 @@ ask_and_attempt(struct ctx *c)
 static int
 looks_like_code(const struct ctx *c, const char *tok)
 {
-	char		buf[OTP_CODE_BUFLEN > 32 ? OTP_CODE_BUFLEN : 32];
+	char		buf[RECOVERY_CODE_BUFLEN];	/* fits a code too */
 	unsigned	d;
 	int		yes = 0;
 

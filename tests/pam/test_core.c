@@ -1,0 +1,187 @@
+/* Unit tests for audit_format, the recovery codes and verify_consecutive:
+ * the parts of verify/recovery/audit that the PAM tests reach only
+ * indirectly. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "audit.h"
+#include "otp.h"
+#include "recovery.h"
+#include "verify.h"
+
+static void
+test_audit_fields(void **state)
+{
+	struct audit_event	ev;
+	char			buf[512];
+
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	ev.event = "login";
+	ev.result = "failure";
+	ev.reason = "wrong code";
+	ev.user = "alice";
+	ev.rhost = "192.0.2.1";
+	audit_format(&ev, buf, sizeof(buf));
+	assert_string_equal(buf, "event=login result=failure "
+	    "reason=\"wrong code\" user=\"alice\" rhost=\"192.0.2.1\"");
+}
+
+static void
+test_audit_escapes(void **state)
+{
+	struct audit_event	ev;
+	char			buf[512];
+
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	ev.event = "login";
+	ev.user = "a\"b\\c\nd\x7f\xc3\xa9";
+	ev.result = "not bare";
+	audit_format(&ev, buf, sizeof(buf));
+	assert_string_equal(buf, "event=login result=\"not bare\" "
+	    "user=\"a\\\"b\\\\c\\x0ad\\x7f\\xc3\\xa9\"");
+}
+
+static void
+test_audit_truncates(void **state)
+{
+	struct audit_event	ev;
+	char			buf[24];
+	size_t			n;
+
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	ev.event = "login";
+	ev.user = "\n\n\n\n\n\n\n\n\n\n";
+	memset(buf, 'x', sizeof(buf));
+	audit_format(&ev, buf, sizeof(buf));
+	n = strlen(buf);
+	assert_true(n < sizeof(buf));
+	/* Never half an escape: the line ends after a whole "\x0a". */
+	assert_string_equal(buf, "event=login user=\"\\x0a");
+	audit_format(&ev, buf, 1);
+	assert_string_equal(buf, "");
+}
+
+static void
+test_recovery_roundtrip(void **state)
+{
+	char	code[RECOVERY_CODE_BUFLEN], hash[RECORD_HASH_MAX + 1];
+	char	norm[RECOVERY_CODE_BUFLEN], other[RECOVERY_CODE_BUFLEN];
+	char	typed[64];
+	size_t	i;
+
+	(void)state;
+	assert_int_equal(recovery_generate(code, hash), 0);
+	assert_int_equal(strlen(code), 14);
+	assert_int_equal(code[4], '-');
+	assert_int_equal(code[9], '-');
+	assert_true(strncmp(hash, "$pbkdf2-sha256$", 15) == 0);
+	/* Upper case and spaces are fine. */
+	for (i = 0; code[i] != '\0'; i++)
+		typed[i] = code[i] == '-' ? ' ' :
+		    (code[i] >= 'a' && code[i] <= 'z') ? code[i] - 32 : code[i];
+	typed[i] = '\0';
+	assert_int_equal(recovery_normalize(typed, strlen(typed), norm), 0);
+	assert_int_equal(recovery_match(norm, hash), 1);
+	memcpy(other, norm, sizeof(other));
+	other[0] = other[0] == 'a' ? 'b' : 'a';
+	assert_int_equal(recovery_match(other, hash), 0);
+}
+
+static void
+test_recovery_rejects(void **state)
+{
+	char	norm[RECOVERY_CODE_BUFLEN];
+
+	(void)state;
+	assert_int_equal(recovery_normalize("abcd-efgh-ijk", 13, norm), -1);
+	assert_int_equal(recovery_normalize("abcd-efgh-ijklm", 15, norm), -1);
+	assert_int_equal(recovery_normalize("abcd-efgh-ij18", 14, norm), -1);
+	assert_int_equal(recovery_normalize("abcd\0efghijkl", 13, norm), -1);
+	assert_int_equal(recovery_normalize("", 0, norm), -1);
+	assert_int_equal(recovery_normalize("abcdefghijkl", 12, norm), 0);
+	assert_int_equal(recovery_match(norm, ""), 0);
+	assert_int_equal(recovery_match(norm, "$pbkdf2-sha256$0$x$y"), 0);
+	assert_int_equal(recovery_match(norm,
+	    "$pbkdf2-sha256$99999999$AAAAAAAAAAAAAAAAAAAAAA==$"
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), 0);
+	assert_int_equal(recovery_match("short", "$pbkdf2-sha256$1$x$y"), 0);
+}
+
+static void
+device(struct mfa_device *d)
+{
+	memset(d, 0, sizeof(*d));
+	memcpy(d->secret, "12345678901234567890", 20);
+	d->secret_len = 20;
+	d->alg = OTP_SHA1;
+	d->digits = 6;
+	d->period = 30;
+}
+
+static void
+test_consecutive(void **state)
+{
+	struct mfa_device	d;
+	char			c1[OTP_CODE_BUFLEN], c2[OTP_CODE_BUFLEN];
+	int64_t			now = 1767225610, drift = 0;
+	uint64_t		center = (uint64_t)now / 30, step = 0;
+
+	(void)state;
+	device(&d);
+	/* A device 7 steps ahead of the server clock. */
+	otp_totp_at_step(d.secret, d.secret_len, d.alg, center + 6, 6, c1);
+	otp_totp_at_step(d.secret, d.secret_len, d.alg, center + 7, 6, c2);
+	assert_int_equal(verify_consecutive(&d, c1, c2, now, 10, &drift,
+	    &step), 0);
+	assert_int_equal(drift, 7);
+	assert_int_equal(step, center + 7);
+	/* Reversed order, the same code twice, outside the window. */
+	assert_int_equal(verify_consecutive(&d, c2, c1, now, 10, &drift,
+	    &step), -1);
+	assert_int_equal(verify_consecutive(&d, c1, c1, now, 10, &drift,
+	    &step), -1);
+	assert_int_equal(verify_consecutive(&d, c1, c2, now, 5, &drift,
+	    &step), -1);
+	assert_int_equal(verify_consecutive(&d, "12345", c2, now, 10, &drift,
+	    &step), -1);
+	/* Behind the clock. */
+	otp_totp_at_step(d.secret, d.secret_len, d.alg, center - 4, 6, c1);
+	otp_totp_at_step(d.secret, d.secret_len, d.alg, center - 3, 6, c2);
+	assert_int_equal(verify_consecutive(&d, c1, c2, now, 10, &drift,
+	    &step), 0);
+	assert_int_equal(drift, -3);
+}
+
+static void
+test_result_names(void **state)
+{
+	(void)state;
+	assert_string_equal(verify_result_name(VERIFY_OK), "ok");
+	assert_string_equal(verify_result_name(VERIFY_ERROR), "error");
+	assert_string_equal(verify_result_name((enum verify_result)99),
+	    "unknown");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_audit_fields),
+		cmocka_unit_test(test_audit_escapes),
+		cmocka_unit_test(test_audit_truncates),
+		cmocka_unit_test(test_recovery_roundtrip),
+		cmocka_unit_test(test_recovery_rejects),
+		cmocka_unit_test(test_consecutive),
+		cmocka_unit_test(test_result_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
