@@ -79,6 +79,6 @@ pam_run() {
 	LD_PRELOAD="$preload" PAM_WRAPPER=1 \
 	    PAM_WRAPPER_SERVICE_DIR="$SANDBOX/pam.d" \
 	    FAKETIME="$ft" FAKETIME_DONT_FAKE_MONOTONIC=1 \
-	    ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:allocator_release_to_os_interval_ms=-1" \
 	    "$@"
 }
