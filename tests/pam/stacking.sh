@@ -49,7 +49,10 @@ is "forward_pass: password+recovery code accepted" \
 # The production stack: pam_awsmfa forward_pass before pam_unix
 # use_first_pass, against a private /etc/shadow giving root a known
 # password (bind mount in this test's own mount namespace).
-if [ "${AWSMFA_PRIVATE_NS:-}" = 1 ] && [ -r "$PAM_UNIX" ]; then
+# (Not in sanitizer runs: pam_unix's hashing crashes with the sanitizer
+# runtimes preloaded into it; forward_pass is covered above all the same.)
+if [ "${AWSMFA_PRIVATE_NS:-}" = 1 ] && [ -r "$PAM_UNIX" ] &&
+    [ -z "$AWSMFA_PRELOAD" ]; then
 	hash=$(openssl passwd -6 s3cret)
 	awk -F: -v OFS=: -v h="$hash" '$1 == "root" { $2 = h } { print }' \
 	    /etc/shadow >"$SANDBOX/shadow"
@@ -57,19 +60,22 @@ if [ "${AWSMFA_PRIVATE_NS:-}" = 1 ] && [ -r "$PAM_UNIX" ]; then
 	mount --bind "$SANDBOX/shadow" /etc/shadow
 	service unix "auth required $MODULE conf=$CONF forward_pass" \
 	    "auth required $PAM_UNIX use_first_pass"
+	# Real time: libfaketime with pam_unix hangs in sanitizer runs.
 	enroll root
-	out=$(auth $T0 -s unix -u root "s3cret$(code $T0)")
+	out=$(pam_run "" -- "$DRIVER" -s unix -u root \
+	    "s3cret$(oathtool --totp -b "$SECRET")" 2>&1)
 	is "forward_pass + pam_unix use_first_pass: accepted" PAM_SUCCESS \
 	    "$(result "$out")"
 	is "forward_pass + pam_unix: one prompt" \
 	    "prompt: Password and MFA code: " "$(echo "$out" | grep '^prompt')"
 	enroll root
-	out=$(auth $T0 -s unix -u root "wrong$(code $T0)")
+	out=$(pam_run "" -- "$DRIVER" -s unix -u root \
+	    "wrong$(oathtool --totp -b "$SECRET")" 2>&1)
 	is "forward_pass + pam_unix: wrong password refused" PAM_AUTH_ERR \
 	    "$(result "$out")"
 	umount /etc/shadow
 else
-	ok "# SKIP no private mount namespace for pam_unix"
+	ok "# SKIP pam_unix stack: no private mount namespace, or sanitizer run"
 fi
 
 # try_first_pass after a password module: the password is not a code, so
