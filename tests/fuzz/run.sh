@@ -29,7 +29,8 @@ for t in "$src"/tests/fuzz/fuzz_*.c; do
 		continue
 	fi
 	if "$out/$name" -max_total_time="$secs" -max_len=4096 -timeout=10 \
-	    -rss_limit_mb=2048 -print_final_stats=1 "$corpus" \
+	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$out/$name-" \
+	    "$corpus" \
 	    >"$out/$name.log" 2>&1; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$name.log")
 		echo "ok $n - $name: ${runs:-?} inputs in ${secs}s, no crash"
