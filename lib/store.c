@@ -460,6 +460,23 @@ store_load(struct store *st, const char *user, struct mfa_record *rec,
 }
 
 int
+store_record_exists(struct store *st, const char *user, char *err,
+    size_t errlen)
+{
+	struct stat	 sb;
+
+	if (!store_user_ok(user))
+		return badname(err, errlen);
+	if (fstatat(st->dirfd, user, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+		return STORE_OK;
+	if (errno == ENOENT) {
+		seterr(err, errlen, "%s/%s: no such file", st->dir, user);
+		return STORE_NOENT;
+	}
+	return open_error(st, user, "stat", err, errlen);
+}
+
+int
 store_load_inventory(struct store *st, struct inventory *inv, char *err,
     size_t errlen)
 {

@@ -44,6 +44,13 @@ int	store_lock_inventory(struct store *st, int *lockfd, char *err,
 	    size_t errlen);
 void	store_unlock(int lockfd);
 
+/* STORE_OK when something exists under user's record name (whatever it
+ * is: store_load judges it), STORE_NOENT when nothing does.  Lets a login
+ * for a name without a record skip store_lock_user, which would leave a
+ * lock file behind for every name a client makes up. */
+int	store_record_exists(struct store *st, const char *user, char *err,
+	    size_t errlen);
+
 /* STORE_NOENT leaves rec as record_init(user). */
 int	store_load(struct store *st, const char *user, struct mfa_record *rec,
 	    char *err, size_t errlen);

@@ -252,19 +252,28 @@ verify_login(struct store *st, const struct awsmfa_config *cfg,
 		set_err(err, errlen, "bad argument");
 		return VERIFY_ERROR;
 	}
-	if ((rec = calloc(1, sizeof(*rec))) == NULL) {
-		set_err(err, errlen, "out of memory");
-		return VERIFY_ERROR;
+	/* A name without a record takes no lock: the lock file would stay,
+	 * one per name a client cares to send.  A record created after this
+	 * check is for a later login. */
+	r = store_record_exists(st, user, err, errlen);
+	if (r == STORE_NOENT) {
+		outcome(out, VERIFY_NODEVICE, "no record");
+		return VERIFY_NODEVICE;
 	}
-	r = store_lock_user(st, user, &lockfd, err, errlen);
+	if (r == STORE_OK)
+		r = store_lock_user(st, user, &lockfd, err, errlen);
 	if (r != STORE_OK) {
-		free(rec);
 		/* Too long for the store: no such name can have a record. */
 		if (r == STORE_BADNAME) {
 			outcome(out, VERIFY_NODEVICE, "invalid user name");
 			return VERIFY_NODEVICE;
 		}
 		outcome(out, VERIFY_ERROR, "store error");
+		return VERIFY_ERROR;
+	}
+	if ((rec = calloc(1, sizeof(*rec))) == NULL) {
+		store_unlock(lockfd);
+		set_err(err, errlen, "out of memory");
 		return VERIFY_ERROR;
 	}
 	login_locked(st, cfg, rec, user, input, inputlen, now, out, err,
