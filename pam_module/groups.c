@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "groups.h"
@@ -61,6 +62,36 @@ user_primary_gid(const char *user, gid_t *gid)
 			*gid = pw.pw_gid;
 			rc = 1;
 		}
+		break;
+	}
+	free(buf);
+	return rc;
+}
+
+int
+groups_canonical_user(const char *user, char **canon)
+{
+	struct passwd	 pw, *res = NULL;
+	char		*buf = NULL, *nbuf;
+	size_t		 len = 1024;
+	int		 e, rc = -1;
+
+	*canon = NULL;
+	for (;;) {
+		if ((nbuf = realloc(buf, len)) == NULL)
+			break;
+		buf = nbuf;
+		e = getpwnam_r(user, &pw, buf, len, &res);
+		if (e == ERANGE && len < (1 << 20)) {
+			len *= 2;
+			continue;
+		}
+		/* getpwnam_r(3): some backends say "no such user" so. */
+		if ((e == 0 && res == NULL) || e == ENOENT || e == ESRCH)
+			rc = 1;
+		else if (e == 0 && pw.pw_name != NULL &&
+		    (*canon = strdup(pw.pw_name)) != NULL)
+			rc = 0;
 		break;
 	}
 	free(buf);

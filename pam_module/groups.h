@@ -9,4 +9,10 @@
  * A lookup failure counts as membership: fail closed. */
 int	groups_required(const struct awsmfa_config *cfg, const char *user);
 
+/* The account's own spelling of user, as NSS returns it in pw_name: a
+ * case-insensitive backend (sssd, winbind, LDAP) gives alice's account
+ * for "ALICE", and the store knows only "alice".  0 with *canon malloc'd,
+ * 1 when NSS does not know user (*canon NULL), -1 when the lookup fails. */
+int	groups_canonical_user(const char *user, char **canon);
+
 #endif

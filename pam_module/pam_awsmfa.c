@@ -31,7 +31,8 @@ struct ctx {
 	struct mfa_args		 args;
 	struct awsmfa_config	 cfg;
 	struct store		 st;
-	const char		*user;
+	const char		*user;		/* PAM_USER, as sent */
+	char			*account;	/* NSS's spelling: the store key */
 	const char		*service;
 	const char		*rhost;
 	const char		*tty;
@@ -74,7 +75,7 @@ audit(struct ctx *c, int prio, const char *result, const char *reason,
 static int
 nodevice_rc(struct ctx *c, const char **reason)
 {
-	if (groups_required(&c->cfg, c->user)) {
+	if (groups_required(&c->cfg, c->account)) {
 		*reason = "no active device (required group)";
 		return PAM_AUTH_ERR;
 	}
@@ -125,8 +126,8 @@ attempt(struct ctx *c, const char *input, size_t len)
 	char			err[STORE_ERRLEN];
 	int			rc;
 
-	verify_login(&c->st, &c->cfg, c->user, input, len, (int64_t)time(NULL),
-	    &o, err, sizeof(err));
+	verify_login(&c->st, &c->cfg, c->account, input, len,
+	    (int64_t)time(NULL), &o, err, sizeof(err));
 	rc = map_result(c, &o, err);
 	if (c->args.debug)
 		pam_syslog(c->pamh, LOG_DEBUG, "verify: %s",
@@ -293,13 +294,47 @@ open_config_and_store(struct ctx *c)
 	return 0;
 }
 
+/* The account's own name (NSS's pw_name) is the store key when it has a
+ * record: were the key only what the client typed, "ALICE" on a
+ * case-insensitive NSS backend would be an account without a device, which
+ * nullok lets through.  Otherwise the name as typed is kept, so a user
+ * enrolled under that spelling (e.g. "alice" where NSS says
+ * "alice@example.com") is asked for the device as before. */
+static int
+resolve_account(struct ctx *c)
+{
+	char	 err[STORE_ERRLEN];
+	char	*canon = NULL;
+	int	 r;
+
+	r = groups_canonical_user(c->user, &canon);
+	if (r == -1) {
+		audit(c, LOG_ERR, "error", "user lookup failed", NULL);
+		return -1;
+	}
+	if (canon != NULL && strcmp(canon, c->user) != 0) {
+		/* Anything but "no such record" is for verify to judge. */
+		r = store_record_exists(&c->st, canon, err, sizeof(err));
+		if (r != STORE_NOENT && r != STORE_BADNAME) {
+			c->account = canon;
+			return 0;
+		}
+	}
+	free(canon);
+	if ((c->account = strdup(c->user)) == NULL) {
+		audit(c, LOG_ERR, "error", "out of memory", NULL);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 authenticate(struct ctx *c)
 {
 	char			err[STORE_ERRLEN];
 	enum verify_result	r;
 
-	if (open_config_and_store(c) != 0)
+	if (open_config_and_store(c) != 0 || resolve_account(c) != 0)
 		return PAM_AUTHINFO_UNAVAIL;
 	/* Without nullok every user is asked and verify_login tells a user
 	 * without a device apart: the read before the prompt is only needed
@@ -308,7 +343,8 @@ authenticate(struct ctx *c)
 	    !c->args.try_first_pass)
 		return c->args.use_first_pass ? first_pass(c) :
 		    ask_and_attempt(c);
-	r = verify_peek(&c->st, c->user, &c->digits_mask, err, sizeof(err));
+	r = verify_peek(&c->st, c->account, &c->digits_mask, err,
+	    sizeof(err));
 	if (c->args.debug)
 		pam_syslog(c->pamh, LOG_DEBUG, "peek: %s",
 		    verify_result_name(r));
@@ -356,6 +392,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	if (c->store_opened)
 		store_close(&c->st);
 	config_free(&c->cfg);
+	free(c->account);
 	free(c);
 	return rc;
 }

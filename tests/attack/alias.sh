@@ -1,0 +1,60 @@
+#!/bin/bash
+# Attack: with a case-insensitive NSS backend (sssd, winbind, LDAP) "ALICE"
+# logs into alice's account, and sshd hands PAM the name as the client
+# typed it.  The record is alice's, so the module must look the user up
+# under the account's own name, or "ALICE" has no device and nullok lets
+# the password alone through.
+. "$AWSMFA_SRCDIR/tests/pam/pamlib.sh"
+
+FOLD="$AWSMFA_BUILDDIR/tests/attack/.libs/nss_fold.so"
+[ -r "$FOLD" ] || skip_all "nss_fold shim not built"
+
+# daemon exists on every Debian system; NSS_FOLD_USER makes any case of it
+# resolve to daemon, as a case-insensitive backend would.
+export NSS_FOLD_USER=daemon
+AWSMFA_PRELOAD="$AWSMFA_PRELOAD $FOLD"
+service nullok "auth required $MODULE conf=$CONF nullok" \
+    "auth required $PAM_PERMIT"
+service fwd "auth required $MODULE conf=$CONF nullok forward_pass" \
+    "auth required $PAM_PERMIT"
+write_conf
+enroll daemon
+
+check "the shim folds case" env LD_PRELOAD="$FOLD" python3 -c \
+    'import pwd, sys; sys.exit(pwd.getpwnam("DAEMON").pw_name != "daemon")'
+
+prompts() { echo "$1" | grep -c '^prompt: '; }
+
+for u in DAEMON Daemon dAeMoN; do
+	out=$(auth $T0 -s nullok -u "$u")
+	is "$u under nullok: not ignored, the device is asked for" \
+	    PAM_AUTH_ERR "$(result "$out")"
+	is "$u under nullok: prompted" 1 "$(prompts "$out")"
+done
+out=$(auth $T0 -s nullok -u DAEMON "$(code $T0)")
+is "DAEMON: daemon's code accepted" PAM_SUCCESS "$(result "$out")"
+out=$(auth $T0 -s nullok -u daemon "$(code $T0)")
+is "daemon: the same code, spelt the canonical way, refused" PAM_AUTH_ERR \
+    "$(result "$out")"
+check "no record was made for the other spelling" test ! -e "$STORE/DAEMON"
+out=$(auth $T0 -s fwd -u Daemon "pw")
+is "forward_pass, Daemon without a code: refused" PAM_AUTH_ERR \
+    "$(result "$out")"
+
+# A user enrolled under the spelling as typed (where NSS has another) is
+# asked for that record's device as before.
+rm -f "$STORE/daemon"
+"$MKRECORD" write "$STORE" DAEMON dev=phone "secret=$SECRET"
+out=$(auth $T0 -s nullok -u DAEMON)
+is "record only under the typed name: still asked" PAM_AUTH_ERR \
+    "$(result "$out")"
+out=$(auth $T0 -s nullok -u DAEMON "$(code $T0)")
+is "record only under the typed name: its code accepted" PAM_SUCCESS \
+    "$(result "$out")"
+rm -f "$STORE/DAEMON"
+
+# A name NSS does not know is used as given (and is prompted as usual).
+out=$(auth $T0 -s nullok -u no-such-user-y)
+is "unknown user under nullok: still ignored" PAM_SUCCESS "$(result "$out")"
+
+done_testing
