@@ -54,6 +54,9 @@ for u in 1 N; do
 done
 echo "auth required $SECDIR/pam_google_authenticator.so secret=$D/ga/\${USER} user=root" \
     >"$D/pam.d/google-1"
+# libpam always loads the "other" service as its fallback; without one,
+# pam_wrapper logs an error to stderr for every pam_start.
+echo "auth required pam_deny.so" >"$D/pam.d/other"
 
 cp -a "$D/seed/store1" "$D/seed/storeN" "$D/"
 reset_state() {
