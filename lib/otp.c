@@ -75,35 +75,52 @@ otp_alg_secret_len(enum otp_alg alg)
 	return ai == NULL ? 0 : ai->secret_len;
 }
 
-/* HMAC(key, msg) into mac[EVP_MAX_MD_SIZE]; 0 or -1. */
-static int
-hmac(const struct alg_info *ai, const unsigned char *key, size_t keylen,
-    const unsigned char *msg, size_t msglen, unsigned char *mac,
-    size_t *maclen)
+/*
+ * An HMAC context holding the key, for any number of messages: fetching
+ * the MAC and its digest and scheduling the key cost more than hashing
+ * an 8-byte counter, so a window check does them once, not per step.
+ * The context keeps its own copy of the key; freeing it cleanses it.
+ */
+static EVP_MAC_CTX *
+hmac_keyed(const struct alg_info *ai, const unsigned char *key,
+    size_t keylen)
 {
-	EVP_MAC		*m = NULL;
-	EVP_MAC_CTX	*ctx = NULL;
+	EVP_MAC		*m;
+	EVP_MAC_CTX	*ctx;
 	OSSL_PARAM	 params[2];
-	int		 ret = -1;
 
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 	    (char *)ai->digest, 0);
 	params[1] = OSSL_PARAM_construct_end();
 	if ((m = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
-		goto out;
-	if ((ctx = EVP_MAC_CTX_new(m)) == NULL)
-		goto out;
-	/* The context keeps its own copy of the key; freeing it cleanses it. */
-	if (EVP_MAC_init(ctx, key, keylen, params) != 1)
-		goto out;
-	if (EVP_MAC_update(ctx, msg, msglen) != 1)
-		goto out;
-	if (EVP_MAC_final(ctx, mac, maclen, EVP_MAX_MD_SIZE) != 1)
-		goto out;
-	ret = 0;
- out:
-	EVP_MAC_CTX_free(ctx);
+		return NULL;
+	/* The context holds its own reference to the MAC. */
+	ctx = EVP_MAC_CTX_new(m);
 	EVP_MAC_free(m);
+	if (ctx != NULL && EVP_MAC_init(ctx, key, keylen, params) != 1) {
+		EVP_MAC_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
+
+/* HMAC of msg into mac[EVP_MAX_MD_SIZE]; 0 or -1.  With `keep`, on a
+ * copy of the keyed context, which stays ready for the next message;
+ * without, the last message uses up the context itself. */
+static int
+hmac_msg(EVP_MAC_CTX *keyed, int keep, const unsigned char *msg,
+    size_t msglen, unsigned char *mac, size_t *maclen)
+{
+	EVP_MAC_CTX	*ctx = keyed;
+	int		 ret = -1;
+
+	if (keep && (ctx = EVP_MAC_CTX_dup(keyed)) == NULL)
+		return -1;
+	if (EVP_MAC_update(ctx, msg, msglen) == 1 &&
+	    EVP_MAC_final(ctx, mac, maclen, EVP_MAX_MD_SIZE) == 1)
+		ret = 0;
+	if (keep)
+		EVP_MAC_CTX_free(ctx);
 	return ret;
 }
 
@@ -133,39 +150,50 @@ format_code(uint32_t value, unsigned digits, char code[OTP_CODE_BUFLEN])
 	code[digits] = '\0';
 }
 
-int
-otp_hotp(const unsigned char *key, size_t keylen, enum otp_alg alg,
-    uint64_t counter, unsigned digits, char code[OTP_CODE_BUFLEN])
+static const struct alg_info *
+hotp_args(const unsigned char *key, size_t keylen, enum otp_alg alg,
+    unsigned digits)
 {
-	const struct alg_info	*ai = alg_lookup(alg);
-	unsigned char		 msg[8], mac[EVP_MAX_MD_SIZE];
-	size_t			 maclen = 0;
-	uint32_t		 bin;
-	int			 i;
-
-	if (code == NULL)
-		return -1;
-	memset(code, 0, OTP_CODE_BUFLEN);
-	if (ai == NULL || key == NULL || keylen == 0 ||
-	    keylen > OTP_SECRET_MAX ||
+	if (key == NULL || keylen == 0 || keylen > OTP_SECRET_MAX ||
 	    digits < OTP_MIN_DIGITS || digits > OTP_MAX_DIGITS)
-		return -1;
+		return NULL;
+	return alg_lookup(alg);
+}
 
+/* One HOTP value with a keyed context (see hmac_msg for `keep`); 0 or -1
+ * (code wiped). */
+static int
+hotp_keyed(EVP_MAC_CTX *keyed, int keep, uint64_t counter, unsigned digits,
+    char code[OTP_CODE_BUFLEN])
+{
+	unsigned char	 msg[8], mac[EVP_MAX_MD_SIZE];
+	size_t		 maclen = 0;
+	uint32_t	 bin;
+	int		 i, ret = -1;
+
+	memset(code, 0, OTP_CODE_BUFLEN);
 	/* The counter is hashed as 8 big-endian bytes, whatever its size. */
 	for (i = 7; i >= 0; i--) {
 		msg[i] = (unsigned char)(counter & 0xff);
 		counter >>= 8;
 	}
-	if (hmac(ai, key, keylen, msg, sizeof(msg), mac, &maclen) != 0 ||
-	    maclen < 20) {
-		OPENSSL_cleanse(mac, sizeof(mac));
-		return -1;
+	if (hmac_msg(keyed, keep, msg, sizeof(msg), mac, &maclen) == 0 &&
+	    maclen >= 20) {
+		bin = truncate31(mac, maclen);
+		format_code(bin, digits, code);
+		OPENSSL_cleanse(&bin, sizeof(bin));
+		ret = 0;
 	}
-	bin = truncate31(mac, maclen);
-	format_code(bin, digits, code);
 	OPENSSL_cleanse(mac, sizeof(mac));
-	OPENSSL_cleanse(&bin, sizeof(bin));
-	return 0;
+	return ret;
+}
+
+int
+otp_hotp(const unsigned char *key, size_t keylen, enum otp_alg alg,
+    uint64_t counter, unsigned digits, char code[OTP_CODE_BUFLEN])
+{
+	return otp_totp_steps(key, keylen, alg, counter, 1, digits,
+	    (char (*)[OTP_CODE_BUFLEN])code);
 }
 
 /*
@@ -188,6 +216,33 @@ otp_totp_at_step(const unsigned char *key, size_t keylen, enum otp_alg alg,
     uint64_t step, unsigned digits, char code[OTP_CODE_BUFLEN])
 {
 	return otp_hotp(key, keylen, alg, step, digits, code);
+}
+
+int
+otp_totp_steps(const unsigned char *key, size_t keylen, enum otp_alg alg,
+    uint64_t first, unsigned count, unsigned digits,
+    char codes[][OTP_CODE_BUFLEN])
+{
+	const struct alg_info	*ai;
+	EVP_MAC_CTX		*keyed;
+	unsigned		 i;
+	int			 ret = 0;
+
+	if (codes == NULL)
+		return -1;
+	memset(codes, 0, (size_t)count * OTP_CODE_BUFLEN);
+	if ((ai = hotp_args(key, keylen, alg, digits)) == NULL ||
+	    count == 0 || first > UINT64_MAX - (count - 1))
+		return -1;
+	if ((keyed = hmac_keyed(ai, key, keylen)) == NULL)
+		return -1;
+	for (i = 0; i < count && ret == 0; i++)
+		ret = hotp_keyed(keyed, i + 1 < count, first + i, digits,
+		    codes[i]);
+	EVP_MAC_CTX_free(keyed);
+	if (ret != 0)
+		OPENSSL_cleanse(codes, (size_t)count * OTP_CODE_BUFLEN);
+	return ret;
 }
 
 int

@@ -37,6 +37,13 @@ int	otp_totp_at_step(const unsigned char *key, size_t keylen,
 	    enum otp_alg alg, uint64_t step, unsigned digits,
 	    char code[OTP_CODE_BUFLEN]);
 
+/* The codes of `count` consecutive steps from `first` into
+ * codes[count][OTP_CODE_BUFLEN], with one HMAC set-up for them all (what a
+ * window check needs).  0, or -1 with every code wiped. */
+int	otp_totp_steps(const unsigned char *key, size_t keylen,
+	    enum otp_alg alg, uint64_t first, unsigned count, unsigned digits,
+	    char codes[][OTP_CODE_BUFLEN]);
+
 /* 1 when the two NUL-terminated codes are equal, compared in constant time
  * for a given length; 0 otherwise (also when lengths differ). */
 int	otp_code_equal(const char *a, const char *b);

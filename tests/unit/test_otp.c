@@ -56,6 +56,65 @@ test_rfc4226_truncation_digits(void **state)
 	assert_string_equal(code, "82162583");
 }
 
+/* A batch gives what one call per step gives: Appendix D in one call,
+ * each algorithm against single steps, and the bad cases wiped. */
+static void
+test_totp_steps(void **state)
+{
+	static const char *const want[] = {
+		"755224", "287082", "359152", "969429", "338314",
+		"254676", "287922", "162583", "399871", "520489",
+	};
+	static const struct {
+		const char	*seed;
+		size_t		 len;
+		enum otp_alg	 alg;
+	} keys[] = {
+		{ seed20, 20, OTP_SHA1 },
+		{ seed32, 32, OTP_SHA256 },
+		{ seed64, 64, OTP_SHA512 },
+	};
+	char		codes[21][OTP_CODE_BUFLEN], one[OTP_CODE_BUFLEN];
+	size_t		i, k;
+
+	(void)state;
+	assert_int_equal(otp_totp_steps((const unsigned char *)seed20, 20,
+	    OTP_SHA1, 0, 10, 6, codes), 0);
+	for (i = 0; i < 10; i++)
+		assert_string_equal(codes[i], want[i]);
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		assert_int_equal(otp_totp_steps(
+		    (const unsigned char *)keys[k].seed, keys[k].len,
+		    keys[k].alg, 37037036, 21, 8, codes), 0);
+		for (i = 0; i < 21; i++) {
+			assert_int_equal(otp_totp_at_step(
+			    (const unsigned char *)keys[k].seed, keys[k].len,
+			    keys[k].alg, 37037036 + i, 8, one), 0);
+			assert_string_equal(codes[i], one);
+		}
+	}
+	/* The last step must exist: UINT64_MAX - 1 and UINT64_MAX do. */
+	assert_int_equal(otp_totp_steps((const unsigned char *)seed20, 20,
+	    OTP_SHA1, UINT64_MAX - 1, 2, 6, codes), 0);
+	memset(codes, 'x', sizeof(codes));
+	assert_int_equal(otp_totp_steps((const unsigned char *)seed20, 20,
+	    OTP_SHA1, UINT64_MAX - 1, 3, 6, codes), -1);
+	assert_string_equal(codes[0], "");
+	assert_string_equal(codes[2], "");
+	memset(codes, 'x', sizeof(codes));
+	assert_int_equal(otp_totp_steps((const unsigned char *)seed20, 20,
+	    OTP_SHA1, 0, 2, 5, codes), -1);
+	assert_string_equal(codes[1], "");
+	assert_int_equal(otp_totp_steps((const unsigned char *)seed20, 20,
+	    OTP_SHA1, 0, 0, 6, codes), -1);
+	assert_int_equal(otp_totp_steps(NULL, 20, OTP_SHA1, 0, 2, 6, codes),
+	    -1);
+	assert_int_equal(otp_totp_steps((const unsigned char *)seed20, 20,
+	    (enum otp_alg)7, 0, 2, 6, codes), -1);
+	assert_int_equal(otp_totp_steps((const unsigned char *)seed20, 20,
+	    OTP_SHA1, 0, 2, 6, NULL), -1);
+}
+
 struct totp_vector {
 	int64_t		 t;
 	const char	*sha1, *sha256, *sha512;
@@ -335,6 +394,7 @@ main(void)
 		cmocka_unit_test(test_rfc6238_sha256),
 		cmocka_unit_test(test_rfc6238_sha512),
 		cmocka_unit_test(test_far_future),
+		cmocka_unit_test(test_totp_steps),
 		cmocka_unit_test(test_step),
 		cmocka_unit_test(test_hotp_bad_params),
 		cmocka_unit_test(test_alg),
