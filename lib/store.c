@@ -5,6 +5,7 @@
  * between a check and a use is never trusted.
  */
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -19,7 +20,6 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include "store.h"
 
@@ -288,9 +288,10 @@ store_create(struct store *st, const char *dir, char *err, size_t errlen)
 
 /* ---- files in the store ---- */
 
+/* *size (when not NULL) receives the size checked against max. */
 static int
 check_file(int fd, const struct store *st, const char *name, off_t max,
-    char *err, size_t errlen)
+    off_t *size, char *err, size_t errlen)
 {
 	struct stat	 sb;
 
@@ -328,6 +329,8 @@ check_file(int fd, const struct store *st, const char *name, off_t max,
 		    st->dir, name, (long long)sb.st_size, (long long)max);
 		return STORE_UNSAFE;
 	}
+	if (size != NULL)
+		*size = sb.st_size;
 	return STORE_OK;
 }
 
@@ -352,23 +355,18 @@ open_error(const struct store *st, const char *name, const char *what,
 	}
 }
 
-/* Reads the whole checked file; *buf is malloc'd and NUL-terminated. */
+/* Reads the whole file, of `size` bytes when check_file looked at it;
+ * *buf is malloc'd and NUL-terminated. */
 static int
-read_checked(int fd, const struct store *st, const char *name, off_t max,
-    char **buf, size_t *len, char *err, size_t errlen)
+read_checked(int fd, const struct store *st, const char *name, off_t size,
+    off_t max, char **buf, size_t *len, char *err, size_t errlen)
 {
-	struct stat	 sb;
 	size_t		 cap, n = 0;
 	ssize_t		 r;
 	char		*b;
 
-	if (fstat(fd, &sb) == -1) {
-		seterr(err, errlen, "%s/%s: fstat: %s", st->dir, name,
-		    strerror(errno));
-		return STORE_IO;
-	}
-	/* One spare byte shows a file that grew after fstat. */
-	cap = (size_t)sb.st_size + 1;
+	/* One spare byte shows a file that grew after check_file. */
+	cap = (size_t)size + 1;
 	if ((b = malloc(cap + 1)) == NULL) {
 		seterr(err, errlen, "%s/%s: out of memory", st->dir, name);
 		return STORE_IO;
@@ -388,7 +386,7 @@ read_checked(int fd, const struct store *st, const char *name, off_t max,
 			break;
 		n += (size_t)r;
 	}
-	if (n != (size_t)sb.st_size || n > (size_t)max) {
+	if (n != (size_t)size || n > (size_t)max) {
 		seterr(err, errlen, "%s/%s: changed size while being read",
 		    st->dir, name);
 		OPENSSL_cleanse(b, cap + 1);
@@ -406,6 +404,7 @@ static int
 load_file(struct store *st, const char *name, off_t max, char **buf,
     size_t *len, char *err, size_t errlen)
 {
+	off_t	 size = 0;
 	int	 fd, r;
 
 	fd = openat(st->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
@@ -418,9 +417,10 @@ load_file(struct store *st, const char *name, off_t max, char **buf,
 		}
 		return open_error(st, name, "open", err, errlen);
 	}
-	r = check_file(fd, st, name, max, err, errlen);
+	r = check_file(fd, st, name, max, &size, err, errlen);
 	if (r == STORE_OK)
-		r = read_checked(fd, st, name, max, buf, len, err, errlen);
+		r = read_checked(fd, st, name, size, max, buf, len, err,
+		    errlen);
 	close(fd);
 	return r;
 }
@@ -443,14 +443,16 @@ store_load(struct store *st, const char *user, struct mfa_record *rec,
 	size_t	 len = 0;
 	int	 r;
 
-	record_init(rec, NULL);
-	if (!store_user_ok(user))
+	if (!store_user_ok(user)) {
+		record_init(rec, NULL);
 		return badname(err, errlen);
+	}
 	r = load_file(st, user, RECORD_FILE_MAX, &buf, &len, err, errlen);
-	if (r == STORE_NOENT)
-		record_init(rec, user);
-	if (r != STORE_OK)
+	if (r != STORE_OK) {
+		record_init(rec, r == STORE_NOENT ? user : NULL);
 		return r;
+	}
+	/* record_parse clears rec itself: once is enough for 30 KB. */
 	if (record_parse(buf, len, user, rec, perr, sizeof(perr)) == -1) {
 		seterr(err, errlen, "%s/%s: %s", st->dir, user, perr);
 		r = STORE_CORRUPT;
@@ -503,7 +505,8 @@ store_load_inventory(struct store *st, struct inventory *inv, char *err,
 
 /* Opens the lock file, creating it when missing.  Only a file this call
  * created is given to root:root; one found with another owner is refused
- * by check_file like any other file. */
+ * by check_file like any other file.  It exists after a user's first
+ * login, so that is tried first: one openat instead of two. */
 static int
 open_lock(struct store *st, const char *name, int *out, char *err,
     size_t errlen)
@@ -512,6 +515,12 @@ open_lock(struct store *st, const char *name, int *out, char *err,
 			    O_NONBLOCK;
 	int		 fd;
 
+	if ((fd = openat(st->dirfd, name, flags)) != -1) {
+		*out = fd;
+		return STORE_OK;
+	}
+	if (errno != ENOENT)
+		return open_error(st, name, "open", err, errlen);
 	fd = openat(st->dirfd, name, flags | O_CREAT | O_EXCL, 0600);
 	if (fd != -1) {
 		if (geteuid() == 0 && fchown(fd, 0, 0) == -1) {
@@ -540,7 +549,8 @@ lock_file(struct store *st, const char *name, int *lockfd, char *err,
 	*lockfd = -1;
 	if ((r = open_lock(st, name, &fd, err, errlen)) != STORE_OK)
 		return r;
-	if ((r = check_file(fd, st, name, 0, err, errlen)) != STORE_OK) {
+	if ((r = check_file(fd, st, name, 0, NULL, err, errlen)) !=
+	    STORE_OK) {
 		close(fd);
 		return r;
 	}
@@ -615,7 +625,12 @@ tmp_create(struct store *st, char name[sizeof(TMP_PREFIX) + TMP_RANDOM])
 	int			 fd, i, j;
 
 	for (i = 0; i < TMP_TRIES; i++) {
-		if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+		/* Unique, not secret (O_EXCL settles a clash): the
+		 * kernel's bytes are enough, and OpenSSL's DRBG cost more
+		 * than the rest of the save (and its set-up, per process). */
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+			if (errno == EINTR)
+				continue;
 			errno = EIO;
 			return -1;
 		}

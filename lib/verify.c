@@ -306,7 +306,8 @@ verify_login(struct store *st, const struct awsmfa_config *cfg,
 		outcome(out, VERIFY_ERROR, "store error");
 		return VERIFY_ERROR;
 	}
-	if ((rec = calloc(1, sizeof(*rec))) == NULL) {
+	/* Not calloc: store_load sets every byte of the record first. */
+	if ((rec = malloc(sizeof(*rec))) == NULL) {
 		store_unlock(lockfd);
 		set_err(err, errlen, "out of memory");
 		return VERIFY_ERROR;
@@ -332,7 +333,8 @@ verify_peek(struct store *st, const char *user, unsigned *digits_mask,
 	set_err(err, errlen, "");
 	if (user == NULL || !record_username_ok(user))
 		return VERIFY_NODEVICE;
-	if ((rec = calloc(1, sizeof(*rec))) == NULL) {
+	/* Not calloc: store_load sets every byte of the record first. */
+	if ((rec = malloc(sizeof(*rec))) == NULL) {
 		set_err(err, errlen, "out of memory");
 		return VERIFY_ERROR;
 	}
