@@ -647,12 +647,13 @@ tmp_create(struct store *st, char name[sizeof(TMP_PREFIX) + TMP_RANDOM])
 	return -1;
 }
 
-/* Temp file, write, fsync, rename over name, fsync the directory.  On
- * failure before the rename the temp file is removed and name is as it
- * was. */
+/* Temp file, write, fsync, rename over name, and when `durable`, fsync
+ * the directory.  The file's fsync before the rename is what makes the
+ * replacement atomic, so it is never left out.  On failure before the
+ * rename the temp file is removed and name is as it was. */
 static int
 replace_file(struct store *st, const char *name, const char *buf,
-    size_t len, char *err, size_t errlen)
+    size_t len, int durable, char *err, size_t errlen)
 {
 	char		 tmp[sizeof(TMP_PREFIX) + TMP_RANDOM];
 	const char	*what;
@@ -690,7 +691,7 @@ replace_file(struct store *st, const char *name, const char *buf,
 		    strerror(saved));
 		return STORE_IO;
 	}
-	if (fsync(st->dirfd) == -1) {
+	if (durable && fsync(st->dirfd) == -1) {
 		seterr(err, errlen, "%s: fsync: %s", st->dir, strerror(errno));
 		return STORE_IO;
 	}
@@ -698,14 +699,15 @@ replace_file(struct store *st, const char *name, const char *buf,
 }
 
 static int
-remove_file(struct store *st, const char *name, char *err, size_t errlen)
+remove_file(struct store *st, const char *name, int durable, char *err,
+    size_t errlen)
 {
 	if (unlinkat(st->dirfd, name, 0) == -1 && errno != ENOENT) {
 		seterr(err, errlen, "%s/%s: unlink: %s", st->dir, name,
 		    strerror(errno));
 		return STORE_IO;
 	}
-	if (fsync(st->dirfd) == -1) {
+	if (durable && fsync(st->dirfd) == -1) {
 		seterr(err, errlen, "%s: fsync: %s", st->dir, strerror(errno));
 		return STORE_IO;
 	}
@@ -723,9 +725,9 @@ format_error(const char *what, char *err, size_t errlen)
 	return STORE_CORRUPT;
 }
 
-int
-store_save(struct store *st, const struct mfa_record *rec, char *err,
-    size_t errlen)
+static int
+save_record(struct store *st, const struct mfa_record *rec, int durable,
+    char *err, size_t errlen)
 {
 	char	*buf = NULL;
 	size_t	 len = 0;
@@ -735,12 +737,26 @@ store_save(struct store *st, const struct mfa_record *rec, char *err,
 	    !store_user_ok(rec->user))
 		return badname(err, errlen);
 	if (rec->ndevices == 0 && rec->nrecovery == 0)
-		return remove_file(st, rec->user, err, errlen);
+		return remove_file(st, rec->user, durable, err, errlen);
 	if (record_format(rec, &buf, &len) == -1)
 		return format_error("record", err, errlen);
-	r = replace_file(st, rec->user, buf, len, err, errlen);
+	r = replace_file(st, rec->user, buf, len, durable, err, errlen);
 	free_text(buf, len);
 	return r;
+}
+
+int
+store_save(struct store *st, const struct mfa_record *rec, char *err,
+    size_t errlen)
+{
+	return save_record(st, rec, 1, err, errlen);
+}
+
+int
+store_save_lazy(struct store *st, const struct mfa_record *rec, char *err,
+    size_t errlen)
+{
+	return save_record(st, rec, 0, err, errlen);
 }
 
 int
@@ -752,10 +768,10 @@ store_save_inventory(struct store *st, const struct inventory *inv,
 	int	 r;
 
 	if (inv->n == 0)
-		return remove_file(st, INVENTORY_FILE, err, errlen);
+		return remove_file(st, INVENTORY_FILE, 1, err, errlen);
 	if (inventory_format(inv, &buf, &len) == -1)
 		return format_error("inventory", err, errlen);
-	r = replace_file(st, INVENTORY_FILE, buf, len, err, errlen);
+	r = replace_file(st, INVENTORY_FILE, buf, len, 1, err, errlen);
 	free_text(buf, len);
 	return r;
 }

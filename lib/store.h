@@ -1,7 +1,8 @@
 /* The root-owned store: one record file per user plus the hardware token
  * inventory, in one directory.  Every open refuses symlinks, hard links,
  * files not owned by root:root and modes wider than 0600 (0700 for the
- * directory).  Writes are temp file + fsync + rename + fsync(dir). */
+ * directory).  Writes are temp file + fsync + rename + fsync(dir)
+ * (store_save_lazy leaves out the last step). */
 #ifndef AWSMFA_STORE_H
 #define AWSMFA_STORE_H
 
@@ -57,6 +58,12 @@ int	store_load(struct store *st, const char *user, struct mfa_record *rec,
 /* A record with no device and no recovery code is removed instead. */
 int	store_save(struct store *st, const struct mfa_record *rec, char *err,
 	    size_t errlen);
+/* store_save without the final fsync of the directory: still atomic (a
+ * crash leaves the old record or the new one, whole), but the change may
+ * be lost in a power cut.  Only for a change whose loss is harmless: a
+ * login's failure count (design decision, see verify.c). */
+int	store_save_lazy(struct store *st, const struct mfa_record *rec,
+	    char *err, size_t errlen);
 
 /* All users with a record, sorted; *users is a malloc'd array of malloc'd
  * names, freed with store_free_users. */

@@ -259,8 +259,20 @@ login_locked(struct store *st, const struct awsmfa_config *cfg,
 	r = decide(rec, cfg, input, inputlen, now, out);
 	out->failures = rec->failures;
 	out->locked_until = rec->locked_until;
-	/* Success is only reported once the burnt step is on disk. */
-	if (store_save(st, rec, err, errlen) != STORE_OK) {
+	/*
+	 * Success is only reported once the burnt step (or recovery code)
+	 * is on disk.  A failure's count is saved as atomically, but
+	 * without the fsync of the directory (design decision): a power
+	 * cut may forget the last few failures, never a success, and
+	 * a refusal on a journalling file system costs one flush, not two.
+	 * Whoever can cut the power has better attacks than a few more
+	 * guesses.
+	 */
+	if (r == VERIFY_OK || r == VERIFY_RECOVERY_OK)
+		sr = store_save(st, rec, err, errlen);
+	else
+		sr = store_save_lazy(st, rec, err, errlen);
+	if (sr != STORE_OK) {
 		out->device[0] = '\0';
 		outcome(out, VERIFY_ERROR, "store error");
 		return VERIFY_ERROR;

@@ -527,6 +527,48 @@ test_garbage_files(void **state)
 	record_wipe(&rec);
 }
 
+/* store_save_lazy writes what store_save writes, the same way (checked
+ * file, no temp file left); only the directory fsync is left out, which
+ * a test cannot see. */
+static void
+test_save_lazy(void **state)
+{
+	struct fixture		*fx = *state;
+	struct mfa_record	 a, b;
+	struct dirent		*de;
+	struct stat		 sb;
+	DIR			*d;
+	char			 p[256];
+
+	save_sample(fx, "alice");
+	sample_record(&a, "alice");
+	a.failures = 3;
+	a.locked_until = 1700000000;
+	assert_int_equal(store_save_lazy(&fx->st, &a, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(store_load(&fx->st, "alice", &b, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_true(records_equal(&a, &b));
+	path_of(fx, "alice", p, sizeof(p));
+	assert_int_equal(lstat(p, &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	assert_int_equal(sb.st_uid, 0);
+	assert_int_equal(sb.st_gid, 0);
+	assert_int_equal(sb.st_nlink, 1);
+	assert_non_null(d = opendir(fx->dir));
+	while ((de = readdir(d)) != NULL)
+		assert_null(strstr(de->d_name, ".tmp."));
+	closedir(d);
+	/* Nothing left in the record: removed, as store_save does. */
+	record_init(&a, "alice");
+	assert_int_equal(store_save_lazy(&fx->st, &a, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	expect_load(fx, "alice", STORE_NOENT, NULL);
+	record_wipe(&a);
+	record_wipe(&b);
+}
+
 static void
 test_save_replaces_not_follows(void **state)
 {
@@ -873,6 +915,7 @@ main(void)
 		T(test_bad_usernames),
 		T(test_truncated_files),
 		T(test_garbage_files),
+		T(test_save_lazy),
 		T(test_save_replaces_not_follows),
 		T(test_save_failure_keeps_old),
 		T(test_two_processes_lose_nothing),
