@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <png.h>
 #include <qrencode.h>
 
@@ -102,6 +103,14 @@ print_ansi(FILE *out, const QRcode *q)
 	}
 }
 
+/* The modules spell out the URI, secret included: wipe them like it. */
+static void
+qr_free(QRcode *q)
+{
+	OPENSSL_cleanse(q->data, (size_t)q->width * (size_t)q->width);
+	QRcode_free(q);
+}
+
 int
 qr_print(FILE *out, const char *text, enum qr_style style, char *err,
     size_t errlen)
@@ -116,7 +125,7 @@ qr_print(FILE *out, const char *text, enum qr_style style, char *err,
 		print_ansi(out, q);
 	else
 		print_utf8(out, q);
-	QRcode_free(q);
+	qr_free(q);
 	return 0;
 }
 
@@ -158,6 +167,7 @@ write_png(FILE *fp, const QRcode *q)
 	img.format = PNG_FORMAT_GRAY;
 	ok = png_image_write_to_stdio(&img, fp, 0, px, 0, NULL);
 	png_image_free(&img);
+	OPENSSL_cleanse(px, (size_t)side * (size_t)side);
 	free(px);
 	return ok ? 0 : -1;
 }
@@ -202,7 +212,7 @@ qr_file_write(int fd, enum qr_format fmt, const char *text, char *err,
 		return -1;
 	}
 	r = fmt == QR_FILE_PNG ? write_png(fp, q) : write_svg(fp, q);
-	QRcode_free(q);
+	qr_free(q);
 	if (fflush(fp) == EOF || fsync(fileno(fp)) == -1)
 		r = -1;
 	if (fclose(fp) == EOF)
