@@ -176,8 +176,11 @@ count_failure(struct mfa_record *rec, const struct awsmfa_config *cfg,
 {
 	if (rec->failures < UINT32_MAX)
 		rec->failures++;
-	if (rec->failures >= cfg->max_failures)
-		rec->locked_until = now + (int64_t)cfg->lockout_seconds;
+	/* Past the end of time the lock simply never ends: fail closed. */
+	if (rec->failures >= cfg->max_failures &&
+	    __builtin_add_overflow(now, (int64_t)cfg->lockout_seconds,
+	    &rec->locked_until))
+		rec->locked_until = INT64_MAX;
 }
 
 static const char *
@@ -392,8 +395,8 @@ verify_consecutive(const struct mfa_device *dev, const char *code1,
 		goto out;
 	center = (int64_t)otp_step(now, dev->period);
 	for (i = 0; i <= 2 * resync_window; i++) {
-		s = center + nth_offset(i);
-		if (s < 0)
+		if (__builtin_add_overflow(center, nth_offset(i), &s) ||
+		    s < 0 || s == INT64_MAX)
 			continue;
 		if (otp_totp_at_step(dev->secret, dev->secret_len, dev->alg,
 		    (uint64_t)s, dev->digits, want) != 0 ||

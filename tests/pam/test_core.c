@@ -160,6 +160,24 @@ test_consecutive(void **state)
 	assert_int_equal(drift, -3);
 }
 
+/* At the end of time (period 1, now = INT64_MAX) the search must neither
+ * overflow (UBSan aborts the sanitizer run) nor match anything. */
+static void
+test_consecutive_end_of_time(void **state)
+{
+	struct mfa_device	d;
+	int64_t			drift = 0;
+	uint64_t		step = 0;
+
+	(void)state;
+	device(&d);
+	d.period = 1;
+	assert_int_equal(verify_consecutive(&d, "123456", "654321",
+	    INT64_MAX, 1000, &drift, &step), -1);
+	assert_int_equal(verify_consecutive(&d, "123456", "654321",
+	    INT64_MAX - 1, 1000, &drift, &step), -1);
+}
+
 static void
 test_result_names(void **state)
 {
@@ -180,6 +198,7 @@ main(void)
 		cmocka_unit_test(test_recovery_roundtrip),
 		cmocka_unit_test(test_recovery_rejects),
 		cmocka_unit_test(test_consecutive),
+		cmocka_unit_test(test_consecutive_end_of_time),
 		cmocka_unit_test(test_result_names),
 	};
 
