@@ -5,7 +5,6 @@
  * spans the user's record and the inventory, the second write failing
  * puts the first file back.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 
 #include <openssl/crypto.h>
 
+#include "errmsg.h"
 #include "base32.h"
 #include "device.h"
 #include "otp.h"
@@ -22,22 +22,6 @@
 #define TOKEN_LINE_MAX		1024
 #define TOKEN_MIN_SECRET	16	/* bytes: RFC 4226 R6, 128 bits */
 #define TOKEN_MAX_FIELDS	5
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static int
 check_user(const char *user, char *err, size_t errlen)

@@ -12,6 +12,7 @@
 
 #include <openssl/crypto.h>
 
+#include "errmsg.h"
 #include "base32.h"
 #include "record.h"
 
@@ -50,22 +51,6 @@ struct outbuf {
 	size_t	 len;
 	size_t	 cap;
 };
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 int
 record_username_ok(const char *user)

@@ -13,7 +13,6 @@
 #include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 
 #include <openssl/crypto.h>
 
+#include "errmsg.h"
 #include "store.h"
 
 #define LOCK_PREFIX		".lock."
@@ -34,22 +34,6 @@
 /* ".lock.USER" must fit in one directory entry (NAME_MAX 255), which
  * bounds the user names the store can hold below RECORD_USER_MAX. */
 #define STORE_USER_MAX		(255 - (int)(sizeof(LOCK_PREFIX) - 1))
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static int
 store_user_ok(const char *user)
