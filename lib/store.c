@@ -52,25 +52,36 @@ badname(char *err, size_t errlen)
 
 /* ---- the directory and its ancestors ---- */
 
+/* What the store and every folder above it must be: a directory of root. */
+static int
+check_root_dir(int fd, const char *path, struct stat *sb, char *err,
+    size_t errlen)
+{
+	if (fstat(fd, sb) == -1) {
+		seterr(err, errlen, "%s: fstat: %s", path, strerror(errno));
+		return STORE_IO;
+	}
+	if (!S_ISDIR(sb->st_mode)) {
+		seterr(err, errlen, "%s: not a directory", path);
+		return STORE_UNSAFE;
+	}
+	if (sb->st_uid != 0) {
+		seterr(err, errlen, "%s: owned by uid %u, must be root", path,
+		    (unsigned)sb->st_uid);
+		return STORE_UNSAFE;
+	}
+	return STORE_OK;
+}
+
 /* An ancestor may be shared (/tmp) but nobody but root may change it. */
 static int
 check_ancestor(int fd, const char *path, char *err, size_t errlen)
 {
 	struct stat	 sb;
+	int		 r;
 
-	if (fstat(fd, &sb) == -1) {
-		seterr(err, errlen, "%s: fstat: %s", path, strerror(errno));
-		return STORE_IO;
-	}
-	if (!S_ISDIR(sb.st_mode)) {
-		seterr(err, errlen, "%s: not a directory", path);
-		return STORE_UNSAFE;
-	}
-	if (sb.st_uid != 0) {
-		seterr(err, errlen, "%s: owned by uid %u, must be root", path,
-		    (unsigned)sb.st_uid);
-		return STORE_UNSAFE;
-	}
+	if ((r = check_root_dir(fd, path, &sb, err, errlen)) != STORE_OK)
+		return r;
 	if ((sb.st_mode & 022) != 0 && (sb.st_mode & S_ISVTX) == 0) {
 		seterr(err, errlen, "%s: mode %04o, writable by group or "
 		    "others and not sticky", path,
@@ -84,20 +95,10 @@ static int
 check_store_dir(int fd, const char *path, char *err, size_t errlen)
 {
 	struct stat	 sb;
+	int		 r;
 
-	if (fstat(fd, &sb) == -1) {
-		seterr(err, errlen, "%s: fstat: %s", path, strerror(errno));
-		return STORE_IO;
-	}
-	if (!S_ISDIR(sb.st_mode)) {
-		seterr(err, errlen, "%s: not a directory", path);
-		return STORE_UNSAFE;
-	}
-	if (sb.st_uid != 0) {
-		seterr(err, errlen, "%s: owned by uid %u, must be root", path,
-		    (unsigned)sb.st_uid);
-		return STORE_UNSAFE;
-	}
+	if ((r = check_root_dir(fd, path, &sb, err, errlen)) != STORE_OK)
+		return r;
 	if (sb.st_gid != 0) {
 		seterr(err, errlen, "%s: group gid %u, must be root (0)", path,
 		    (unsigned)sb.st_gid);
