@@ -722,15 +722,21 @@ config_load(const char *path, struct awsmfa_config *cfg, char *err,
 	ctx.name = path;
 	ctx.err = err;
 	ctx.errlen = errlen;
-	config_defaults(cfg);
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
-	if ((fd = open_checked(path, &ctx)) == -1)
+	/* config_parse_text sets the defaults itself: only the early
+	 * failures need them here (each costs a gethostname on the login
+	 * path). */
+	if ((fd = open_checked(path, &ctx)) == -1) {
+		config_defaults(cfg);
 		return -1;
+	}
 	text = read_text(fd, path, &ctx);
 	close(fd);
-	if (text == NULL)
+	if (text == NULL) {
+		config_defaults(cfg);
 		return -1;
+	}
 	r = config_parse_text(text, path, cfg, err, errlen);
 	free(text);
 	return r;

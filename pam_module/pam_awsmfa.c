@@ -372,7 +372,8 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		return PAM_BUF_ERR;
 	c->pamh = pamh;
 	c->flags = flags;
-	config_defaults(&c->cfg);
+	/* calloc left cfg empty, which config_free accepts; config_load
+	 * fills it. */
 	if (args_parse(pamh, argc, argv, &c->args) != 0) {
 		free(c);
 		return PAM_SERVICE_ERR;
