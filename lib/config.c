@@ -20,6 +20,7 @@
 #include <libconfig.h>
 
 #include "config.h"
+#include "safepath.h"
 
 #define DEFAULT_ISSUER	"pam_awsmfa"
 #define CONFIG_MAX_SIZE	(64 * 1024)	/* a real file is a few hundred bytes */
@@ -636,17 +637,95 @@ config_parse_text(const char *text, const char *name,
 }
 
 /*
+ * The folder holding path, as an absolute path in dir (a relative path,
+ * from mfa-enroll --conf, is taken from the working directory), and the
+ * file's own name in name.
+ */
+static int
+split_path(const char *path, char dir[PATH_MAX], char name[NAME_MAX + 1],
+    const struct ctx *ctx)
+{
+	char *slash;
+	size_t len = 0;
+
+	if (path[0] != '/') {
+		if (getcwd(dir, PATH_MAX) == NULL) {
+			set_err(ctx, "%s: cannot find the working directory: "
+			    "%s", path, strerror(errno));
+			return -1;
+		}
+		len = strlen(dir);
+		if (len > 0 && dir[len - 1] != '/' && len + 1 < PATH_MAX)
+			dir[len++] = '/';
+	}
+	if (len + strlen(path) >= PATH_MAX) {
+		set_err(ctx, "%s: path too long", path);
+		return -1;
+	}
+	memcpy(dir + len, path, strlen(path) + 1);
+	slash = strrchr(dir, '/');
+	if (strlen(slash + 1) > NAME_MAX) {
+		set_err(ctx, "%s: %s", path, strerror(ENAMETOOLONG));
+		return -1;
+	}
+	memcpy(name, slash + 1, strlen(slash + 1) + 1);
+	if (slash == dir)	/* the file is in "/" */
+		slash++;
+	*slash = '\0';
+	return 0;
+}
+
+/*
+ * The folder the file is in, and every folder above it, must be ones
+ * only root can change (lib/safepath.c): whoever can write to one of them
+ * can rename another file, or another folder, in place of this one.
+ * Each is opened from the one checked before it, so the descriptor
+ * returned is the folder that was checked.
+ */
+static int
+open_folder(const char *path, char name[NAME_MAX + 1],
+    const struct ctx *ctx)
+{
+	char dir[PATH_MAX], why[CONFIG_ERRLEN];
+	int dfd;
+
+	if (split_path(path, dir, name, ctx) == -1)
+		return -1;
+	if (safepath_walk(dir, &dfd, why, sizeof(why)) != SAFEPATH_OK) {
+		set_err(ctx, "%s: folder %s", path, why);
+		return -1;
+	}
+	if (safepath_check_ancestor(dfd, dir, why, sizeof(why)) !=
+	    SAFEPATH_OK) {
+		set_err(ctx, "%s: folder %s", path, why);
+		close(dfd);
+		return -1;
+	}
+	return dfd;
+}
+
+/*
  * O_NOFOLLOW refuses a symlink in the last component; O_NONBLOCK keeps a
  * FIFO planted at the path from hanging the login before fstat sees it.
  */
 static int
 open_checked(const char *path, const struct ctx *ctx)
 {
+	char name[NAME_MAX + 1];
 	struct stat st;
-	int fd;
+	int dfd, fd;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
-	    O_NOCTTY);
+	if ((dfd = open_folder(path, name, ctx)) == -1)
+		return -1;
+	/* "DIR/" names a folder, not a file. */
+	if (name[0] == '\0') {
+		set_err(ctx, "%s: not a regular file", path);
+		close(dfd);
+		return -1;
+	}
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK | O_NOCTTY);
+	close(dfd);
 	if (fd == -1) {
 		if (errno == ELOOP)
 			set_err(ctx, "%s: is a symbolic link", path);

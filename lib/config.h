@@ -30,7 +30,9 @@ struct awsmfa_config {
 void	config_defaults(struct awsmfa_config *cfg);
 
 /* Loads and validates path.  The file must be a regular file owned by root
- * and not writable by group or others, opened without following a symlink.
+ * and not writable by group or others, opened without following a symlink,
+ * in folders only root can change (safepath_walk; a relative path is
+ * taken from the working directory).
  * 0 on success; -1 with a one-line message "FILE:LINE: reason" (or
  * "FILE: reason") in err.  On failure cfg holds defaults only. */
 int	config_load(const char *path, struct awsmfa_config *cfg, char *err,

@@ -55,5 +55,17 @@ is "check finds an unknown config key" 1 $?
 check "and names the config file" grep -q "^mfa-enroll: $CONF" <<<"$err"
 check "every problem is one line starting mfa-enroll:" \
     sh -c "! printf '%s\n' \"\$1\" | grep -qv '^mfa-enroll: '" - "$err"
+# A config in a folder that someone but root can change.
+mkdir -m 0775 "$SANDBOX/etc"
+sed '/^colour/d' "$CONF" > "$SANDBOX/etc/awsmfa.conf"
+err=$("$ENROLL" --conf "$SANDBOX/etc/awsmfa.conf" check 2>&1 >/dev/null)
+is "check finds a config in a group-writable folder" 1 $?
+is "and names the file, the folder and the rule" \
+    "mfa-enroll: $SANDBOX/etc/awsmfa.conf: folder $SANDBOX/etc: mode 0775, writable by group or others and not sticky" \
+    "$(head -n 1 <<<"$err")"
+chmod 0755 "$SANDBOX/etc"
+out=$("$ENROLL" --conf "$SANDBOX/etc/awsmfa.conf" check)
+is "and none once the folder is closed" \
+    "0|$SANDBOX/etc/awsmfa.conf and $STORE: no problem found." "$?|$out"
 
 done_testing

@@ -618,6 +618,7 @@ test_load_missing(void **state)
 	char path[PATH_MAX];
 
 	(void)state;
+	need_root();	/* tmpdir is the caller's: its folder is refused */
 	snprintf(path, sizeof(path), "%s/absent.conf", tmpdir);
 	load_err(path, ": No such file or directory");
 }
@@ -679,6 +680,170 @@ test_load_not_regular(void **state)
 	load_err("/dev/null", ": not a regular file");
 }
 
+/* Creates tmpdir/name as a folder with mode and owner; its path. */
+static const char *
+make_dir(const char *name, mode_t mode, uid_t uid)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(chown(path, uid, 0), 0);
+	assert_int_equal(chmod(path, mode), 0);	/* after chown, whole */
+	return path;
+}
+
+/* tmpdir/dir/FILE, a good config in a folder made with mode and uid:
+ * refused with "FILE: folder DIR: reason", or accepted when reason is
+ * NULL. */
+static void
+expect_folder(const char *dir, mode_t mode, uid_t uid, const char *reason)
+{
+	struct awsmfa_config cfg;
+	char file[PATH_MAX], want[PATH_MAX + 128];
+	const char *d, *p;
+
+	d = make_dir(dir, mode, uid);
+	snprintf(file, sizeof(file), "%s/awsmfa.conf", dir);
+	p = make_file(file, "digits = 7;\n", 0644, 0);
+	if (reason == NULL) {
+		assert_int_equal(config_load(p, &cfg, err, sizeof(err)), 0);
+		assert_string_equal(err, "");
+		assert_int_equal(cfg.digits, 7);
+		config_free(&cfg);
+		return;
+	}
+	snprintf(want, sizeof(want), ": folder %s: %s", d, reason);
+	load_err(p, want);
+}
+
+/*
+ * Whoever can write to a folder above the file can rename another file
+ * in its place, so each folder must be root's and closed to group and
+ * others, unless sticky (/tmp, which holds tmpdir).
+ */
+static void
+test_load_unsafe_folder(void **state)
+{
+	(void)state;
+	need_root();
+	expect_folder("g", 0775, 0, "mode 0775, writable by group or "
+	    "others and not sticky");
+	expect_folder("o", 0757, 0, "mode 0757, writable by group or "
+	    "others and not sticky");
+	expect_folder("nobody", 0755, NOBODY, "owned by uid 65534, must be "
+	    "root");
+	expect_folder("nobody-sticky", 01755, NOBODY, "owned by uid 65534, "
+	    "must be root");
+	expect_folder("sticky", 01777, 0, NULL);
+	expect_folder("gsticky", 01770, 0, NULL);
+	expect_folder("closed", 0755, 0, NULL);
+}
+
+/* Not only the folder holding the file: every one up to "/". */
+static void
+test_load_unsafe_ancestor(void **state)
+{
+	char want[PATH_MAX + 128];
+	const char *d, *p;
+
+	(void)state;
+	need_root();
+	d = make_dir("open", 0777, 0);
+	snprintf(want, sizeof(want), ": folder %s: mode 0777, writable by "
+	    "group or others and not sticky", d);
+	make_dir("open/etc", 0755, 0);
+	make_dir("open/etc/awsmfa", 0755, 0);
+	p = make_file("open/etc/awsmfa/awsmfa.conf", "digits = 7;\n", 0644,
+	    0);
+	load_err(p, want);
+
+	d = make_dir("theirs", 0755, NOBODY);
+	snprintf(want, sizeof(want), ": folder %s: owned by uid 65534, "
+	    "must be root", d);
+	make_dir("theirs/awsmfa", 0755, 0);
+	p = make_file("theirs/awsmfa/awsmfa.conf", "digits = 7;\n", 0644, 0);
+	load_err(p, want);
+}
+
+/* A symlink anywhere in the path, even to a good folder, is refused. */
+static void
+test_load_symlinked_folder(void **state)
+{
+	char link[PATH_MAX], path[PATH_MAX + 32], want[PATH_MAX + 128];
+
+	(void)state;
+	need_root();
+	snprintf(link, sizeof(link), "%s/link", tmpdir);
+	assert_int_equal(symlink(make_dir("real", 0755, 0), link), 0);
+	make_file("real/awsmfa.conf", "digits = 7;\n", 0644, 0);
+	make_dir("real/sub", 0755, 0);
+	make_file("real/sub/awsmfa.conf", "digits = 7;\n", 0644, 0);
+
+	snprintf(path, sizeof(path), "%s/awsmfa.conf", link);
+	snprintf(want, sizeof(want), ": folder %s: is a symlink", link);
+	load_err(path, want);
+	snprintf(path, sizeof(path), "%s/sub/awsmfa.conf", link);
+	load_err(path, want);
+}
+
+/* A folder that is missing or a file, and paths the walk cannot take. */
+static void
+test_load_bad_folder(void **state)
+{
+	char path[PATH_MAX], want[PATH_MAX + 128];
+	const char *p;
+
+	(void)state;
+	need_root();
+	snprintf(path, sizeof(path), "%s/absent/awsmfa.conf", tmpdir);
+	snprintf(want, sizeof(want), ": folder %s/absent: No such file or "
+	    "directory", tmpdir);
+	load_err(path, want);
+
+	p = make_file("plain", "", 0644, 0);
+	snprintf(path, sizeof(path), "%s/awsmfa.conf", p);
+	snprintf(want, sizeof(want), ": folder %s: not a directory", p);
+	load_err(path, want);
+
+	make_dir("dots", 0755, 0);
+	make_file("dots/awsmfa.conf", "", 0644, 0);
+	snprintf(path, sizeof(path), "%s/dots/../dots/awsmfa.conf", tmpdir);
+	snprintf(want, sizeof(want), ": folder %s/dots/../dots: bad path "
+	    "component (\".\", \"..\" or too long)", tmpdir);
+	load_err(path, want);
+
+	snprintf(path, sizeof(path), "%s/dots/", tmpdir);
+	load_err(path, ": not a regular file");
+}
+
+/* mfa-enroll --conf takes a path relative to the working directory: its
+ * folders are those of the working directory, checked the same way. */
+static void
+test_load_relative(void **state)
+{
+	struct awsmfa_config cfg;
+	char cwd[PATH_MAX], want[PATH_MAX + 128];
+	const char *d;
+
+	(void)state;
+	need_root();
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	make_dir("rel", 0755, 0);
+	make_file("rel/awsmfa.conf", "digits = 7;\n", 0644, 0);
+	d = make_dir("rel/wide", 0775, 0);
+	make_file("rel/wide/awsmfa.conf", "digits = 7;\n", 0644, 0);
+	assert_int_equal(chdir(tmpdir), 0);
+	assert_int_equal(config_load("rel/awsmfa.conf", &cfg, err,
+	    sizeof(err)), 0);
+	assert_int_equal(cfg.digits, 7);
+	config_free(&cfg);
+	snprintf(want, sizeof(want), ": folder %s: mode 0775, writable by "
+	    "group or others and not sticky", d);
+	load_err("rel/wide/awsmfa.conf", want);
+	assert_int_equal(chdir(cwd), 0);
+}
+
 int
 main(void)
 {
@@ -704,6 +869,11 @@ main(void)
 		cmocka_unit_test(test_load_not_root),
 		cmocka_unit_test(test_load_writable),
 		cmocka_unit_test(test_load_not_regular),
+		cmocka_unit_test(test_load_unsafe_folder),
+		cmocka_unit_test(test_load_unsafe_ancestor),
+		cmocka_unit_test(test_load_symlinked_folder),
+		cmocka_unit_test(test_load_bad_folder),
+		cmocka_unit_test(test_load_relative),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);

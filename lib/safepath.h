@@ -1,0 +1,35 @@
+/* The folders above a file that root trusts: a walk from "/" that opens
+ * each one relative to the one before it, without following a symlink,
+ * and checks it with fstat, so no folder can be swapped in between the
+ * check and the use. */
+#ifndef AWSMFA_SAFEPATH_H
+#define AWSMFA_SAFEPATH_H
+
+#include <sys/stat.h>
+
+#include <stddef.h>
+
+enum safepath_result {
+	SAFEPATH_OK = 0,
+	SAFEPATH_UNSAFE,	/* owner, mode, symlink or a bad component */
+	SAFEPATH_IO		/* a system call failed */
+};
+
+/* The directory open at fd is a directory owned by root; *sb is its
+ * fstat.  Messages in err name path. */
+int	safepath_check_root_dir(int fd, const char *path, struct stat *sb,
+	    char *err, size_t errlen);
+
+/* The directory open at fd is one only root can change: owned by root
+ * and not writable by group or others unless sticky (/tmp). */
+int	safepath_check_ancestor(int fd, const char *path, char *err,
+	    size_t errlen);
+
+/* Opens the absolute path dir one component at a time from "/", refusing
+ * a symlink, ".", ".." and a component that is not a directory, and
+ * checks every directory above the last with safepath_check_ancestor.
+ * *out is the last one's descriptor (O_CLOEXEC), which the caller checks
+ * for its own purpose; dir "/" gives "/" itself. */
+int	safepath_walk(const char *dir, int *out, char *err, size_t errlen);
+
+#endif
