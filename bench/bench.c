@@ -31,6 +31,7 @@
 #include "base32.h"
 #include "otp.h"
 #include "record.h"
+#include "store.h"
 
 static time_t	fake_now;
 
@@ -158,21 +159,21 @@ cmd_auth(const char *service, const char *user, const char *hex, long count,
 static int
 write_record(int dirfd, struct mfa_record *rec, const char *user)
 {
-	char	*text = NULL;
-	size_t	 len = 0;
-	int	 fd, rc = -1;
+	unsigned char	*file = NULL;
+	size_t		 size = 0;
+	int		 fd, rc = -1;
 
 	snprintf(rec->user, sizeof(rec->user), "%s", user);
-	if (record_format(rec, &text, &len) != 0)
+	if (store_record_file(rec, &file, &size) != 0)
 		return -1;
 	fd = openat(dirfd, user, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
-	if (fd >= 0 && write(fd, text, len) == (ssize_t)len)
+	if (fd >= 0 && write(fd, file, size) == (ssize_t)size)
 		rc = 0;
 	if (fd >= 0 && close(fd) != 0)
 		rc = -1;
-	OPENSSL_cleanse(text, len);
-	free(text);
+	OPENSSL_cleanse(file, size);
+	free(file);
 	return rc;
 }
 

@@ -15,6 +15,11 @@
 #define RECORD_MAX_RECOVERY	100
 #define RECORD_HASH_MAX		191	/* one hashed recovery code */
 #define RECORD_NO_STEP		UINT64_MAX	/* last_step before any login */
+/* The most bytes a login can add to the text of a record with n devices:
+ * it rewrites failures (at most 10 digits) and locked_until, and per device
+ * last_used and last_step (each at most 20 characters), every one of them
+ * at least 1 character wide before. */
+#define RECORD_LOGIN_GROWTH(n)	(9 + 19 + 38 * (size_t)(n))
 
 enum device_type {
 	DEVICE_VIRTUAL = 0,

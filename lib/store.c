@@ -22,6 +22,7 @@
 
 #include "errmsg.h"
 #include "store.h"
+#include "store_io.h"
 
 #define LOCK_PREFIX		".lock."
 #define INVENTORY_FILE		".inventory"
@@ -29,21 +30,20 @@
 #define TMP_PREFIX		".tmp."
 #define TMP_RANDOM		12
 #define TMP_TRIES		100
-#define RECORD_FILE_MAX		(1024 * 1024)
 #define INVENTORY_FILE_MAX	(16 * 1024 * 1024)
 /* ".lock.USER" must fit in one directory entry (NAME_MAX 255), which
  * bounds the user names the store can hold below RECORD_USER_MAX. */
 #define STORE_USER_MAX		(255 - (int)(sizeof(LOCK_PREFIX) - 1))
 
-static int
-store_user_ok(const char *user)
+int
+store_name_ok(const char *user)
 {
 	return record_username_ok(user) &&
 	    strlen(user) <= (size_t)STORE_USER_MAX;
 }
 
-static int
-badname(char *err, size_t errlen)
+int
+store_badname(char *err, size_t errlen)
 {
 	/* The name is not echoed: it may be anything a client sent. */
 	seterr(err, errlen, "invalid user name for the store");
@@ -274,8 +274,8 @@ store_create(struct store *st, const char *dir, char *err, size_t errlen)
 /* ---- files in the store ---- */
 
 /* *size (when not NULL) receives the size checked against max. */
-static int
-check_file(int fd, const struct store *st, const char *name, off_t max,
+int
+store_check_file(int fd, const struct store *st, const char *name, off_t max,
     off_t *size, char *err, size_t errlen)
 {
 	struct stat	 sb;
@@ -319,8 +319,8 @@ check_file(int fd, const struct store *st, const char *name, off_t max,
 	return STORE_OK;
 }
 
-static int
-open_error(const struct store *st, const char *name, const char *what,
+int
+store_open_error(const struct store *st, const char *name, const char *what,
     char *err, size_t errlen)
 {
 	switch (errno) {
@@ -332,7 +332,7 @@ open_error(const struct store *st, const char *name, const char *what,
 		    name);
 		return STORE_UNSAFE;
 	case ENAMETOOLONG:
-		return badname(err, errlen);
+		return store_badname(err, errlen);
 	default:
 		seterr(err, errlen, "%s/%s: %s: %s", st->dir, name, what,
 		    strerror(errno));
@@ -340,17 +340,17 @@ open_error(const struct store *st, const char *name, const char *what,
 	}
 }
 
-/* Reads the whole file, of `size` bytes when check_file looked at it;
+/* Reads the whole file, of `size` bytes when store_check_file looked at it;
  * *buf is malloc'd and NUL-terminated. */
-static int
-read_checked(int fd, const struct store *st, const char *name, off_t size,
-    off_t max, char **buf, size_t *len, char *err, size_t errlen)
+int
+store_read_checked(int fd, const struct store *st, const char *name,
+    off_t size, off_t max, char **buf, size_t *len, char *err, size_t errlen)
 {
 	size_t		 cap, n = 0;
 	ssize_t		 r;
 	char		*b;
 
-	/* One spare byte shows a file that grew after check_file. */
+	/* One spare byte shows a file that grew after store_check_file. */
 	cap = (size_t)size + 1;
 	if ((b = malloc(cap + 1)) == NULL) {
 		seterr(err, errlen, "%s/%s: out of memory", st->dir, name);
@@ -400,67 +400,23 @@ load_file(struct store *st, const char *name, off_t max, char **buf,
 			    name);
 			return STORE_NOENT;
 		}
-		return open_error(st, name, "open", err, errlen);
+		return store_open_error(st, name, "open", err, errlen);
 	}
-	r = check_file(fd, st, name, max, &size, err, errlen);
+	r = store_check_file(fd, st, name, max, &size, err, errlen);
 	if (r == STORE_OK)
-		r = read_checked(fd, st, name, size, max, buf, len, err,
+		r = store_read_checked(fd, st, name, size, max, buf, len, err,
 		    errlen);
 	close(fd);
 	return r;
 }
 
-static void
-free_text(char *buf, size_t len)
+void
+store_free_text(char *buf, size_t len)
 {
 	if (buf == NULL)
 		return;
 	OPENSSL_cleanse(buf, len);
 	free(buf);
-}
-
-int
-store_load(struct store *st, const char *user, struct mfa_record *rec,
-    char *err, size_t errlen)
-{
-	char	 perr[256];
-	char	*buf = NULL;
-	size_t	 len = 0;
-	int	 r;
-
-	if (!store_user_ok(user)) {
-		record_init(rec, NULL);
-		return badname(err, errlen);
-	}
-	r = load_file(st, user, RECORD_FILE_MAX, &buf, &len, err, errlen);
-	if (r != STORE_OK) {
-		record_init(rec, r == STORE_NOENT ? user : NULL);
-		return r;
-	}
-	/* record_parse clears rec itself: once is enough for 30 KB. */
-	if (record_parse(buf, len, user, rec, perr, sizeof(perr)) == -1) {
-		seterr(err, errlen, "%s/%s: %s", st->dir, user, perr);
-		r = STORE_CORRUPT;
-	}
-	free_text(buf, len);
-	return r;
-}
-
-int
-store_record_exists(struct store *st, const char *user, char *err,
-    size_t errlen)
-{
-	struct stat	 sb;
-
-	if (!store_user_ok(user))
-		return badname(err, errlen);
-	if (fstatat(st->dirfd, user, &sb, AT_SYMLINK_NOFOLLOW) == 0)
-		return STORE_OK;
-	if (errno == ENOENT) {
-		seterr(err, errlen, "%s/%s: no such file", st->dir, user);
-		return STORE_NOENT;
-	}
-	return open_error(st, user, "stat", err, errlen);
 }
 
 int
@@ -482,7 +438,7 @@ store_load_inventory(struct store *st, struct inventory *inv, char *err,
 		    perr);
 		r = STORE_CORRUPT;
 	}
-	free_text(buf, len);
+	store_free_text(buf, len);
 	return r;
 }
 
@@ -490,7 +446,7 @@ store_load_inventory(struct store *st, struct inventory *inv, char *err,
 
 /* Opens the lock file, creating it when missing.  Only a file this call
  * created is given to root:root; one found with another owner is refused
- * by check_file like any other file.  It exists after a user's first
+ * by store_check_file like any other file.  It exists after a user's first
  * login, so that is tried first: one openat instead of two. */
 static int
 open_lock(struct store *st, const char *name, int *out, char *err,
@@ -505,7 +461,7 @@ open_lock(struct store *st, const char *name, int *out, char *err,
 		return STORE_OK;
 	}
 	if (errno != ENOENT)
-		return open_error(st, name, "open", err, errlen);
+		return store_open_error(st, name, "open", err, errlen);
 	fd = openat(st->dirfd, name, flags | O_CREAT | O_EXCL, 0600);
 	if (fd != -1) {
 		if (geteuid() == 0 && fchown(fd, 0, 0) == -1) {
@@ -520,7 +476,7 @@ open_lock(struct store *st, const char *name, int *out, char *err,
 	if (errno == EEXIST)
 		fd = openat(st->dirfd, name, flags);
 	if (fd == -1)
-		return open_error(st, name, "open", err, errlen);
+		return store_open_error(st, name, "open", err, errlen);
 	*out = fd;
 	return STORE_OK;
 }
@@ -534,7 +490,7 @@ lock_file(struct store *st, const char *name, int *lockfd, char *err,
 	*lockfd = -1;
 	if ((r = open_lock(st, name, &fd, err, errlen)) != STORE_OK)
 		return r;
-	if ((r = check_file(fd, st, name, 0, NULL, err, errlen)) !=
+	if ((r = store_check_file(fd, st, name, 0, NULL, err, errlen)) !=
 	    STORE_OK) {
 		close(fd);
 		return r;
@@ -558,8 +514,8 @@ store_lock_user(struct store *st, const char *user, int *lockfd, char *err,
 	char	 name[256];
 
 	*lockfd = -1;
-	if (!store_user_ok(user))
-		return badname(err, errlen);
+	if (!store_name_ok(user))
+		return store_badname(err, errlen);
 	snprintf(name, sizeof(name), "%s%s", LOCK_PREFIX, user);
 	return lock_file(st, name, lockfd, err, errlen);
 }
@@ -581,7 +537,7 @@ store_unlock(int lockfd)
 /* ---- atomic writes ---- */
 
 static int
-write_all(int fd, const char *buf, size_t len)
+store_write_all(int fd, const char *buf, size_t len)
 {
 	ssize_t	 r;
 
@@ -636,8 +592,8 @@ tmp_create(struct store *st, char name[sizeof(TMP_PREFIX) + TMP_RANDOM])
  * the directory.  The file's fsync before the rename is what makes the
  * replacement atomic, so it is never left out.  On failure before the
  * rename the temp file is removed and name is as it was. */
-static int
-replace_file(struct store *st, const char *name, const char *buf,
+int
+store_replace_file(struct store *st, const char *name, const char *buf,
     size_t len, int durable, char *err, size_t errlen)
 {
 	char		 tmp[sizeof(TMP_PREFIX) + TMP_RANDOM];
@@ -654,7 +610,7 @@ replace_file(struct store *st, const char *name, const char *buf,
 		what = "chmod";
 		if (fchmod(fd, 0600) == 0) {
 			what = "write";
-			if (write_all(fd, buf, len) == 0) {
+			if (store_write_all(fd, buf, len) == 0) {
 				what = "fsync";
 				if (fsync(fd) == 0)
 					what = NULL;
@@ -683,8 +639,8 @@ replace_file(struct store *st, const char *name, const char *buf,
 	return STORE_OK;
 }
 
-static int
-remove_file(struct store *st, const char *name, int durable, char *err,
+int
+store_remove_file(struct store *st, const char *name, int durable, char *err,
     size_t errlen)
 {
 	if (unlinkat(st->dirfd, name, 0) == -1 && errno != ENOENT) {
@@ -699,8 +655,8 @@ remove_file(struct store *st, const char *name, int durable, char *err,
 	return STORE_OK;
 }
 
-static int
-format_error(const char *what, char *err, size_t errlen)
+int
+store_format_error(const char *what, char *err, size_t errlen)
 {
 	if (errno == ENOMEM) {
 		seterr(err, errlen, "out of memory formatting the %s", what);
@@ -708,40 +664,6 @@ format_error(const char *what, char *err, size_t errlen)
 	}
 	seterr(err, errlen, "refusing to write an invalid %s", what);
 	return STORE_CORRUPT;
-}
-
-static int
-save_record(struct store *st, const struct mfa_record *rec, int durable,
-    char *err, size_t errlen)
-{
-	char	*buf = NULL;
-	size_t	 len = 0;
-	int	 r;
-
-	if (strnlen(rec->user, sizeof(rec->user)) == sizeof(rec->user) ||
-	    !store_user_ok(rec->user))
-		return badname(err, errlen);
-	if (rec->ndevices == 0 && rec->nrecovery == 0)
-		return remove_file(st, rec->user, durable, err, errlen);
-	if (record_format(rec, &buf, &len) == -1)
-		return format_error("record", err, errlen);
-	r = replace_file(st, rec->user, buf, len, durable, err, errlen);
-	free_text(buf, len);
-	return r;
-}
-
-int
-store_save(struct store *st, const struct mfa_record *rec, char *err,
-    size_t errlen)
-{
-	return save_record(st, rec, 1, err, errlen);
-}
-
-int
-store_save_lazy(struct store *st, const struct mfa_record *rec, char *err,
-    size_t errlen)
-{
-	return save_record(st, rec, 0, err, errlen);
 }
 
 int
@@ -753,11 +675,11 @@ store_save_inventory(struct store *st, const struct inventory *inv,
 	int	 r;
 
 	if (inv->n == 0)
-		return remove_file(st, INVENTORY_FILE, 1, err, errlen);
+		return store_remove_file(st, INVENTORY_FILE, 1, err, errlen);
 	if (inventory_format(inv, &buf, &len) == -1)
-		return format_error("inventory", err, errlen);
-	r = replace_file(st, INVENTORY_FILE, buf, len, 1, err, errlen);
-	free_text(buf, len);
+		return store_format_error("inventory", err, errlen);
+	r = store_replace_file(st, INVENTORY_FILE, buf, len, 1, err, errlen);
+	store_free_text(buf, len);
 	return r;
 }
 
@@ -813,7 +735,7 @@ store_list_users(struct store *st, char ***users, size_t *n, char *err,
 		errno = 0;
 		if ((de = readdir(d)) == NULL)
 			break;
-		if (de->d_name[0] == '.' || !store_user_ok(de->d_name))
+		if (de->d_name[0] == '.' || !store_name_ok(de->d_name))
 			continue;
 		if (add_name(users, n, &cap, de->d_name) == -1)
 			break;

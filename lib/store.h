@@ -1,13 +1,15 @@
 /* The root-owned store: one record file per user plus the hardware token
  * inventory, in one directory.  Every open refuses symlinks, hard links,
  * files not owned by root:root and modes wider than 0600 (0700 for the
- * directory).  Writes are temp file + fsync + rename + fsync(dir)
- * (store_save_lazy leaves out the last step). */
+ * directory).  Whole files are written as temp file + fsync + rename +
+ * fsync(dir); a login saves its new state in place, into the spare one of
+ * the record file's two checksummed slots, then fdatasync (slots.h). */
 #ifndef AWSMFA_STORE_H
 #define AWSMFA_STORE_H
 
 #include <stddef.h>
 #include "record.h"
+#include "slots.h"
 
 #define STORE_ERRLEN	512
 
@@ -55,15 +57,41 @@ int	store_record_exists(struct store *st, const char *user, char *err,
 /* STORE_NOENT leaves rec as record_init(user). */
 int	store_load(struct store *st, const char *user, struct mfa_record *rec,
 	    char *err, size_t errlen);
-/* A record with no device and no recovery code is removed instead. */
+/* Writes a whole new record file: its first slot holds rec, the other is
+ * empty, so nothing of the previous record stays in the store (a destroyed
+ * secret, a burnt recovery code).  A record with no device and no recovery
+ * code is removed instead. */
 int	store_save(struct store *st, const struct mfa_record *rec, char *err,
 	    size_t errlen);
-/* store_save without the final fsync of the directory: still atomic (a
- * crash leaves the old record or the new one, whole), but the change may
- * be lost in a power cut.  Only for a change whose loss is harmless: a
- * login's failure count (design decision, see verify.c). */
-int	store_save_lazy(struct store *st, const struct mfa_record *rec,
-	    char *err, size_t errlen);
+
+/* The bytes store_save writes for rec: *file is malloc'd (the caller
+ * cleanses and frees it).  -1 with errno EINVAL for a record that
+ * record_format refuses, EFBIG when too large, ENOMEM. */
+int	store_record_file(const struct mfa_record *rec, unsigned char **file,
+	    size_t *size);
+
+/* A record opened for a login's read-modify-write, under the user's lock:
+ * the file stays open so that the new state goes into the file that was
+ * read. */
+struct store_rw {
+	int		fd;	/* -1 when closed */
+	struct slots	sl;	/* where the newest copy is */
+};
+
+/* store_load, keeping the file open in *h for store_save_rw.  On any result
+ * but STORE_OK, h is closed. */
+int	store_load_rw(struct store *st, const char *user,
+	    struct mfa_record *rec, struct store_rw *h, char *err,
+	    size_t errlen);
+/* Saves rec into the slot of h's file that does not hold the newest copy,
+ * then fdatasync: on STORE_OK the new state is on disk, and a crash at any
+ * instant before leaves the previous state whole.  That previous state
+ * stays in the other slot until the next save, so a change that must leave
+ * no copy behind goes through store_save.  Falls back to store_save when rec
+ * does not fit the slot or h is closed. */
+int	store_save_rw(struct store *st, struct store_rw *h,
+	    const struct mfa_record *rec, char *err, size_t errlen);
+void	store_release(struct store_rw *h);
 
 /* All users with a record, sorted; *users is a malloc'd array of malloc'd
  * names, freed with store_free_users. */

@@ -170,10 +170,14 @@ try_recovery(struct mfa_record *rec, const char *input, size_t inputlen)
 	return VERIFY_RECOVERY_OK;
 }
 
-static void
+/* 1 when the failure changed the record.  With lockout off a refusal
+ * changes nothing, so it costs no write. */
+static int
 count_failure(struct mfa_record *rec, const struct awsmfa_config *cfg,
     int64_t now)
 {
+	if (cfg->lockout_seconds == 0)
+		return 0;
 	if (rec->failures < UINT32_MAX)
 		rec->failures++;
 	/* Past the end of time the lock simply never ends: fail closed. */
@@ -181,6 +185,7 @@ count_failure(struct mfa_record *rec, const struct awsmfa_config *cfg,
 	    __builtin_add_overflow(now, (int64_t)cfg->lockout_seconds,
 	    &rec->locked_until))
 		rec->locked_until = INT64_MAX;
+	return 1;
 }
 
 static const char *
@@ -203,19 +208,21 @@ reason_for(enum verify_result r, int recovery)
 }
 
 /* Decides on a loaded record with an active device and updates it in
- * memory; the caller saves it. */
+ * memory; *changed says whether the caller has anything to save. */
 static enum verify_result
 decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
     const char *input, size_t inputlen, int64_t now,
-    struct verify_outcome *out)
+    struct verify_outcome *out, int *changed)
 {
 	enum verify_result	r;
 	int			recovery = 0;
 
+	*changed = 0;
 	/* A lock that has run out gives a fresh set of tries. */
 	if (rec->locked_until != 0) {
 		rec->locked_until = 0;
 		rec->failures = 0;
+		*changed = 1;
 	}
 	r = try_codes(rec, cfg, input, inputlen, now, out);
 	if (r == VERIFY_MALFORMED) {
@@ -225,22 +232,40 @@ decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
 	if (r == VERIFY_OK || r == VERIFY_RECOVERY_OK) {
 		rec->failures = 0;
 		rec->locked_until = 0;
-	} else
-		count_failure(rec, cfg, now);
+		*changed = 1;
+	} else if (count_failure(rec, cfg, now))
+		*changed = 1;
 	outcome(out, r, reason_for(r, recovery));
 	return r;
 }
 
-static enum verify_result
-login_locked(struct store *st, const struct awsmfa_config *cfg,
-    struct mfa_record *rec, const char *user, const char *input,
-    size_t inputlen, int64_t now, struct verify_outcome *out, char *err,
+/*
+ * Success is only reported once the burnt step (or recovery code) is on
+ * disk; so is a refusal, once its failure count is.  Both are written in
+ * place into the record file's spare slot with one fdatasync, except a
+ * burnt recovery code: that rewrites the whole file, so that no copy of
+ * the code's hash stays behind in the other slot.
+ */
+static int
+save_state(struct store *st, struct store_rw *h,
+    const struct mfa_record *rec, enum verify_result r, char *err,
     size_t errlen)
 {
-	enum verify_result	r;
-	int			sr;
+	if (r == VERIFY_RECOVERY_OK)
+		return store_save(st, rec, err, errlen);
+	return store_save_rw(st, h, rec, err, errlen);
+}
 
-	sr = store_load(st, user, rec, err, errlen);
+static enum verify_result
+login_locked(struct store *st, const struct awsmfa_config *cfg,
+    struct mfa_record *rec, struct store_rw *h, const char *user,
+    const char *input, size_t inputlen, int64_t now,
+    struct verify_outcome *out, char *err, size_t errlen)
+{
+	enum verify_result	r;
+	int			sr, changed;
+
+	sr = store_load_rw(st, user, rec, h, err, errlen);
 	if (sr == STORE_NOENT) {
 		outcome(out, VERIFY_NODEVICE, "no record");
 		return VERIFY_NODEVICE;
@@ -259,23 +284,10 @@ login_locked(struct store *st, const struct awsmfa_config *cfg,
 		outcome(out, VERIFY_LOCKED, "locked out");
 		return VERIFY_LOCKED;
 	}
-	r = decide(rec, cfg, input, inputlen, now, out);
+	r = decide(rec, cfg, input, inputlen, now, out, &changed);
 	out->failures = rec->failures;
 	out->locked_until = rec->locked_until;
-	/*
-	 * Success is only reported once the burnt step (or recovery code)
-	 * is on disk.  A failure's count is saved as atomically, but
-	 * without the fsync of the directory (design decision): a power
-	 * cut may forget the last few failures, never a success, and
-	 * a refusal on a journalling file system costs one flush, not two.
-	 * Whoever can cut the power has better attacks than a few more
-	 * guesses.
-	 */
-	if (r == VERIFY_OK || r == VERIFY_RECOVERY_OK)
-		sr = store_save(st, rec, err, errlen);
-	else
-		sr = store_save_lazy(st, rec, err, errlen);
-	if (sr != STORE_OK) {
+	if (changed && save_state(st, h, rec, r, err, errlen) != STORE_OK) {
 		out->device[0] = '\0';
 		outcome(out, VERIFY_ERROR, "store error");
 		return VERIFY_ERROR;
@@ -289,6 +301,7 @@ verify_login(struct store *st, const struct awsmfa_config *cfg,
     struct verify_outcome *out, char *err, size_t errlen)
 {
 	struct mfa_record	*rec;
+	struct store_rw		 h = { .fd = -1 };
 	int			 r, lockfd = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -327,8 +340,9 @@ verify_login(struct store *st, const struct awsmfa_config *cfg,
 		set_err(err, errlen, "out of memory");
 		return VERIFY_ERROR;
 	}
-	login_locked(st, cfg, rec, user, input, inputlen, now, out, err,
+	login_locked(st, cfg, rec, &h, user, input, inputlen, now, out, err,
 	    errlen);
+	store_release(&h);
 	store_unlock(lockfd);
 	record_wipe(rec);
 	free(rec);

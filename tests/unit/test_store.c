@@ -476,97 +476,66 @@ test_bad_usernames(void **state)
 	expect_load(fx, "alice", STORE_OK, NULL);
 }
 
+/* The bytes store_save would write for rec. */
+static void
+file_of(const struct mfa_record *rec, unsigned char **file, size_t *size)
+{
+	assert_int_equal(store_record_file(rec, file, size), 0);
+}
+
 static void
 test_truncated_files(void **state)
 {
 	struct fixture		*fx = *state;
 	struct mfa_record	 rec;
-	char			*text;
-	size_t			 len, cut;
+	unsigned char		*file;
+	size_t			 size, cut;
 	int			 r;
 
 	sample_record(&rec, "trunc");
-	assert_int_equal(record_format(&rec, &text, &len), 0);
-	for (cut = 0; cut < len; cut++) {
-		write_raw(fx, "trunc", text, cut, 0600);
+	file_of(&rec, &file, &size);
+	for (cut = 0; cut < size; cut++) {
+		write_raw(fx, "trunc", (char *)file, cut, 0600);
 		r = store_load(&fx->st, "trunc", &rec, fx->err,
 		    sizeof(fx->err));
 		if (r != STORE_CORRUPT)
-			fail_msg("cut at %zu of %zu: %d (%s)", cut, len, r,
+			fail_msg("cut at %zu of %zu: %d (%s)", cut, size, r,
 			    fx->err);
 		assert_int_equal(rec.ndevices, 0);
 	}
-	write_raw(fx, "trunc", text, len, 0600);
+	write_raw(fx, "trunc", (char *)file, size, 0600);
 	expect_load(fx, "trunc", STORE_OK, NULL);
-	free(text);
+	free(file);
 	record_wipe(&rec);
 }
 
 static void
 test_garbage_files(void **state)
 {
-	struct fixture	*fx = *state;
-	char		*text;
-	size_t		 len;
-	struct mfa_record rec;
-	char		 want[300];
+	struct fixture		*fx = *state;
+	struct mfa_record	 rec;
+	unsigned char		*file;
+	size_t			 size;
+	char			 want[300];
 
 	write_raw(fx, "g", "garbage\n", 8, 0600);
-	snprintf(want, sizeof(want), "%s/g: line 1: not a record", fx->dir);
+	snprintf(want, sizeof(want), "%s/g: not a record file", fx->dir);
 	expect_load(fx, "g", STORE_CORRUPT, want);
 	write_raw(fx, "g", "\0\0\0\0", 4, 0600);
-	expect_load(fx, "g", STORE_CORRUPT, "NUL byte");
-	/* alice's record copied to bob's name is not bob's record. */
+	expect_load(fx, "g", STORE_CORRUPT, "not a record file");
+	/* A record's bare text, without its slots, is not a record file. */
 	sample_record(&rec, "alice");
-	assert_int_equal(record_format(&rec, &text, &len), 0);
-	write_raw(fx, "bob", text, len, 0600);
+	file_of(&rec, &file, &size);
+	write_raw(fx, "alice", (char *)file + SLOT_HDR, size - SLOT_HDR,
+	    0600);
+	expect_load(fx, "alice", STORE_CORRUPT, "not a record file");
+	/* alice's record copied to bob's name is not bob's record. */
+	write_raw(fx, "bob", (char *)file, size, 0600);
 	expect_load(fx, "bob", STORE_CORRUPT, "another user");
-	write_raw(fx, "alice", text, len, 0600);
+	write_raw(fx, "alice", (char *)file, size, 0600);
 	expect_load(fx, "alice", STORE_OK, NULL);
-	free(text);
+	free(file);
 	record_wipe(&rec);
-}
-
-/* store_save_lazy writes what store_save writes, the same way (checked
- * file, no temp file left); only the directory fsync is left out, which
- * a test cannot see. */
-static void
-test_save_lazy(void **state)
-{
-	struct fixture		*fx = *state;
-	struct mfa_record	 a, b;
-	struct dirent		*de;
-	struct stat		 sb;
-	DIR			*d;
-	char			 p[256];
-
-	save_sample(fx, "alice");
-	sample_record(&a, "alice");
-	a.failures = 3;
-	a.locked_until = 1700000000;
-	assert_int_equal(store_save_lazy(&fx->st, &a, fx->err,
-	    sizeof(fx->err)), STORE_OK);
-	assert_int_equal(store_load(&fx->st, "alice", &b, fx->err,
-	    sizeof(fx->err)), STORE_OK);
-	assert_true(records_equal(&a, &b));
-	path_of(fx, "alice", p, sizeof(p));
-	assert_int_equal(lstat(p, &sb), 0);
-	assert_true(S_ISREG(sb.st_mode));
-	assert_int_equal(sb.st_mode & 07777, 0600);
-	assert_int_equal(sb.st_uid, 0);
-	assert_int_equal(sb.st_gid, 0);
-	assert_int_equal(sb.st_nlink, 1);
-	assert_non_null(d = opendir(fx->dir));
-	while ((de = readdir(d)) != NULL)
-		assert_null(strstr(de->d_name, ".tmp."));
-	closedir(d);
-	/* Nothing left in the record: removed, as store_save does. */
-	record_init(&a, "alice");
-	assert_int_equal(store_save_lazy(&fx->st, &a, fx->err,
-	    sizeof(fx->err)), STORE_OK);
-	expect_load(fx, "alice", STORE_NOENT, NULL);
-	record_wipe(&a);
-	record_wipe(&b);
 }
 
 static void
@@ -915,7 +884,6 @@ main(void)
 		T(test_bad_usernames),
 		T(test_truncated_files),
 		T(test_garbage_files),
-		T(test_save_lazy),
 		T(test_save_replaces_not_follows),
 		T(test_save_failure_keeps_old),
 		T(test_two_processes_lose_nothing),

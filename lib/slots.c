@@ -1,0 +1,154 @@
+/*
+ * Two checksummed copies of a record in one file (see slots.h for why).
+ * Pure functions over buffers: store.c does the I/O, the fuzz target and
+ * the unit tests feed these directly.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "errmsg.h"
+#include "slots.h"
+
+#define MAGIC		"awsmfa-slot 1 "
+#define MAGIC_LEN	(sizeof(MAGIC) - 1)
+#define HASH_HEX	64
+#define HASHED_FROM	(MAGIC_LEN + HASH_HEX)	/* the space before SEQ */
+#define SEQ_AT		(HASHED_FROM + 1)
+#define SEQ_DIGITS	20
+#define LEN_AT		(SEQ_AT + SEQ_DIGITS + 1)
+#define LEN_DIGITS	10
+#define PAD_AT		(LEN_AT + LEN_DIGITS)
+
+/* Hex SHA-256 of a slot's bytes HASHED_FROM .. SLOT_HDR + len. */
+static int
+slot_hash(const unsigned char *slot, size_t len, char hex[HASH_HEX + 1])
+{
+	static const char	 digits[] = "0123456789abcdef";
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen = 0, i;
+
+	if (EVP_Digest(slot + HASHED_FROM, SLOT_HDR - HASHED_FROM + len, md,
+	    &mdlen, EVP_sha256(), NULL) != 1 || mdlen * 2 != HASH_HEX)
+		return -1;
+	for (i = 0; i < mdlen; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 0x0f];
+	}
+	hex[HASH_HEX] = '\0';
+	return 0;
+}
+
+size_t
+slots_cap(size_t maxtext, size_t maxfile)
+{
+	size_t	 cap;
+
+	if (maxtext > maxfile / 2)
+		return 0;
+	cap = (SLOT_HDR + maxtext + SLOT_ALIGN - 1) / SLOT_ALIGN * SLOT_ALIGN;
+	return cap > maxfile / 2 ? 0 : cap;
+}
+
+int
+slots_put(unsigned char *slot, size_t cap, uint64_t seq, const char *text,
+    size_t len)
+{
+	char	 hdr[SLOT_HDR + 1], hex[HASH_HEX + 1];
+	int	 n;
+
+	if (cap < SLOT_HDR || len > cap - SLOT_HDR || len > 9999999999ULL)
+		return -1;
+	/* The hash goes in last: it covers the rest of the header. */
+	n = snprintf(hdr, sizeof(hdr), "%s%0*d %020llu %010llu%*s\n", MAGIC,
+	    HASH_HEX, 0, (unsigned long long)seq, (unsigned long long)len,
+	    (int)(SLOT_HDR - PAD_AT - 1), "");
+	if (n != SLOT_HDR)
+		return -1;
+	memcpy(slot, hdr, SLOT_HDR);
+	memcpy(slot + SLOT_HDR, text, len);
+	memset(slot + SLOT_HDR + len, 0, cap - SLOT_HDR - len);
+	if (slot_hash(slot, len, hex) != 0)
+		return -1;
+	memcpy(slot + MAGIC_LEN, hex, HASH_HEX);
+	return 0;
+}
+
+/* Exactly `n` decimal digits at p; 0 when they overflow *v. */
+static int
+digits_at(const unsigned char *p, size_t n, uint64_t *v)
+{
+	size_t	 i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+		if (*v > (UINT64_MAX - (uint64_t)(p[i] - '0')) / 10)
+			return 0;
+		*v = *v * 10 + (uint64_t)(p[i] - '0');
+	}
+	return 1;
+}
+
+/* 1 when the slot is whole: a well-formed header whose hash matches. */
+static int
+slot_intact(const unsigned char *slot, size_t cap, uint64_t *seq,
+    size_t *len)
+{
+	char		 hex[HASH_HEX + 1];
+	uint64_t	 l;
+	size_t		 i;
+
+	if (memcmp(slot, MAGIC, MAGIC_LEN) != 0 || slot[HASHED_FROM] != ' ' ||
+	    slot[LEN_AT - 1] != ' ' || slot[SLOT_HDR - 1] != '\n')
+		return 0;
+	for (i = PAD_AT; i < SLOT_HDR - 1; i++)
+		if (slot[i] != ' ')
+			return 0;
+	if (!digits_at(slot + SEQ_AT, SEQ_DIGITS, seq) ||
+	    !digits_at(slot + LEN_AT, LEN_DIGITS, &l) || l > cap - SLOT_HDR)
+		return 0;
+	if (slot_hash(slot, (size_t)l, hex) != 0 ||
+	    memcmp(hex, slot + MAGIC_LEN, HASH_HEX) != 0)
+		return 0;
+	*len = (size_t)l;
+	return 1;
+}
+
+int
+slots_pick(const unsigned char *file, size_t size, struct slots *s,
+    char *err, size_t errlen)
+{
+	uint64_t	 seq[2] = { 0, 0 };
+	size_t		 len[2] = { 0, 0 }, cap = size / 2;
+	int		 ok[2];
+	unsigned	 i;
+
+	memset(s, 0, sizeof(*s));
+	if (size < 2 * SLOT_ALIGN || size % (2 * SLOT_ALIGN) != 0 ||
+	    (memcmp(file, MAGIC, MAGIC_LEN) != 0 &&
+	    memcmp(file + cap, MAGIC, MAGIC_LEN) != 0)) {
+		seterr(err, errlen, "not a record file");
+		return -1;
+	}
+	for (i = 0; i < 2; i++)
+		ok[i] = slot_intact(file + i * cap, cap, &seq[i], &len[i]);
+	if (!ok[0] && !ok[1]) {
+		seterr(err, errlen, "no intact copy of the record");
+		return -1;
+	}
+	if (ok[0] && ok[1] && seq[0] == seq[1]) {
+		seterr(err, errlen, "both copies of the record claim "
+		    "sequence number %llu", (unsigned long long)seq[0]);
+		return -1;
+	}
+	i = (!ok[0] || (ok[1] && seq[1] > seq[0])) ? 1 : 0;
+	s->cap = cap;
+	s->active = i;
+	s->seq = seq[i];
+	s->off = i * cap + SLOT_HDR;
+	s->len = len[i];
+	return 0;
+}

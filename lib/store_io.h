@@ -1,0 +1,40 @@
+/* Internal to lib/store*.c: the checked file operations that store.c
+ * provides to store_record.c.  Every name is opened relative to the store's
+ * checked directory descriptor, without following symlinks. */
+#ifndef AWSMFA_STORE_IO_H
+#define AWSMFA_STORE_IO_H
+
+#include <sys/types.h>
+#include <stddef.h>
+#include "store.h"
+
+#define RECORD_FILE_MAX		(1024 * 1024)
+
+/* 1 when user can name a record and its lock file. */
+int	store_name_ok(const char *user);
+/* Fills err for a name the store cannot hold; STORE_BADNAME. */
+int	store_badname(char *err, size_t errlen);
+/* A regular file of root:root, mode 0600 or narrower, one link, at most
+ * max bytes; *size (when not NULL) receives its size. */
+int	store_check_file(int fd, const struct store *st, const char *name,
+	    off_t max, off_t *size, char *err, size_t errlen);
+/* The store_result and message for a failed open of name (errno). */
+int	store_open_error(const struct store *st, const char *name,
+	    const char *what, char *err, size_t errlen);
+/* Reads exactly size bytes from fd's offset; *buf is malloc'd and
+ * NUL-terminated. */
+int	store_read_checked(int fd, const struct store *st, const char *name,
+	    off_t size, off_t max, char **buf, size_t *len, char *err,
+	    size_t errlen);
+/* Cleanses and frees what store_read_checked returned. */
+void	store_free_text(char *buf, size_t len);
+/* Temp file, write, fsync, rename over name, and when `durable`, fsync of
+ * the directory. */
+int	store_replace_file(struct store *st, const char *name, const char *buf,
+	    size_t len, int durable, char *err, size_t errlen);
+int	store_remove_file(struct store *st, const char *name, int durable,
+	    char *err, size_t errlen);
+/* For a formatter's failure: STORE_IO (no memory) or STORE_CORRUPT. */
+int	store_format_error(const char *what, char *err, size_t errlen);
+
+#endif

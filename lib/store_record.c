@@ -1,0 +1,299 @@
+/*
+ * A user's record file: the record text in one of two checksummed slots
+ * (slots.h).  mfa-enroll replaces the whole file, so a change it makes
+ * leaves no older copy behind; a login writes the spare slot in place,
+ * which costs one flush of data instead of the two flushes (file, then
+ * directory) of a new file.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "errmsg.h"
+#include "store.h"
+#include "store_io.h"
+
+static void
+rw_close(struct store_rw *h)
+{
+	if (h->fd >= 0)
+		close(h->fd);
+	memset(h, 0, sizeof(*h));
+	h->fd = -1;
+}
+
+/* Reads the whole file open on fd, picks the newest intact slot, parses
+ * its text as user's record. */
+static int
+read_record(struct store *st, int fd, const char *user,
+    struct mfa_record *rec, struct slots *sl, char *err, size_t errlen)
+{
+	char	 perr[256];
+	char	*buf = NULL;
+	size_t	 len = 0;
+	off_t	 size = 0;
+	int	 r;
+
+	r = store_check_file(fd, st, user, RECORD_FILE_MAX, &size, err,
+	    errlen);
+	if (r == STORE_OK)
+		r = store_read_checked(fd, st, user, size, RECORD_FILE_MAX,
+		    &buf, &len, err, errlen);
+	if (r != STORE_OK)
+		return r;
+	/* record_parse clears rec itself: once is enough for 30 KB. */
+	if (slots_pick((const unsigned char *)buf, len, sl, perr,
+	    sizeof(perr)) == -1 ||
+	    record_parse(buf + sl->off, sl->len, user, rec, perr,
+	    sizeof(perr)) == -1) {
+		seterr(err, errlen, "%s/%s: %s", st->dir, user, perr);
+		r = STORE_CORRUPT;
+	}
+	store_free_text(buf, len);
+	return r;
+}
+
+static int
+open_record(struct store *st, const char *user, int flags, int *fd,
+    char *err, size_t errlen)
+{
+	*fd = openat(st->dirfd, user, flags | O_NOFOLLOW | O_CLOEXEC |
+	    O_NOCTTY | O_NONBLOCK);
+	if (*fd != -1)
+		return STORE_OK;
+	if (errno == ENOENT) {
+		seterr(err, errlen, "%s/%s: no such file", st->dir, user);
+		return STORE_NOENT;
+	}
+	return store_open_error(st, user, "open", err, errlen);
+}
+
+static int
+load(struct store *st, const char *user, struct mfa_record *rec,
+    struct store_rw *h, int flags, char *err, size_t errlen)
+{
+	int	 r;
+
+	rw_close(h);
+	if (!store_name_ok(user)) {
+		record_init(rec, NULL);
+		return store_badname(err, errlen);
+	}
+	r = open_record(st, user, flags, &h->fd, err, errlen);
+	if (r == STORE_OK)
+		r = read_record(st, h->fd, user, rec, &h->sl, err, errlen);
+	if (r != STORE_OK) {
+		record_init(rec, r == STORE_NOENT ? user : NULL);
+		rw_close(h);
+	}
+	return r;
+}
+
+int
+store_load(struct store *st, const char *user, struct mfa_record *rec,
+    char *err, size_t errlen)
+{
+	struct store_rw	 h = { .fd = -1 };
+	int		 r;
+
+	r = load(st, user, rec, &h, O_RDONLY, err, errlen);
+	rw_close(&h);
+	return r;
+}
+
+int
+store_load_rw(struct store *st, const char *user, struct mfa_record *rec,
+    struct store_rw *h, char *err, size_t errlen)
+{
+	h->fd = -1;
+	return load(st, user, rec, h, O_RDWR, err, errlen);
+}
+
+void
+store_release(struct store_rw *h)
+{
+	rw_close(h);
+}
+
+int
+store_record_exists(struct store *st, const char *user, char *err,
+    size_t errlen)
+{
+	struct stat	 sb;
+
+	if (!store_name_ok(user))
+		return store_badname(err, errlen);
+	if (fstatat(st->dirfd, user, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+		return STORE_OK;
+	if (errno == ENOENT) {
+		seterr(err, errlen, "%s/%s: no such file", st->dir, user);
+		return STORE_NOENT;
+	}
+	return store_open_error(st, user, "stat", err, errlen);
+}
+
+/* ---- saving ---- */
+
+static void
+free_bytes(void *p, size_t len)
+{
+	if (p == NULL)
+		return;
+	OPENSSL_cleanse(p, len);
+	free(p);
+}
+
+/* A new record file: rec at sequence 1 in slot 0, slot 1 empty.  Each slot
+ * has room for every number a login rewrites at its widest, so that logins
+ * always save in place. */
+static int
+new_file(const char *text, size_t len, size_t ndevices, unsigned char **file,
+    size_t *size)
+{
+	size_t	 cap;
+
+	cap = slots_cap(len + RECORD_LOGIN_GROWTH(ndevices), RECORD_FILE_MAX);
+	if (cap == 0) {
+		errno = EFBIG;
+		return -1;
+	}
+	if ((*file = calloc(2, cap)) == NULL)
+		return -1;
+	if (slots_put(*file, cap, 1, text, len) == -1) {
+		free(*file);
+		errno = EFBIG;
+		return -1;
+	}
+	*size = 2 * cap;
+	return 0;
+}
+
+int
+store_record_file(const struct mfa_record *rec, unsigned char **file,
+    size_t *size)
+{
+	char	*text = NULL;
+	size_t	 len = 0;
+	int	 r;
+
+	if (record_format(rec, &text, &len) == -1)
+		return -1;
+	r = new_file(text, len, rec->ndevices, file, size);
+	free_bytes(text, len);
+	return r;
+}
+
+int
+store_save(struct store *st, const struct mfa_record *rec, char *err,
+    size_t errlen)
+{
+	unsigned char	*file = NULL;
+	size_t		 size = 0;
+	int		 r;
+
+	if (strnlen(rec->user, sizeof(rec->user)) == sizeof(rec->user) ||
+	    !store_name_ok(rec->user))
+		return store_badname(err, errlen);
+	if (rec->ndevices == 0 && rec->nrecovery == 0)
+		return store_remove_file(st, rec->user, 1, err, errlen);
+	if (store_record_file(rec, &file, &size) == -1) {
+		if (errno != EFBIG)
+			return store_format_error("record", err, errlen);
+		seterr(err, errlen, "%s/%s: record too large", st->dir,
+		    rec->user);
+		return STORE_IO;
+	}
+	r = store_replace_file(st, rec->user, (const char *)file, size, 1,
+	    err, errlen);
+	free_bytes(file, size);
+	return r;
+}
+
+static int
+pwrite_all(int fd, const unsigned char *buf, size_t len, off_t off)
+{
+	ssize_t	 r;
+
+	while (len > 0) {
+		r = pwrite(fd, buf, len, off);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		if (r == 0) {
+			errno = EIO;
+			return -1;
+		}
+		buf += r;
+		len -= (size_t)r;
+		off += r;
+	}
+	return 0;
+}
+
+/* Writes text into the spare slot of h's file and flushes it. */
+static int
+put_spare(struct store *st, struct store_rw *h, const char *user,
+    const char *text, size_t len, char *err, size_t errlen)
+{
+	unsigned char	*slot;
+	const char	*what = "write";
+	unsigned	 spare = 1 - h->sl.active;
+
+	if ((slot = malloc(h->sl.cap)) == NULL) {
+		seterr(err, errlen, "%s/%s: out of memory", st->dir, user);
+		return STORE_IO;
+	}
+	if (slots_put(slot, h->sl.cap, h->sl.seq + 1, text, len) == -1)
+		errno = EFBIG;
+	else if (pwrite_all(h->fd, slot, h->sl.cap,
+	    (off_t)(spare * h->sl.cap)) == 0) {
+		what = "fdatasync";
+		if (fdatasync(h->fd) == 0)
+			what = NULL;
+	}
+	free_bytes(slot, h->sl.cap);
+	if (what != NULL) {
+		/* The slot may be torn: h no longer knows the file. */
+		seterr(err, errlen, "%s/%s: %s: %s", st->dir, user, what,
+		    strerror(errno));
+		rw_close(h);
+		return STORE_IO;
+	}
+	h->sl.active = spare;
+	h->sl.seq++;
+	return STORE_OK;
+}
+
+int
+store_save_rw(struct store *st, struct store_rw *h,
+    const struct mfa_record *rec, char *err, size_t errlen)
+{
+	char	*text = NULL;
+	size_t	 len = 0;
+	int	 r;
+
+	if (h->fd < 0 || h->sl.seq == UINT64_MAX ||
+	    (rec->ndevices == 0 && rec->nrecovery == 0) ||
+	    strnlen(rec->user, sizeof(rec->user)) == sizeof(rec->user) ||
+	    !store_name_ok(rec->user)) {
+		rw_close(h);
+		return store_save(st, rec, err, errlen);
+	}
+	if (record_format(rec, &text, &len) == -1)
+		return store_format_error("record", err, errlen);
+	if (len > h->sl.cap - SLOT_HDR) {
+		rw_close(h);
+		r = store_save(st, rec, err, errlen);
+	} else
+		r = put_spare(st, h, rec->user, text, len, err, errlen);
+	free_bytes(text, len);
+	return r;
+}
