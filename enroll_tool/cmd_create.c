@@ -1,5 +1,6 @@
 /* create: a new pending virtual device, shown as QR code, base32 and URI;
  * on a terminal, enabled right away with two codes typed by the admin. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -137,26 +138,35 @@ show(const struct create_args *a, const struct mfa_device *d,
 	return r;
 }
 
+/* Removes the QR file of a failed create, and says so when the path
+ * names another file by now. */
+static void
+remove_qr(struct qr_file *qf)
+{
+	char err[PATH_MAX + 64];
+
+	if (qr_file_remove(qf, err, sizeof(err)) == -1)
+		warnx_("%s", err);
+}
+
 /* Puts things back when the device was created but cannot be shown. */
 static int
-undo(struct ctx *c, const struct create_args *a, int fd, const char *why)
+undo(struct ctx *c, const struct create_args *a, struct qr_file *qf,
+    const char *why)
 {
 	char err[DEVICE_ERRLEN];
 
-	if (fd >= 0)
-		close(fd);
-	if (a->qrfile != NULL)
-		unlink(a->qrfile);
 	(void)device_deactivate(&c->st, a->user, a->device, err,
 	    sizeof(err));
 	warnx_("%s; nothing created", why);
+	remove_qr(qf);
 	audit_change("create", a->user, a->device, 0, why);
 	return EXIT_FAIL;
 }
 
 static int
 finish(struct ctx *c, const struct create_args *a, struct mfa_device *d,
-    int fd)
+    struct qr_file *qf)
 {
 	char err[256], *uri;
 	int r;
@@ -164,18 +174,20 @@ finish(struct ctx *c, const struct create_args *a, struct mfa_device *d,
 	uri = uri_build(c->cfg.issuer, a->user, d->secret, d->secret_len,
 	    d->alg, d->digits, d->period);
 	if (uri == NULL)
-		return undo(c, a, fd, "cannot build the otpauth URI");
-	r = fd >= 0 ? qr_file_write(fd, a->qrfmt, uri, err, sizeof(err)) : 0;
+		return undo(c, a, qf, "cannot build the otpauth URI");
+	r = qf->fd >= 0 ?
+	    qr_file_write(qf, a->qrfmt, uri, err, sizeof(err)) : 0;
 	if (r == -1) {
 		OPENSSL_cleanse(uri, strlen(uri));
 		free(uri);
-		return undo(c, a, -1, err);
+		return undo(c, a, qf, err);
 	}
 	r = show(a, d, uri);
 	OPENSSL_cleanse(uri, strlen(uri));
 	free(uri);
 	if (r == -1)
-		return undo(c, a, -1, "cannot show the secret");
+		return undo(c, a, qf, "cannot show the secret");
+	qr_file_keep(qf);
 	return 0;
 }
 
@@ -184,28 +196,27 @@ cmd_create(struct ctx *c, int argc, char **argv)
 {
 	struct create_args a;
 	struct mfa_device d;
+	struct qr_file qf;
 	char err[DEVICE_ERRLEN];
-	int fd = -1, r;
+	int r;
 
 	parse_args(c, argc, argv, &a);
 	ctx_open(c, 1);
+	qr_file_none(&qf);
 	if (a.qrfile != NULL &&
-	    (fd = qr_file_open(a.qrfile, err, sizeof(err))) == -1) {
+	    qr_file_open(&qf, a.qrfile, err, sizeof(err)) == -1) {
 		warnx_("%s", err);
 		return EXIT_FAIL;
 	}
 	r = device_create(&c->st, &c->cfg, a.user, a.device,
 	    (int64_t)time(NULL), &d, err, sizeof(err));
 	if (r == -1) {
-		if (fd >= 0) {
-			close(fd);
-			unlink(a.qrfile);
-		}
 		warnx_("%s", err);
+		remove_qr(&qf);
 		audit_change("create", a.user, a.device, 0, err);
 		return EXIT_FAIL;
 	}
-	r = finish(c, &a, &d, fd);
+	r = finish(c, &a, &d, &qf);
 	OPENSSL_cleanse(&d, sizeof(d));
 	if (r != 0)
 		return r;

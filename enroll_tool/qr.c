@@ -129,21 +129,116 @@ qr_print(FILE *out, const char *text, enum qr_style style, char *err,
 	return 0;
 }
 
-int
-qr_file_open(const char *path, char *err, size_t errlen)
+void
+qr_file_none(struct qr_file *f)
 {
+	memset(f, 0, sizeof(*f));
+	f->dirfd = -1;
+	f->fd = -1;
+}
+
+/* The folder named by path (the working directory when path names none),
+ * opened, and the file's own name in f->name. */
+static int
+open_folder(struct qr_file *f, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash != NULL ? slash + 1 : path;
+	char *dir;
 	int fd;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1)
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-	else if (fchmod(fd, 0600) == -1) {	/* whatever the umask */
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		close(fd);
-		fd = -1;
+	if (strlen(base) > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
 	}
+	memcpy(f->name, base, strlen(base) + 1);
+	if (slash == NULL)
+		return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (slash == path)
+		return open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if ((dir = strndup(path, (size_t)(slash - path))) == NULL)
+		return -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
 	return fd;
+}
+
+int
+qr_file_open(struct qr_file *f, const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+
+	qr_file_none(f);
+	f->path = path;
+	if ((f->dirfd = open_folder(f, path)) == -1)
+		goto fail;
+	f->fd = openat(f->dirfd, f->name, O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (f->fd == -1)
+		goto fail;
+	if (fstat(f->fd, &sb) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		qr_file_keep(f);	/* unknown inode: cannot tell it is ours */
+		return -1;
+	}
+	f->dev = sb.st_dev;
+	f->ino = sb.st_ino;
+	if (fchmod(f->fd, 0600) == -1) {	/* whatever the umask */
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		(void)qr_file_remove(f, NULL, 0);
+		return -1;
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (f->dirfd >= 0)
+		close(f->dirfd);
+	qr_file_none(f);
+	return -1;
+}
+
+void
+qr_file_keep(struct qr_file *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->dirfd >= 0)
+		close(f->dirfd);
+	qr_file_none(f);
+}
+
+/*
+ * Whoever can write to the folder may have renamed another file to the
+ * path since it was created: root must not remove that one.  The name is
+ * removed relative to the folder it was created in, and only while it
+ * still names the inode created.  Between the fstatat and the unlinkat a
+ * swap is still possible (there is no unlink by descriptor), but then
+ * only by racing a window of two system calls, and not at all in a
+ * sticky folder such as /tmp, where nobody else may rename over root's
+ * file.
+ */
+int
+qr_file_remove(struct qr_file *f, char *err, size_t errlen)
+{
+	struct stat sb;
+	int r = 0;
+
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	if (f->dirfd >= 0 &&
+	    fstatat(f->dirfd, f->name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (sb.st_dev == f->dev && sb.st_ino == f->ino)
+			(void)unlinkat(f->dirfd, f->name, 0);
+		else {
+			if (err != NULL && errlen > 0)
+				snprintf(err, errlen, "%s: not removed: it is "
+				    "no longer the file written", f->path);
+			r = -1;
+		}
+	}
+	qr_file_keep(f);
+	return r;
 }
 
 static int
@@ -194,19 +289,22 @@ write_svg(FILE *fp, const QRcode *q)
 }
 
 int
-qr_file_write(int fd, enum qr_format fmt, const char *text, char *err,
-    size_t errlen)
+qr_file_write(struct qr_file *f, enum qr_format fmt, const char *text,
+    char *err, size_t errlen)
 {
 	QRcode *q;
 	FILE *fp;
 	int r;
 
-	if ((fp = fdopen(fd, "w")) == NULL) {
+	fp = fdopen(f->fd, "w");
+	if (fp == NULL) {
 		snprintf(err, errlen, "cannot write the QR file: %s",
 		    strerror(errno));
-		close(fd);
+		close(f->fd);
+		f->fd = -1;
 		return -1;
 	}
+	f->fd = -1;	/* fp owns it now */
 	if ((q = encode(text, err, errlen)) == NULL) {
 		fclose(fp);
 		return -1;

@@ -3,6 +3,9 @@
 #ifndef AWSMFA_QR_H
 #define AWSMFA_QR_H
 
+#include <sys/types.h>
+
+#include <limits.h>
 #include <stdio.h>
 
 enum qr_style {
@@ -24,11 +27,36 @@ int	qr_file_format(const char *path, enum qr_format *fmt);
 /* 0, or -1 with a one-line reason in err. */
 int	qr_print(FILE *out, const char *text, enum qr_style style, char *err,
 	    size_t errlen);
+/*
+ * A QR file being made.  The folder's descriptor and the file's identity
+ * are kept from its creation, so that a create that fails afterwards
+ * removes that file, in that folder, and nothing another user may have
+ * put at the path since.
+ */
+struct qr_file {
+	const char	*path;		/* as given, for messages */
+	int		 dirfd;		/* the folder it was created in, or -1 */
+	int		 fd;		/* until written, or -1 */
+	char		 name[NAME_MAX + 1];
+	dev_t		 dev;
+	ino_t		 ino;
+};
+
+/* An empty qr_file (no file): qr_file_keep and qr_file_remove do
+ * nothing with it. */
+void	qr_file_none(struct qr_file *f);
 /* Creates path with mode 0600; refuses an existing file or a symlink.
- * Returns the descriptor or -1 with err set. */
-int	qr_file_open(const char *path, char *err, size_t errlen);
-/* Writes the code to fd (closed in any case). */
-int	qr_file_write(int fd, enum qr_format fmt, const char *text, char *err,
+ * 0, or -1 with err set and f empty. */
+int	qr_file_open(struct qr_file *f, const char *path, char *err,
 	    size_t errlen);
+/* Writes the code to f's descriptor (closed in any case). */
+int	qr_file_write(struct qr_file *f, enum qr_format fmt, const char *text,
+	    char *err, size_t errlen);
+/* Done: leaves the file and closes what f holds. */
+void	qr_file_keep(struct qr_file *f);
+/* Failed: removes the file if the path still names the one created, and
+ * closes what f holds.  0, or -1 with err set when another file is there
+ * now and was left alone. */
+int	qr_file_remove(struct qr_file *f, char *err, size_t errlen);
 
 #endif

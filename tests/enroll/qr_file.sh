@@ -44,6 +44,65 @@ is "the message names the file" "mfa-enroll: $SANDBOX/exists.png: File exists" "
 is "the existing file is untouched" keep "$(cat "$SANDBOX/exists.png")"
 is "no device was created for bob" "[]" "$(mfa list bob --json)"
 
+# A create that fails after making the QR file removes it: here the
+# store refuses the save, alice already having a device called default.
+err=$(mfa create alice --qr none --qr-file "$SANDBOX/dup.png" 2>&1 >/dev/null </dev/null)
+is "a create the store refuses fails" \
+    "1|mfa-enroll: user alice already has an MFA device called default" "$?|$err"
+check "the QR file it made is removed" test ! -e "$SANDBOX/dup.png"
+
+# Or after writing it, on a full file system (a 4 KiB tmpfs, seen only
+# inside a private mount namespace, so the file is looked for there).
+mkdir "$SANDBOX/full"
+full() {
+	unshare -m sh -c 'd=$1; shift; mount -t tmpfs -o size=4k tmpfs "$d" ||
+	    exit 9; "$@" 2>&1 >/dev/null; echo "rc=$? left=$(ls -A "$d")"' - \
+	    "$SANDBOX/full" "$ENROLL" --conf "$CONF" create alice \
+	    --device full --qr none --qr-file "$SANDBOX/full/q.svg" </dev/null
+}
+if out=$(full) && [ -n "$out" ]; then
+	is "a QR file that cannot be written fails the create, and is removed" \
+	    "mfa-enroll: cannot write the QR file; nothing created|rc=1 left=" \
+	    "$(printf '%s\n' "$out" | paste -sd '|')"
+else
+	ok "# SKIP no private mount namespace for a full file system: $out"
+fi
+is "and no device is left from it" "" \
+    "$(mfa list alice --json | grep '"device": "full"')"
+
+# Whoever can write to the folder could rename another file to the path
+# between its creation and the failed create's cleanup: that one is left
+# alone.  Holding alice's lock stops create between the two (in
+# device_create), long enough to swap the file.
+lock=$STORE/.lock.alice
+if [ -f "$lock" ]; then
+	exec 9<"$lock"
+	flock 9
+	mfa create alice --qr none --qr-file "$SANDBOX/race.png" \
+	    >/dev/null 2>"$SANDBOX/race.err" </dev/null 9<&- &
+	racer=$!
+	for _ in $(seq 100); do
+		[ -e "$SANDBOX/race.png" ] && break
+		sleep 0.1
+	done
+	check "create made its QR file and waits for the lock" \
+	    test -e "$SANDBOX/race.png"
+	echo "someone else's" > "$SANDBOX/other.png"
+	mv -f "$SANDBOX/other.png" "$SANDBOX/race.png"
+	flock -u 9
+	exec 9<&-
+	wait "$racer"
+	is "the create fails" 1 $?
+	is "the file swapped in is left alone" "someone else's" \
+	    "$(cat "$SANDBOX/race.png")"
+	is "and the admin is told" \
+	    "mfa-enroll: user alice already has an MFA device called default
+mfa-enroll: $SANDBOX/race.png: not removed: it is no longer the file written" \
+	    "$(cat "$SANDBOX/race.err")"
+else
+	not_ok "alice's lock file $lock exists (the store's lock scheme changed?)"
+fi
+
 ln -s "$SANDBOX/target.png" "$SANDBOX/link.png"
 mfa create bob --qr-file "$SANDBOX/link.png" >/dev/null 2>&1 </dev/null
 is "a symlink as --qr-file is refused" 1 $?
