@@ -294,33 +294,43 @@ open_config_and_store(struct ctx *c)
 	return 0;
 }
 
-/* The account's own name (NSS's pw_name) is the store key when it has a
- * record: were the key only what the client typed, "ALICE" on a
- * case-insensitive NSS backend would be an account without a device, which
- * nullok lets through.  Otherwise the name as typed is kept, so a user
- * enrolled under that spelling (e.g. "alice" where NSS says
- * "alice@example.com") is asked for the device as before. */
+/* Whether user may have a record: anything but "no such record" (an
+ * existing record, or an error for verify to judge) counts. */
+static int
+may_have_record(struct ctx *c, const char *user)
+{
+	char	 err[STORE_ERRLEN];
+	int	 r;
+
+	r = store_record_exists(&c->st, user, err, sizeof(err));
+	return r != STORE_NOENT && r != STORE_BADNAME;
+}
+
+/* The store key.  A record under the name as typed is used as it is: it
+ * asks for a device whatever NSS says, and an enrolled user's login needs
+ * no NSS lookup.  Otherwise the account's own name (NSS's pw_name) is
+ * tried: were the key only what the client typed, "ALICE" on a
+ * case-insensitive NSS backend would be an account without a device,
+ * which nullok lets through. */
 static int
 resolve_account(struct ctx *c)
 {
-	char	 err[STORE_ERRLEN];
 	char	*canon = NULL;
 	int	 r;
 
-	r = groups_canonical_user(c->user, &canon);
-	if (r == -1) {
-		audit(c, LOG_ERR, "error", "user lookup failed", NULL);
-		return -1;
-	}
-	if (canon != NULL && strcmp(canon, c->user) != 0) {
-		/* Anything but "no such record" is for verify to judge. */
-		r = store_record_exists(&c->st, canon, err, sizeof(err));
-		if (r != STORE_NOENT && r != STORE_BADNAME) {
+	if (!may_have_record(c, c->user)) {
+		r = groups_canonical_user(c->user, &canon);
+		if (r == -1) {
+			audit(c, LOG_ERR, "error", "user lookup failed", NULL);
+			return -1;
+		}
+		if (canon != NULL && strcmp(canon, c->user) != 0 &&
+		    may_have_record(c, canon)) {
 			c->account = canon;
 			return 0;
 		}
+		free(canon);
 	}
-	free(canon);
 	if ((c->account = strdup(c->user)) == NULL) {
 		audit(c, LOG_ERR, "error", "out of memory", NULL);
 		return -1;

@@ -54,7 +54,13 @@ is "record only under the typed name: still asked" PAM_AUTH_ERR \
 out=$(auth $T0 -s nullok -u DAEMON "$(code $T0)")
 is "record only under the typed name: its code accepted" PAM_SUCCESS \
     "$(result "$out")"
-rm -f "$STORE/DAEMON"
+# Records under both spellings: the one typed is used, which asks for a
+# device just the same; an enrolled user's login does without NSS.
+enroll daemon
+out=$(auth $T0 -s nullok -u DAEMON)
+is "records under both spellings: still asked" PAM_AUTH_ERR \
+    "$(result "$out")"
+rm -f "$STORE/DAEMON" "$STORE/daemon"
 
 # A name NSS does not know is used as given (and is prompted as usual).
 out=$(auth $T0 -s nullok -u no-such-user-y)
