@@ -21,6 +21,7 @@
 #include <openssl/crypto.h>
 
 #include "errmsg.h"
+#include "safepath.h"
 #include "store.h"
 #include "store_io.h"
 
@@ -52,53 +53,24 @@ store_badname(char *err, size_t errlen)
 
 /* ---- the directory and its ancestors ---- */
 
-/* What the store and every folder above it must be: a directory of root. */
 static int
-check_root_dir(int fd, const char *path, struct stat *sb, char *err,
-    size_t errlen)
+from_safepath(int r)
 {
-	if (fstat(fd, sb) == -1) {
-		seterr(err, errlen, "%s: fstat: %s", path, strerror(errno));
-		return STORE_IO;
-	}
-	if (!S_ISDIR(sb->st_mode)) {
-		seterr(err, errlen, "%s: not a directory", path);
-		return STORE_UNSAFE;
-	}
-	if (sb->st_uid != 0) {
-		seterr(err, errlen, "%s: owned by uid %u, must be root", path,
-		    (unsigned)sb->st_uid);
-		return STORE_UNSAFE;
-	}
-	return STORE_OK;
+	return r == SAFEPATH_OK ? STORE_OK :
+	    r == SAFEPATH_UNSAFE ? STORE_UNSAFE : STORE_IO;
 }
 
-/* An ancestor may be shared (/tmp) but nobody but root may change it. */
-static int
-check_ancestor(int fd, const char *path, char *err, size_t errlen)
-{
-	struct stat	 sb;
-	int		 r;
-
-	if ((r = check_root_dir(fd, path, &sb, err, errlen)) != STORE_OK)
-		return r;
-	if ((sb.st_mode & 022) != 0 && (sb.st_mode & S_ISVTX) == 0) {
-		seterr(err, errlen, "%s: mode %04o, writable by group or "
-		    "others and not sticky", path,
-		    (unsigned)(sb.st_mode & 07777));
-		return STORE_UNSAFE;
-	}
-	return STORE_OK;
-}
-
+/* The store itself, beyond what every folder above it must be: root's
+ * group too, and nobody else's to read. */
 static int
 check_store_dir(int fd, const char *path, char *err, size_t errlen)
 {
 	struct stat	 sb;
 	int		 r;
 
-	if ((r = check_root_dir(fd, path, &sb, err, errlen)) != STORE_OK)
-		return r;
+	r = safepath_check_root_dir(fd, path, &sb, err, errlen);
+	if (r != SAFEPATH_OK)
+		return from_safepath(r);
 	if (sb.st_gid != 0) {
 		seterr(err, errlen, "%s: group gid %u, must be root (0)", path,
 		    (unsigned)sb.st_gid);
@@ -110,102 +82,6 @@ check_store_dir(int fd, const char *path, char *err, size_t errlen)
 		return STORE_UNSAFE;
 	}
 	return STORE_OK;
-}
-
-/* Opens one path component below fd without following a symlink. */
-static int
-open_component(int fd, const char *name, const char *path, int *out,
-    char *err, size_t errlen)
-{
-	struct stat	 sb;
-	int		 nfd;
-
-	nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC);
-	if (nfd != -1) {
-		*out = nfd;
-		return STORE_OK;
-	}
-	if (errno == ELOOP || (errno == ENOTDIR &&
-	    fstatat(fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISLNK(sb.st_mode))) {
-		seterr(err, errlen, "%s: is a symlink", path);
-		return STORE_UNSAFE;
-	}
-	if (errno == ENOTDIR) {
-		seterr(err, errlen, "%s: not a directory", path);
-		return STORE_UNSAFE;
-	}
-	seterr(err, errlen, "%s: %s", path, strerror(errno));
-	return STORE_IO;
-}
-
-/* Copies the component at p (up to '/' or the end) into name. */
-static int
-next_component(const char **p, char name[NAME_MAX + 1])
-{
-	const char	*end;
-	size_t		 n;
-
-	while (**p == '/')
-		(*p)++;
-	if (**p == '\0')
-		return 0;
-	end = strchr(*p, '/');
-	n = end != NULL ? (size_t)(end - *p) : strlen(*p);
-	if (n > NAME_MAX)
-		return -1;
-	memcpy(name, *p, n);
-	name[n] = '\0';
-	*p += n;
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return -1;
-	return 1;
-}
-
-/* Walks dir from "/" one component at a time, each opened relative to
- * the checked one before it, and leaves the last one's descriptor. */
-static int
-walk_path(const char *dir, int *out, char *err, size_t errlen)
-{
-	char		 shown[sizeof(((struct store *)0)->dir) + 1];
-	char		 name[NAME_MAX + 1];
-	const char	*p = dir;
-	size_t		 slen = 0;
-	int		 fd, nfd, r, more;
-
-	if ((fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		seterr(err, errlen, "/: %s", strerror(errno));
-		return STORE_IO;
-	}
-	more = next_component(&p, name);
-	if (more == 0)
-		seterr(err, errlen, "%s: the root directory cannot be the "
-		    "store", dir);
-	r = more == 0 ? STORE_UNSAFE : check_ancestor(fd, "/", err, errlen);
-	while (r == STORE_OK) {
-		if (more == -1) {
-			seterr(err, errlen, "%s: bad path component (\".\", "
-			    "\"..\" or too long)", dir);
-			r = STORE_UNSAFE;
-			break;
-		}
-		shown[slen++] = '/';
-		memcpy(shown + slen, name, strlen(name) + 1);
-		slen += strlen(name);
-		r = open_component(fd, name, shown, &nfd, err, errlen);
-		if (r != STORE_OK)
-			break;
-		close(fd);
-		fd = nfd;
-		if ((more = next_component(&p, name)) == 0) {
-			*out = fd;
-			return STORE_OK;
-		}
-		r = check_ancestor(fd, shown, err, errlen);
-	}
-	close(fd);
-	return r;
 }
 
 int
@@ -224,7 +100,13 @@ store_open(struct store *st, const char *dir, char *err, size_t errlen)
 		seterr(err, errlen, "store directory path too long");
 		return STORE_UNSAFE;
 	}
-	if ((r = walk_path(dir, &fd, err, errlen)) != STORE_OK)
+	if (dir[strspn(dir, "/")] == '\0') {
+		seterr(err, errlen, "%s: the root directory cannot be the "
+		    "store", dir);
+		return STORE_UNSAFE;
+	}
+	if ((r = from_safepath(safepath_walk(dir, &fd, err, errlen))) !=
+	    STORE_OK)
 		return r;
 	if ((r = check_store_dir(fd, dir, err, errlen)) != STORE_OK) {
 		close(fd);
