@@ -4,6 +4,13 @@
 # pam_google_authenticator (secret=DIR/${USER}), in one run, through
 # pam_wrapper.  Run as root from a build tree:
 #	bench/run.sh [BUILDDIR]	(env: N iterations, USERS, BENCH_DIR)
+# The files go in BENCH_DIR, by default /var/tmp: on the file system of
+# /var, where the store lives (/tmp may be a tmpfs).  BENCH_DIR=/dev/shm
+# leaves out the disk and shows what the modules cost in CPU.
+# pam_oath has no lockout, so pam_awsmfa runs with lockout off
+# (lockout_seconds = 0), where a refusal writes nothing; the "lockout on"
+# row has lockout on, where a refusal saves its failure count (one flush),
+# with max_failures high enough that no lock starts during the run.
 # "success": every iteration is 30 s later on the modules' clock and sends
 # that step's code, so each module accepts a fresh code and saves its
 # one-time-use state.  "refused": the code of ten steps later, outside
@@ -26,7 +33,7 @@ for f in "$BENCH" "$MODULE" "$SECDIR/pam_oath.so" \
 done
 [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
 
-D=$(mktemp -d "${BENCH_DIR:-/tmp}/awsmfa-bench.XXXXXX")
+D=$(mktemp -d "${BENCH_DIR:-/var/tmp}/awsmfa-bench.XXXXXX")
 trap 'rm -rf "$D"' EXIT
 chmod 0755 "$D"
 mkdir -p "$D/pam.d" "$D/seed"
@@ -45,6 +52,8 @@ echo "HOTP/T30/6 root - $HEX" >"$D/seed/oath1"
 printf '%s\n" TOTP_AUTH\n" DISALLOW_REUSE\n" WINDOW_SIZE 3\n' "$B32" \
     >"$D/seed/ga-root"
 
+printf 'store_dir = "%s";\nmax_failures = 1000;\n' "$D/store1" >"$D/confL"
+echo "auth required $MODULE conf=$D/confL" >"$D/pam.d/awsmfa-l"
 for u in 1 N; do
 	printf 'store_dir = "%s";\nlockout_seconds = 0;\n' "$D/store$u" \
 	    >"$D/conf$u"
@@ -72,21 +81,26 @@ reset_state() {
 	chmod 0400 "$D/ga/root"
 }
 
+# measure SERVICE success|refused [COUNT]
 measure() {
 	reset_state
 	LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 \
 	    PAM_WRAPPER_SERVICE_DIR="$D/pam.d" \
-	    "$BENCH" auth "$1" root "$HEX" "$N" "$2" | sed 's/ us\/auth.*//'
+	    "$BENCH" auth "$1" root "$HEX" "${3:-$N}" "$2" |
+	    sed 's/ us\/auth.*//'
 }
 
 echo "# $N authentications each; store and files on $(df -T "$D" | awk 'NR == 2 { print $2 }'); $(nproc) CPUs"
 printf '%-26s %8s %16s %16s\n' module users "success us/auth" "refused us/auth"
+# row NAME USERS SERVICE [REFUSALS]
 row() {
 	printf '%-26s %8s %16s %16s\n' "$1" "$2" "$(measure "$3" success)" \
-	    "$(measure "$3" refused)"
+	    "$(measure "$3" refused "${4:-$N}")"
 }
 # Service names: libpam lower-cases them.
 row pam_awsmfa 1 awsmfa-1
+# Below max_failures, or the refusals would measure a locked account.
+row "pam_awsmfa, lockout on" 1 awsmfa-l $((N < 999 ? N : 999))
 row pam_awsmfa "$USERS" awsmfa-n
 row pam_oath 1 oath-1
 row pam_oath "$USERS" oath-n
