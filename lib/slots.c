@@ -92,12 +92,12 @@ digits_at(const unsigned char *p, size_t n, uint64_t *v)
 	return 1;
 }
 
-/* 1 when the slot is whole: a well-formed header whose hash matches. */
+/* 1 when the slot starts with a well-formed header; *seq and *len are
+ * what it claims, which only its hash can confirm. */
 static int
-slot_intact(const unsigned char *slot, size_t cap, uint64_t *seq,
+slot_header(const unsigned char *slot, size_t cap, uint64_t *seq,
     size_t *len)
 {
-	char		 hex[HASH_HEX + 1];
 	uint64_t	 l;
 	size_t		 i;
 
@@ -110,11 +110,28 @@ slot_intact(const unsigned char *slot, size_t cap, uint64_t *seq,
 	if (!digits_at(slot + SEQ_AT, SEQ_DIGITS, seq) ||
 	    !digits_at(slot + LEN_AT, LEN_DIGITS, &l) || l > cap - SLOT_HDR)
 		return 0;
-	if (slot_hash(slot, (size_t)l, hex) != 0 ||
-	    memcmp(hex, slot + MAGIC_LEN, HASH_HEX) != 0)
-		return 0;
 	*len = (size_t)l;
 	return 1;
+}
+
+/* 1 when the hash in a well-formed header matches the slot. */
+static int
+slot_hash_ok(const unsigned char *slot, size_t len)
+{
+	char	 hex[HASH_HEX + 1];
+
+	return slot_hash(slot, len, hex) == 0 &&
+	    memcmp(hex, slot + MAGIC_LEN, HASH_HEX) == 0;
+}
+
+static void
+picked(struct slots *s, size_t cap, unsigned i, uint64_t seq, size_t len)
+{
+	s->cap = cap;
+	s->active = i;
+	s->seq = seq;
+	s->off = i * cap + SLOT_HDR;
+	s->len = len;
 }
 
 int
@@ -123,8 +140,8 @@ slots_pick(const unsigned char *file, size_t size, struct slots *s,
 {
 	uint64_t	 seq[2] = { 0, 0 };
 	size_t		 len[2] = { 0, 0 }, cap = size / 2;
-	int		 ok[2];
-	unsigned	 i;
+	int		 hdr[2], ok[2] = { 0, 0 };
+	unsigned	 i, first;
 
 	memset(s, 0, sizeof(*s));
 	if (size < 2 * SLOT_ALIGN || size % (2 * SLOT_ALIGN) != 0 ||
@@ -134,21 +151,27 @@ slots_pick(const unsigned char *file, size_t size, struct slots *s,
 		return -1;
 	}
 	for (i = 0; i < 2; i++)
-		ok[i] = slot_intact(file + i * cap, cap, &seq[i], &len[i]);
-	if (!ok[0] && !ok[1]) {
-		seterr(err, errlen, "no intact copy of the record");
-		return -1;
+		hdr[i] = slot_header(file + i * cap, cap, &seq[i], &len[i]);
+	/* The newer claim first: when it is whole, the older copy does not
+	 * matter and its hash is not worth computing. */
+	first = (hdr[1] && (!hdr[0] || seq[1] > seq[0])) ? 1 : 0;
+	ok[first] = hdr[first] && slot_hash_ok(file + first * cap, len[first]);
+	if (ok[first] && !(hdr[1 - first] && seq[0] == seq[1])) {
+		picked(s, cap, first, seq[first], len[first]);
+		return 0;
 	}
-	if (ok[0] && ok[1] && seq[0] == seq[1]) {
+	i = 1 - first;
+	ok[i] = hdr[i] && slot_hash_ok(file + i * cap, len[i]);
+	if (ok[0] && ok[1]) {
 		seterr(err, errlen, "both copies of the record claim "
 		    "sequence number %llu", (unsigned long long)seq[0]);
 		return -1;
 	}
-	i = (!ok[0] || (ok[1] && seq[1] > seq[0])) ? 1 : 0;
-	s->cap = cap;
-	s->active = i;
-	s->seq = seq[i];
-	s->off = i * cap + SLOT_HDR;
-	s->len = len[i];
+	if (!ok[0] && !ok[1]) {
+		seterr(err, errlen, "no intact copy of the record");
+		return -1;
+	}
+	i = ok[0] ? 0 : 1;
+	picked(s, cap, i, seq[i], len[i]);
 	return 0;
 }
