@@ -105,11 +105,33 @@ match_device(const struct mfa_device *dev, const char *code, int64_t now,
 	return m;
 }
 
+/* The code meant for dev: the whole input, or with `trailing` its last
+ * dev->digits characters.  -1 when it has not the shape of dev's codes. */
+static int
+code_for(const struct mfa_device *dev, const char *input, size_t inputlen,
+    int trailing, char code[OTP_CODE_BUFLEN])
+{
+	size_t	 i;
+
+	if (!trailing)
+		return otp_parse_code(input, inputlen, dev->digits, code);
+	if (inputlen < dev->digits)
+		return -1;
+	/* Only digits: a blank would make otp_parse_code take a shorter
+	 * code than the split the caller hands on as the password. */
+	for (i = inputlen - dev->digits; i < inputlen; i++)
+		if (input[i] < '0' || input[i] > '9')
+			return -1;
+	return otp_parse_code(input + inputlen - dev->digits, dev->digits,
+	    dev->digits, code);
+}
+
 /* Returns VERIFY_OK, VERIFY_REUSED, VERIFY_BAD, or VERIFY_MALFORMED when the
- * input has the shape of no active device's code. */
+ * input has the shape of no active device's code.  out->codelen: the
+ * length of the accepted code, else the shortest that was tried. */
 static enum verify_result
 try_codes(struct mfa_record *rec, const struct awsmfa_config *cfg,
-    const char *input, size_t inputlen, int64_t now,
+    const char *input, size_t inputlen, int trailing, int64_t now,
     struct verify_outcome *out)
 {
 	char			 code[OTP_CODE_BUFLEN];
@@ -121,12 +143,13 @@ try_codes(struct mfa_record *rec, const struct awsmfa_config *cfg,
 
 	for (i = 0; i < rec->ndevices; i++) {
 		dev = &rec->dev[i];
-		if (dev->status != DEVICE_ACTIVE)
-			continue;
-		if (otp_parse_code(input, inputlen, dev->digits, code) != 0)
+		if (dev->status != DEVICE_ACTIVE ||
+		    code_for(dev, input, inputlen, trailing, code) != 0)
 			continue;
 		if (r == VERIFY_MALFORMED)
 			r = VERIFY_BAD;
+		if (out->codelen == 0 || dev->digits < out->codelen)
+			out->codelen = dev->digits;
 		m = match_device(dev, code, now, cfg->window, &step);
 		if (m == MATCH_OLD)
 			r = VERIFY_REUSED;
@@ -135,6 +158,7 @@ try_codes(struct mfa_record *rec, const struct awsmfa_config *cfg,
 			dev->last_used = now;
 			snprintf(out->device, sizeof(out->device), "%s",
 			    dev->name);
+			out->codelen = dev->digits;
 			r = VERIFY_OK;
 			break;
 		}
@@ -211,7 +235,7 @@ reason_for(enum verify_result r, int recovery)
  * memory; *changed says whether the caller has anything to save. */
 static enum verify_result
 decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
-    const char *input, size_t inputlen, int64_t now,
+    const char *input, size_t inputlen, int trailing, int64_t now,
     struct verify_outcome *out, int *changed)
 {
 	enum verify_result	r;
@@ -224,8 +248,10 @@ decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
 		rec->failures = 0;
 		*changed = 1;
 	}
-	r = try_codes(rec, cfg, input, inputlen, now, out);
-	if (r == VERIFY_MALFORMED) {
+	r = try_codes(rec, cfg, input, inputlen, trailing, now, out);
+	/* A password with a recovery code after it is split by the caller,
+	 * which hands the recovery code alone. */
+	if (r == VERIFY_MALFORMED && !trailing) {
 		r = try_recovery(rec, input, inputlen);
 		recovery = 1;
 	}
@@ -259,7 +285,7 @@ save_state(struct store *st, struct store_rw *h,
 static enum verify_result
 login_locked(struct store *st, const struct awsmfa_config *cfg,
     struct mfa_record *rec, struct store_rw *h, const char *user,
-    const char *input, size_t inputlen, int64_t now,
+    const char *input, size_t inputlen, int trailing, int64_t now,
     struct verify_outcome *out, char *err, size_t errlen)
 {
 	enum verify_result	r;
@@ -284,7 +310,7 @@ login_locked(struct store *st, const struct awsmfa_config *cfg,
 		outcome(out, VERIFY_LOCKED, "locked out");
 		return VERIFY_LOCKED;
 	}
-	r = decide(rec, cfg, input, inputlen, now, out, &changed);
+	r = decide(rec, cfg, input, inputlen, trailing, now, out, &changed);
 	out->failures = rec->failures;
 	out->locked_until = rec->locked_until;
 	if (changed && save_state(st, h, rec, r, err, errlen) != STORE_OK) {
@@ -295,9 +321,9 @@ login_locked(struct store *st, const struct awsmfa_config *cfg,
 	return r;
 }
 
-enum verify_result
-verify_login(struct store *st, const struct awsmfa_config *cfg,
-    const char *user, const char *input, size_t inputlen, int64_t now,
+static enum verify_result
+login(struct store *st, const struct awsmfa_config *cfg, const char *user,
+    const char *input, size_t inputlen, int trailing, int64_t now,
     struct verify_outcome *out, char *err, size_t errlen)
 {
 	struct mfa_record	*rec;
@@ -340,13 +366,31 @@ verify_login(struct store *st, const struct awsmfa_config *cfg,
 		set_err(err, errlen, "out of memory");
 		return VERIFY_ERROR;
 	}
-	login_locked(st, cfg, rec, &h, user, input, inputlen, now, out, err,
-	    errlen);
+	login_locked(st, cfg, rec, &h, user, input, inputlen, trailing, now,
+	    out, err, errlen);
 	store_release(&h);
 	store_unlock(lockfd);
 	record_wipe(rec);
 	free(rec);
 	return out->result;
+}
+
+enum verify_result
+verify_login(struct store *st, const struct awsmfa_config *cfg,
+    const char *user, const char *input, size_t inputlen, int64_t now,
+    struct verify_outcome *out, char *err, size_t errlen)
+{
+	return login(st, cfg, user, input, inputlen, 0, now, out, err,
+	    errlen);
+}
+
+enum verify_result
+verify_login_trailing(struct store *st, const struct awsmfa_config *cfg,
+    const char *user, const char *input, size_t inputlen, int64_t now,
+    struct verify_outcome *out, char *err, size_t errlen)
+{
+	return login(st, cfg, user, input, inputlen, 1, now, out, err,
+	    errlen);
 }
 
 enum verify_result

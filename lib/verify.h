@@ -27,6 +27,7 @@ struct verify_outcome {
 	const char		*reason;	/* short static text for audit */
 	int64_t			locked_until;
 	unsigned		failures;
+	unsigned		codelen;	/* see verify_login_trailing */
 };
 
 /* One login attempt for user with what was typed (input, inputlen; may hold
@@ -34,6 +35,17 @@ struct verify_outcome {
  * decides, saves the new state and releases the lock, in that order.  The
  * return value is out->result; err explains VERIFY_ERROR. */
 enum verify_result verify_login(struct store *st,
+	    const struct awsmfa_config *cfg, const char *user,
+	    const char *input, size_t inputlen, int64_t now,
+	    struct verify_outcome *out, char *err, size_t errlen);
+
+/* verify_login for forward_pass, where the input is a password with the
+ * code after it: each active device takes its code from the last
+ * `digits` characters.  However many code lengths the devices have, it is
+ * one attempt: one lock, one decision, at most one failure counted.
+ * out->codelen is the length of the accepted code; after a refusal the
+ * shortest length tried, or 0 when the input ends in no device's code. */
+enum verify_result verify_login_trailing(struct store *st,
 	    const struct awsmfa_config *cfg, const char *user,
 	    const char *input, size_t inputlen, int64_t now,
 	    struct verify_outcome *out, char *err, size_t errlen);

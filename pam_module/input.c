@@ -33,21 +33,6 @@ input_free(char *s)
 }
 
 int
-input_split(const char *in, unsigned digits, size_t *passlen)
-{
-	size_t	len = strlen(in), i;
-
-	if (len < digits)
-		return -1;
-	for (i = len - digits; i < len; i++) {
-		if (in[i] < '0' || in[i] > '9')
-			return -1;
-	}
-	*passlen = len - digits;
-	return 0;
-}
-
-int
 input_split_recovery(const char *in, size_t *passlen)
 {
 	size_t	len = strlen(in);

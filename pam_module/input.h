@@ -12,10 +12,6 @@ int	input_ask(pam_handle_t *pamh, const char *prompt, char **answer);
 /* Cleanses and frees a string that may hold a code or a password. */
 void	input_free(char *s);
 
-/* forward_pass: when in ends with `digits` ASCII digits, *passlen is the
- * length of the password before them and 0 is returned; -1 otherwise. */
-int	input_split(const char *in, unsigned digits, size_t *passlen);
-
 /* forward_pass with a recovery code: in ends with "xxxx-xxxx-xxxx". */
 int	input_split_recovery(const char *in, size_t *passlen);
 

@@ -118,21 +118,35 @@ map_result(struct ctx *c, const struct verify_outcome *o, const char *err)
 }
 
 /* One attempt through lib/verify: the decision, its audit line and the
- * PAM return code. */
+ * PAM return code.  With `trailing` (forward_pass) the code is at the end
+ * of the input and *codelen receives its length. */
 static int
-attempt(struct ctx *c, const char *input, size_t len)
+attempt_with(struct ctx *c, const char *input, size_t len, int trailing,
+    size_t *codelen)
 {
 	struct verify_outcome	o;
 	char			err[STORE_ERRLEN];
 	int			rc;
 
-	verify_login(&c->st, &c->cfg, c->account, input, len,
-	    (int64_t)time(NULL), &o, err, sizeof(err));
+	if (trailing)
+		verify_login_trailing(&c->st, &c->cfg, c->account, input, len,
+		    (int64_t)time(NULL), &o, err, sizeof(err));
+	else
+		verify_login(&c->st, &c->cfg, c->account, input, len,
+		    (int64_t)time(NULL), &o, err, sizeof(err));
+	if (codelen != NULL)
+		*codelen = o.codelen;
 	rc = map_result(c, &o, err);
 	if (c->args.debug)
 		pam_syslog(c->pamh, LOG_DEBUG, "verify: %s",
 		    verify_result_name(o.result));
 	return rc;
+}
+
+static int
+attempt(struct ctx *c, const char *input, size_t len)
+{
+	return attempt_with(c, input, len, 0, NULL);
 }
 
 static int
@@ -199,37 +213,22 @@ first_pass(struct ctx *c)
 }
 
 /* forward_pass: "password" + code in one answer.  The code is the last N
- * digits, N being the length of the user's devices' codes (each distinct
- * length is tried, shortest first), or a trailing "xxxx-xxxx-xxxx"
- * recovery code.  The password goes to the next module whatever the
- * outcome, so that the stack behaves the same for a wrong code. */
+ * digits, N being the length of one of the user's devices' codes (lib/verify
+ * tries each, as one attempt), or a trailing "xxxx-xxxx-xxxx" recovery
+ * code.  The password goes to the next module whatever the outcome, so
+ * that the stack behaves the same for a wrong code. */
 static int
 forward_attempts(struct ctx *c, const char *in, size_t *passlen)
 {
-	size_t		pl;
-	unsigned	d;
-	int		rc = PAM_AUTH_ERR, tried = 0;
+	size_t	 pl, len = strlen(in), codelen = 0;
+	int	 rc;
 
-	*passlen = strlen(in);
 	if (input_split_recovery(in, &pl) == 0) {
 		*passlen = pl;
-		return attempt(c, in + pl, strlen(in + pl));
+		return attempt(c, in + pl, len - pl);
 	}
-	for (d = OTP_MIN_DIGITS; d <= OTP_MAX_DIGITS; d++) {
-		if (!(c->digits_mask & (1U << d)) ||
-		    input_split(in, d, &pl) != 0)
-			continue;
-		if (!tried)
-			*passlen = pl;
-		tried = 1;
-		rc = attempt(c, in + pl, d);
-		if (rc != PAM_AUTH_ERR) {
-			*passlen = pl;
-			return rc;
-		}
-	}
-	if (!tried)
-		rc = attempt(c, "", 0);		/* counted: not a code */
+	rc = attempt_with(c, in, len, 1, &codelen);
+	*passlen = len - (codelen <= len ? codelen : 0);
 	return rc;
 }
 

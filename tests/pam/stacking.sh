@@ -39,6 +39,29 @@ out=$(auth $T0 -s fwd -e PAM_AUTHTOK "pw$(code $T0 "$SECRET" --totp --digits=8)"
 is "forward_pass: an 8-digit device splits off 8 digits" \
     "PAM_SUCCESS|env: PAM_AUTHTOK=pw" \
     "$(result "$out")|$(echo "$out" | grep '^env:')"
+# Devices with 6- and 8-digit codes: each length is tried, as one attempt.
+S2=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ
+mixed() {
+	"$MKRECORD" write "$STORE" alice dev=phone "secret=$SECRET" \
+	    dev=key "secret=$S2" digits=8
+}
+mixed
+out=$(auth $T0 -s fwd -e PAM_AUTHTOK "pw$(code $T0 "$S2" --totp --digits=8)")
+is "forward_pass, 6 and 8 digits: the 8-digit code accepted" \
+    "PAM_SUCCESS|env: PAM_AUTHTOK=pw" \
+    "$(result "$out")|$(echo "$out" | grep '^env:')"
+mixed
+out=$(auth $T0 -s fwd -e PAM_AUTHTOK "pw$(code $T0)")
+is "forward_pass, 6 and 8 digits: the 6-digit code accepted" \
+    "PAM_SUCCESS|env: PAM_AUTHTOK=pw" \
+    "$(result "$out")|$(echo "$out" | grep '^env:')"
+mixed
+out=$(auth $T0 -s fwd -e PAM_AUTHTOK "pw12345678")
+is "forward_pass, 6 and 8 digits: a wrong code is one failure, not two" \
+    "PAM_AUTH_ERR|failures=1" \
+    "$(result "$out")|$(show alice | grep failures)"
+is "forward_pass, 6 and 8 digits: the shorter split is handed on" \
+    "env: PAM_AUTHTOK=pw12" "$(echo "$out" | grep '^env:')"
 read -r rc1 h1 <<<"$("$MKRECORD" recovery)"
 enroll alice "recovery=$h1"
 out=$(auth $T0 -s fwd -e PAM_AUTHTOK "s3cret$rc1")
