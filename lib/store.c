@@ -418,13 +418,14 @@ store_unlock(int lockfd)
 
 /* ---- atomic writes ---- */
 
-static int
-store_write_all(int fd, const char *buf, size_t len)
+int
+store_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 {
-	ssize_t	 r;
+	const unsigned char	*p = buf;
+	ssize_t			 r;
 
 	while (len > 0) {
-		r = write(fd, buf, len);
+		r = pwrite(fd, p, len, off);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1)
@@ -433,8 +434,9 @@ store_write_all(int fd, const char *buf, size_t len)
 			errno = EIO;
 			return -1;
 		}
-		buf += r;
+		p += r;
 		len -= (size_t)r;
+		off += r;
 	}
 	return 0;
 }
@@ -492,7 +494,7 @@ store_replace_file(struct store *st, const char *name, const char *buf,
 		what = "chmod";
 		if (fchmod(fd, 0600) == 0) {
 			what = "write";
-			if (store_write_all(fd, buf, len) == 0) {
+			if (store_pwrite_all(fd, buf, len, 0) == 0) {
 				what = "fsync";
 				if (fsync(fd) == 0)
 					what = NULL;

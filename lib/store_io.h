@@ -28,6 +28,8 @@ int	store_read_checked(int fd, const struct store *st, const char *name,
 	    size_t errlen);
 /* Cleanses and frees what store_read_checked returned. */
 void	store_free_text(char *buf, size_t len);
+/* The whole of buf at offset off, through short writes and EINTR. */
+int	store_pwrite_all(int fd, const void *buf, size_t len, off_t off);
 /* Temp file, write, fsync, rename over name, and when `durable`, fsync of
  * the directory. */
 int	store_replace_file(struct store *st, const char *name, const char *buf,

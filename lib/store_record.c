@@ -216,28 +216,6 @@ store_save(struct store *st, const struct mfa_record *rec, char *err,
 	return r;
 }
 
-static int
-pwrite_all(int fd, const unsigned char *buf, size_t len, off_t off)
-{
-	ssize_t	 r;
-
-	while (len > 0) {
-		r = pwrite(fd, buf, len, off);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return -1;
-		if (r == 0) {
-			errno = EIO;
-			return -1;
-		}
-		buf += r;
-		len -= (size_t)r;
-		off += r;
-	}
-	return 0;
-}
-
 /* Writes text into the spare slot of h's file and flushes it. */
 static int
 put_spare(struct store *st, struct store_rw *h, const char *user,
@@ -253,7 +231,7 @@ put_spare(struct store *st, struct store_rw *h, const char *user,
 	}
 	if (slots_put(slot, h->sl.cap, h->sl.seq + 1, text, len) == -1)
 		errno = EFBIG;
-	else if (pwrite_all(h->fd, slot, h->sl.cap,
+	else if (store_pwrite_all(h->fd, slot, h->sl.cap,
 	    (off_t)(spare * h->sl.cap)) == 0) {
 		what = "fdatasync";
 		if (fdatasync(h->fd) == 0)
