@@ -26,67 +26,7 @@
 #include "record.h"
 #include "store.h"
 #include "store_sample.h"
-
-struct fixture {
-	char		 top[64];	/* private, 0700, under /tmp */
-	char		 dir[128];	/* the store: top/store */
-	struct store	 st;
-	char		 err[STORE_ERRLEN];
-};
-
-static int
-rm_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
-{
-	(void)sb;
-	(void)type;
-	(void)f;
-	return remove(path);
-}
-
-static int
-setup(void **state)
-{
-	struct fixture	*fx;
-
-	if (geteuid() != 0)
-		skip();
-	fx = calloc(1, sizeof(*fx));
-	if (fx == NULL)
-		return -1;
-	*state = fx;
-	snprintf(fx->top, sizeof(fx->top), "/tmp/awsmfa-store-XXXXXX");
-	if (mkdtemp(fx->top) == NULL) {
-		fx->top[0] = '\0';
-		return -1;
-	}
-	snprintf(fx->dir, sizeof(fx->dir), "%s/store", fx->top);
-	if (store_create(&fx->st, fx->dir, fx->err, sizeof(fx->err)) !=
-	    STORE_OK) {
-		fprintf(stderr, "# %s\n", fx->err);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture	*fx = *state;
-
-	if (fx == NULL)
-		return 0;
-	store_close(&fx->st);
-	if (fx->top[0] != '\0')
-		nftw(fx->top, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(fx);
-	return 0;
-}
-
-static void
-path_of(const struct fixture *fx, const char *name, char *out, size_t size)
-{
-	snprintf(out, size, "%s/%s", fx->dir, name);
-}
+#include "store_fixture.h"
 
 static void
 write_raw(const struct fixture *fx, const char *name, const char *text,
@@ -559,23 +499,6 @@ test_save_replaces_not_follows(void **state)
 	expect_load(fx, "alice", STORE_OK, NULL);
 }
 
-static int
-count_temps(const struct fixture *fx)
-{
-	DIR		*d;
-	struct dirent	*de;
-	int		 n = 0;
-
-	d = opendir(fx->dir);
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, ".tmp.", 5) == 0)
-			n++;
-	}
-	closedir(d);
-	return n;
-}
-
 static void
 test_save_failure_keeps_old(void **state)
 {
@@ -868,7 +791,8 @@ test_inventory(void **state)
 	assert_non_null(strstr(fx->err, "is a symlink"));
 }
 
-#define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f)	cmocka_unit_test_setup_teardown(f, store_fixture_setup, \
+			    store_fixture_teardown)
 
 int
 main(void)
