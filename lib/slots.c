@@ -92,8 +92,9 @@ digits_at(const unsigned char *p, size_t n, uint64_t *v)
 	return 1;
 }
 
-/* 1 when the slot starts with a well-formed header; *seq and *len are
- * what it claims, which only its hash can confirm. */
+/* 1 when the slot starts with a well-formed header and is zero after the
+ * text; *seq and *len are what it claims, which only its hash can
+ * confirm. */
 static int
 slot_header(const unsigned char *slot, size_t cap, uint64_t *seq,
     size_t *len)
@@ -110,6 +111,11 @@ slot_header(const unsigned char *slot, size_t cap, uint64_t *seq,
 	if (!digits_at(slot + SEQ_AT, SEQ_DIGITS, seq) ||
 	    !digits_at(slot + LEN_AT, LEN_DIGITS, &l) || l > cap - SLOT_HDR)
 		return 0;
+	/* slots_put zeroes the rest: anything else there was not written
+	 * by it (or was torn), and is not trusted either. */
+	for (i = SLOT_HDR + (size_t)l; i < cap; i++)
+		if (slot[i] != 0)
+			return 0;
 	*len = (size_t)l;
 	return 1;
 }

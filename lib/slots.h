@@ -14,7 +14,12 @@
  * (SHA256 in 64 lower-case hex digits, SEQ in 20 decimal digits, LEN in
  * 10), then LEN bytes of record text, then zero bytes up to cap.  The hash
  * covers everything after itself up to the end of the text: SEQ, LEN, the
- * padding of the header and the text.  A slot of zero bytes is empty. */
+ * padding of the header and the text; a slot whose bytes after the text
+ * are not all zero is not intact either.  A slot of zero bytes is empty.
+ *
+ * After crashes in a row a record is the state before them or the state
+ * one of the interrupted logins was writing: that login computed it from
+ * the state before, whole, but had not returned. */
 #ifndef AWSMFA_SLOTS_H
 #define AWSMFA_SLOTS_H
 

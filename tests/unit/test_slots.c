@@ -893,6 +893,43 @@ test_not_a_record_file(void **state)
 	free(a);
 }
 
+/* The bytes after a slot's text are zero, as slots_put leaves them:
+ * anything else there is not a copy.  So a file grown with zeros to
+ * twice its size, whose first slot would then hold both old copies, is
+ * not read as the older of the two. */
+static void
+test_padding_must_be_zero(void **state)
+{
+	unsigned char	*f, *g;
+	char		*a, *b;
+	size_t		 alen, blen, cap, i;
+
+	(void)state;
+	a = text_of(3, 0, &alen);
+	b = text_of(4, 0, &blen);
+	cap = slots_cap(alen > blen ? alen : blen, 1 << 20);
+	f = file_new(cap, a, alen, 1, b, blen, 2);
+	expect_pick(f, 2 * cap, 1, 2, b, blen, "both whole");
+	for (i = SLOT_HDR + blen; i < cap; i += 97) {
+		f[cap + i] = 1;
+		expect_pick(f, 2 * cap, 0, 1, a, alen, "padding of the newer");
+		f[cap + i] = 0;
+	}
+	f[cap - 1] = 'x';
+	f[2 * cap - 1] = 'x';
+	expect_refused(f, 2 * cap, "no intact copy", "padding of both");
+	f[cap - 1] = 0;
+	f[2 * cap - 1] = 0;
+	g = calloc(4, cap);
+	assert_non_null(g);
+	memcpy(g, f, 2 * cap);
+	expect_refused(g, 4 * cap, "no intact copy", "grown with zeros");
+	free(g);
+	free(f);
+	free(a);
+	free(b);
+}
+
 int
 main(void)
 {
@@ -910,6 +947,7 @@ main(void)
 		cmocka_unit_test(test_torn_tiny),
 		cmocka_unit_test(test_torn_over_torn),
 		cmocka_unit_test(test_not_a_record_file),
+		cmocka_unit_test(test_padding_must_be_zero),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
