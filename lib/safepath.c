@@ -5,7 +5,10 @@
  * one is opened from: what was checked is what is used.
  */
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+
+#include <linux/openat2.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,14 +20,11 @@
 #include "errmsg.h"
 #include "safepath.h"
 
-int
-safepath_check_root_dir(int fd, const char *path, struct stat *sb,
-    char *err, size_t errlen)
+/* What safepath_check_root_dir checks, on a stat already made. */
+static int
+root_dir_ok(const struct stat *sb, const char *path, char *err,
+    size_t errlen)
 {
-	if (fstat(fd, sb) == -1) {
-		seterr(err, errlen, "%s: fstat: %s", path, strerror(errno));
-		return SAFEPATH_IO;
-	}
 	if (!S_ISDIR(sb->st_mode)) {
 		seterr(err, errlen, "%s: not a directory", path);
 		return SAFEPATH_UNSAFE;
@@ -38,22 +38,44 @@ safepath_check_root_dir(int fd, const char *path, struct stat *sb,
 }
 
 /* Sticky: others may add their own files but not rename over root's. */
+static int
+ancestor_ok(const struct stat *sb, const char *path, char *err,
+    size_t errlen)
+{
+	int	 r;
+
+	if ((r = root_dir_ok(sb, path, err, errlen)) != SAFEPATH_OK)
+		return r;
+	if ((sb->st_mode & 022) != 0 && (sb->st_mode & S_ISVTX) == 0) {
+		seterr(err, errlen, "%s: mode %04o, writable by group or "
+		    "others and not sticky", path,
+		    (unsigned)(sb->st_mode & 07777));
+		return SAFEPATH_UNSAFE;
+	}
+	return SAFEPATH_OK;
+}
+
+int
+safepath_check_root_dir(int fd, const char *path, struct stat *sb,
+    char *err, size_t errlen)
+{
+	if (fstat(fd, sb) == -1) {
+		seterr(err, errlen, "%s: fstat: %s", path, strerror(errno));
+		return SAFEPATH_IO;
+	}
+	return root_dir_ok(sb, path, err, errlen);
+}
+
 int
 safepath_check_ancestor(int fd, const char *path, char *err, size_t errlen)
 {
 	struct stat	 sb;
-	int		 r;
 
-	if ((r = safepath_check_root_dir(fd, path, &sb, err, errlen)) !=
-	    SAFEPATH_OK)
-		return r;
-	if ((sb.st_mode & 022) != 0 && (sb.st_mode & S_ISVTX) == 0) {
-		seterr(err, errlen, "%s: mode %04o, writable by group or "
-		    "others and not sticky", path,
-		    (unsigned)(sb.st_mode & 07777));
-		return SAFEPATH_UNSAFE;
+	if (fstat(fd, &sb) == -1) {
+		seterr(err, errlen, "%s: fstat: %s", path, strerror(errno));
+		return SAFEPATH_IO;
 	}
-	return SAFEPATH_OK;
+	return ancestor_ok(&sb, path, err, errlen);
 }
 
 /* Opens one path component below fd without following a symlink. */
@@ -131,7 +153,7 @@ check_step(int fd, const char *path, int more, const char *dir, char *err,
 }
 
 int
-safepath_walk(const char *dir, int *out, char *err, size_t errlen)
+safepath_walk_each(const char *dir, int *out, char *err, size_t errlen)
 {
 	char		 shown[PATH_MAX + 1];
 	char		 name[NAME_MAX + 1], ahead[NAME_MAX + 1];
@@ -180,4 +202,79 @@ safepath_walk(const char *dir, int *out, char *err, size_t errlen)
 	}
 	close(fd);
 	return r;
+}
+
+/* Components of an absolute path, or -1 when one is ".", ".." or too
+ * long. */
+static int
+count_components(const char *dir)
+{
+	char		 name[NAME_MAX + 1];
+	const char	*p = dir;
+	int		 n = 0, more;
+
+	while ((more = next_component(&p, name)) == 1)
+		n++;
+	return more == -1 ? -1 : n;
+}
+
+/*
+ * The walk in a few system calls: the folder opened in one openat2 that
+ * follows no symlink, then each folder above it checked, from the folder's
+ * own descriptor, through "..", "../.." and so on up to "/".  ".." is the
+ * folder a directory is in now, whatever path led to it, so what is checked
+ * is the ancestry of what was opened.  It is the ancestry the open went
+ * through: to take a folder out from under another, one must be able to
+ * write to it (a directory that changes parent has its ".." rewritten), and
+ * a folder anyone but root can write to is refused wherever it is in the
+ * chain.  Only ever says yes: -1 for anything else (no openat2 before
+ * Linux 5.6 or under a seccomp filter, a symlink, an unsafe folder, a
+ * folder moved meanwhile), and safepath_walk_each then decides and says
+ * why.
+ */
+static int
+walk_up(const char *dir, int *out)
+{
+	struct open_how	 how;
+	struct stat	 sb, root;
+	char		 up[3 * SAFEPATH_DEPTH_MAX];
+	size_t		 ulen = 0;
+	int		 fd, n, k;
+
+	if ((n = count_components(dir)) <= 0 || n > SAFEPATH_DEPTH_MAX)
+		return -1;
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
+	if (fd < 0)
+		return -1;
+	if (stat("/", &root) == -1)
+		goto no;
+	for (k = 1; k <= n; k++) {
+		if (k > 1)
+			up[ulen++] = '/';
+		memcpy(up + ulen, "..", 3);
+		ulen += 2;
+		if (fstatat(fd, up, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    ancestor_ok(&sb, "", NULL, 0) != SAFEPATH_OK)
+			goto no;
+	}
+	if (sb.st_dev != root.st_dev || sb.st_ino != root.st_ino)
+		goto no;
+	*out = fd;
+	return 0;
+no:
+	close(fd);
+	return -1;
+}
+
+int
+safepath_walk(const char *dir, int *out, char *err, size_t errlen)
+{
+	*out = -1;
+	if (dir != NULL && dir[0] == '/' && strlen(dir) < PATH_MAX &&
+	    walk_up(dir, out) == 0)
+		return SAFEPATH_OK;
+	return safepath_walk_each(dir, out, err, errlen);
 }

@@ -25,11 +25,22 @@ int	safepath_check_root_dir(int fd, const char *path, struct stat *sb,
 int	safepath_check_ancestor(int fd, const char *path, char *err,
 	    size_t errlen);
 
-/* Opens the absolute path dir one component at a time from "/", refusing
- * a symlink, ".", ".." and a component that is not a directory, and
- * checks every directory above the last with safepath_check_ancestor.
- * *out is the last one's descriptor (O_CLOEXEC), which the caller checks
- * for its own purpose; dir "/" gives "/" itself. */
+/* Opens the absolute path dir, refusing a symlink, ".", ".." and a
+ * component that is not a directory, and checks every directory above the
+ * last with safepath_check_ancestor.  *out is the last one's descriptor
+ * (O_RDONLY, O_CLOEXEC), which the caller checks for its own purpose; dir
+ * "/" gives "/" itself.  On Linux 5.6 and later a path that passes takes
+ * one openat2 and a stat per folder (see walk_up in safepath.c); anything
+ * else goes through safepath_walk_each. */
 int	safepath_walk(const char *dir, int *out, char *err, size_t errlen);
+
+/* The same walk one component at a time from "/", each opened relative to
+ * the one checked before it: what safepath_walk falls back to, and what
+ * names the folder that is wrong. */
+int	safepath_walk_each(const char *dir, int *out, char *err,
+	    size_t errlen);
+
+/* Deeper paths are left to safepath_walk_each. */
+#define SAFEPATH_DEPTH_MAX	64
 
 #endif
