@@ -754,7 +754,7 @@ static char *
 read_text(int fd, const char *path, const struct ctx *ctx)
 {
 	char *buf;
-	size_t len = 0;
+	size_t len = 0, want;
 	ssize_t r;
 
 	if ((buf = malloc(CONFIG_MAX_SIZE + 1)) == NULL) {
@@ -762,16 +762,19 @@ read_text(int fd, const char *path, const struct ctx *ctx)
 		return NULL;
 	}
 	while (len <= CONFIG_MAX_SIZE) {
-		r = read(fd, buf + len, CONFIG_MAX_SIZE + 1 - len);
+		want = CONFIG_MAX_SIZE + 1 - len;
+		r = read(fd, buf + len, want);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
 			set_err(ctx, "%s: %s", path, strerror(errno));
 			goto fail;
 		}
-		if (r == 0)
-			break;
 		len += (size_t)r;
+		/* A regular file reads short only at its end: no second
+		 * read just to hear it say so. */
+		if ((size_t)r < want)
+			break;
 	}
 	if (len > CONFIG_MAX_SIZE) {
 		set_err(ctx, "%s: larger than %d bytes", path, CONFIG_MAX_SIZE);

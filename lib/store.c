@@ -228,7 +228,7 @@ int
 store_read_checked(int fd, const struct store *st, const char *name,
     off_t size, off_t max, char **buf, size_t *len, char *err, size_t errlen)
 {
-	size_t		 cap, n = 0;
+	size_t		 cap, n = 0, want;
 	ssize_t		 r;
 	char		*b;
 
@@ -239,7 +239,8 @@ store_read_checked(int fd, const struct store *st, const char *name,
 		return STORE_IO;
 	}
 	while (n < cap) {
-		r = read(fd, b + n, cap - n);
+		want = cap - n;
+		r = read(fd, b + n, want);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
@@ -249,9 +250,11 @@ store_read_checked(int fd, const struct store *st, const char *name,
 			free(b);
 			return STORE_IO;
 		}
-		if (r == 0)
-			break;
 		n += (size_t)r;
+		/* A regular file reads short only at its end (check_file
+		 * saw a regular file): no second read to hear it say so. */
+		if ((size_t)r < want)
+			break;
 	}
 	if (n != (size_t)size || n > (size_t)max) {
 		seterr(err, errlen, "%s/%s: changed size while being read",
@@ -326,17 +329,18 @@ store_load_inventory(struct store *st, struct inventory *inv, char *err,
 
 /* ---- locks ---- */
 
-/* Opens the lock file, creating it when missing.  Only a file this call
- * created is given to root:root; one found with another owner is refused
- * by store_check_file like any other file.  It exists after a user's first
+/* Opens the lock file, creating it when missing, and when `record` is not
+ * NULL only if that record exists.  Only a file this call created is given
+ * to root:root; one found with another owner is refused by
+ * store_check_file like any other file.  It exists after a user's first
  * login, so that is tried first: one openat instead of two. */
 static int
-open_lock(struct store *st, const char *name, int *out, char *err,
-    size_t errlen)
+open_lock(struct store *st, const char *name, const char *record, int *out,
+    char *err, size_t errlen)
 {
 	const int	 flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
 			    O_NONBLOCK;
-	int		 fd;
+	int		 fd, r;
 
 	if ((fd = openat(st->dirfd, name, flags)) != -1) {
 		*out = fd;
@@ -344,6 +348,9 @@ open_lock(struct store *st, const char *name, int *out, char *err,
 	}
 	if (errno != ENOENT)
 		return store_open_error(st, name, "open", err, errlen);
+	if (record != NULL &&
+	    (r = store_record_exists(st, record, err, errlen)) != STORE_OK)
+		return r;
 	fd = openat(st->dirfd, name, flags | O_CREAT | O_EXCL, 0600);
 	if (fd != -1) {
 		if (geteuid() == 0 && fchown(fd, 0, 0) == -1) {
@@ -364,13 +371,13 @@ open_lock(struct store *st, const char *name, int *out, char *err,
 }
 
 static int
-lock_file(struct store *st, const char *name, int *lockfd, char *err,
-    size_t errlen)
+lock_file(struct store *st, const char *name, const char *record,
+    int *lockfd, char *err, size_t errlen)
 {
 	int	 fd = -1, r;
 
 	*lockfd = -1;
-	if ((r = open_lock(st, name, &fd, err, errlen)) != STORE_OK)
+	if ((r = open_lock(st, name, record, &fd, err, errlen)) != STORE_OK)
 		return r;
 	if ((r = store_check_file(fd, st, name, 0, NULL, err, errlen)) !=
 	    STORE_OK) {
@@ -389,9 +396,9 @@ lock_file(struct store *st, const char *name, int *lockfd, char *err,
 	return STORE_OK;
 }
 
-int
-store_lock_user(struct store *st, const char *user, int *lockfd, char *err,
-    size_t errlen)
+static int
+lock_user(struct store *st, const char *user, int login, int *lockfd,
+    char *err, size_t errlen)
 {
 	char	 name[256];
 
@@ -399,14 +406,28 @@ store_lock_user(struct store *st, const char *user, int *lockfd, char *err,
 	if (!store_name_ok(user))
 		return store_badname(err, errlen);
 	snprintf(name, sizeof(name), "%s%s", LOCK_PREFIX, user);
-	return lock_file(st, name, lockfd, err, errlen);
+	return lock_file(st, name, login ? user : NULL, lockfd, err, errlen);
+}
+
+int
+store_lock_user(struct store *st, const char *user, int *lockfd, char *err,
+    size_t errlen)
+{
+	return lock_user(st, user, 0, lockfd, err, errlen);
+}
+
+int
+store_lock_login(struct store *st, const char *user, int *lockfd, char *err,
+    size_t errlen)
+{
+	return lock_user(st, user, 1, lockfd, err, errlen);
 }
 
 int
 store_lock_inventory(struct store *st, int *lockfd, char *err,
     size_t errlen)
 {
-	return lock_file(st, INVENTORY_LOCK, lockfd, err, errlen);
+	return lock_file(st, INVENTORY_LOCK, NULL, lockfd, err, errlen);
 }
 
 void

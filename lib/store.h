@@ -42,15 +42,18 @@ int	store_create(struct store *st, const char *dir, char *err,
  * store_unlock.  *lockfd receives the descriptor. */
 int	store_lock_user(struct store *st, const char *user, int *lockfd,
 	    char *err, size_t errlen);
+/* store_lock_user for a login: a user without a record gets no lock file
+ * (STORE_NOENT), or every name a client makes up would leave one behind.
+ * The check costs nothing once the lock file exists. */
+int	store_lock_login(struct store *st, const char *user, int *lockfd,
+	    char *err, size_t errlen);
 /* Lock order when both are needed: inventory first, then the user. */
 int	store_lock_inventory(struct store *st, int *lockfd, char *err,
 	    size_t errlen);
 void	store_unlock(int lockfd);
 
 /* STORE_OK when something exists under user's record name (whatever it
- * is: store_load judges it), STORE_NOENT when nothing does.  Lets a login
- * for a name without a record skip store_lock_user, which would leave a
- * lock file behind for every name a client makes up. */
+ * is: store_load judges it), STORE_NOENT when nothing does. */
 int	store_record_exists(struct store *st, const char *user, char *err,
 	    size_t errlen);
 

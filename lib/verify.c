@@ -341,16 +341,11 @@ login(struct store *st, const struct awsmfa_config *cfg, const char *user,
 		set_err(err, errlen, "bad argument");
 		return VERIFY_ERROR;
 	}
-	/* A name without a record takes no lock: the lock file would stay,
-	 * one per name a client cares to send.  A record created after this
-	 * check is for a later login. */
-	r = store_record_exists(st, user, err, errlen);
+	r = store_lock_login(st, user, &lockfd, err, errlen);
 	if (r == STORE_NOENT) {
 		outcome(out, VERIFY_NODEVICE, "no record");
 		return VERIFY_NODEVICE;
 	}
-	if (r == STORE_OK)
-		r = store_lock_user(st, user, &lockfd, err, errlen);
 	if (r != STORE_OK) {
 		/* Too long for the store: no such name can have a record. */
 		if (r == STORE_BADNAME) {
