@@ -39,61 +39,64 @@ gid_required(const struct awsmfa_config *cfg, gid_t gid)
 	return rc;
 }
 
+/* getpwnam_r with a buffer that grows until the entry fits: 1 found (*buf
+ * holds its strings; the caller frees it), 0 no such entry, -1 with the
+ * error in *e. */
 static int
-user_primary_gid(const char *user, gid_t *gid)
+find_user(const char *user, struct passwd *pw, char **buf, int *e)
 {
-	struct passwd	 pw, *res = NULL;
-	char		*buf = NULL, *nbuf;
+	struct passwd	*res = NULL;
+	char		*nbuf;
 	size_t		 len = 1024;
-	int		 e, rc = -1;
 
+	*buf = NULL;
 	for (;;) {
-		if ((nbuf = realloc(buf, len)) == NULL)
-			break;
-		buf = nbuf;
-		e = getpwnam_r(user, &pw, buf, len, &res);
-		if (e == ERANGE && len < (1 << 20)) {
+		if ((nbuf = realloc(*buf, len)) == NULL) {
+			*e = ENOMEM;
+			return -1;
+		}
+		*buf = nbuf;
+		*e = getpwnam_r(user, pw, *buf, len, &res);
+		if (*e == ERANGE && len < (1 << 20)) {
 			len *= 2;
 			continue;
 		}
-		if (e == 0 && res == NULL)
-			rc = 0;		/* no such user */
-		else if (e == 0) {
-			*gid = pw.pw_gid;
-			rc = 1;
-		}
-		break;
+		if (*e != 0)
+			return -1;
+		return res != NULL ? 1 : 0;
 	}
+}
+
+/* An error from a backend fails closed here: require_groups then holds. */
+static int
+user_primary_gid(const char *user, gid_t *gid)
+{
+	struct passwd	 pw;
+	char		*buf;
+	int		 e, r;
+
+	if ((r = find_user(user, &pw, &buf, &e)) == 1)
+		*gid = pw.pw_gid;
 	free(buf);
-	return rc;
+	return r;
 }
 
 int
 groups_canonical_user(const char *user, char **canon)
 {
-	struct passwd	 pw, *res = NULL;
-	char		*buf = NULL, *nbuf;
-	size_t		 len = 1024;
-	int		 e, rc = -1;
+	struct passwd	 pw;
+	char		*buf;
+	int		 e, r, rc = -1;
 
 	*canon = NULL;
-	for (;;) {
-		if ((nbuf = realloc(buf, len)) == NULL)
-			break;
-		buf = nbuf;
-		e = getpwnam_r(user, &pw, buf, len, &res);
-		if (e == ERANGE && len < (1 << 20)) {
-			len *= 2;
-			continue;
-		}
-		/* getpwnam_r(3): some backends say "no such user" so. */
-		if ((e == 0 && res == NULL) || e == ENOENT || e == ESRCH)
-			rc = 1;
-		else if (e == 0 && pw.pw_name != NULL &&
-		    (*canon = strdup(pw.pw_name)) != NULL)
-			rc = 0;
-		break;
-	}
+	r = find_user(user, &pw, &buf, &e);
+	/* getpwnam_r(3): some backends say "no such user" so.  The name as
+	 * typed is kept then, which finds no record either way. */
+	if (r == 0 || (r == -1 && (e == ENOENT || e == ESRCH)))
+		rc = 1;
+	else if (r == 1 && pw.pw_name != NULL &&
+	    (*canon = strdup(pw.pw_name)) != NULL)
+		rc = 0;
 	free(buf);
 	return rc;
 }
@@ -101,7 +104,7 @@ groups_canonical_user(const char *user, char **canon)
 int
 groups_required(const struct awsmfa_config *cfg, const char *user)
 {
-	gid_t	 gid, *gids = NULL, *ngids;
+	gid_t	 gid = 0, *gids = NULL, *ngids;
 	int	 n = 64, had, i, r, rc = 0;
 
 	if (cfg->ngroups == 0)
