@@ -1,8 +1,9 @@
 /*
  * The folders above a file root trusts.  A non-root user who can write to
  * any of them can rename another file or folder in place of the one that
- * was meant, so each is checked, and checked on the descriptor the next
- * one is opened from: what was checked is what is used.
+ * was meant, so each is checked, and checked on descriptors, never on a
+ * path looked up again: either the one the next folder is opened from
+ * (safepath_walk_each) or the opened folder's own "..", "../.." (walk_up).
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>

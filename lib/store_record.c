@@ -258,10 +258,9 @@ store_save_rw(struct store *st, struct store_rw *h,
 	size_t	 len = 0;
 	int	 r;
 
+	/* store_save judges the name and removes an empty record. */
 	if (h->fd < 0 || h->sl.seq == UINT64_MAX ||
-	    (rec->ndevices == 0 && rec->nrecovery == 0) ||
-	    strnlen(rec->user, sizeof(rec->user)) == sizeof(rec->user) ||
-	    !store_name_ok(rec->user)) {
+	    (rec->ndevices == 0 && rec->nrecovery == 0)) {
 		rw_close(h);
 		return store_save(st, rec, err, errlen);
 	}
