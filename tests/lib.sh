@@ -70,14 +70,22 @@ trap _run_cleanups EXIT
 
 # pam_run [FAKETIME] -- command...: runs with pam_wrapper (and libfaketime
 # when FAKETIME is not empty) preloaded, services read from $SANDBOX/pam.d.
+# The test driver reads them there itself (pam_start_confdir) and runs
+# without pam_wrapper, whose one shared /tmp/pam.X per process lets tests
+# running side by side read each other's services.
 pam_run() {
-	local ft=$1
+	local ft=$1 a wrap=1 confdir=
 	shift
 	[ "$1" = "--" ] && shift
-	local preload="$AWSMFA_PRELOAD libpam_wrapper.so"
+	for a in "$@"; do
+		[ "$a" = "$AWSMFA_BUILDDIR/tests/pam/driver" ] &&
+		    wrap= confdir=$SANDBOX/pam.d
+	done
+	local preload="$AWSMFA_PRELOAD${wrap:+ libpam_wrapper.so}"
 	[ -n "$ft" ] && preload="$preload $FAKETIME_LIB"
-	LD_PRELOAD="$preload" PAM_WRAPPER=1 \
+	LD_PRELOAD="$preload" PAM_WRAPPER=$wrap \
 	    PAM_WRAPPER_SERVICE_DIR="$SANDBOX/pam.d" \
+	    AWSMFA_PAM_CONFDIR="$confdir" \
 	    FAKETIME="$ft" FAKETIME_DONT_FAKE_MONOTONIC=1 \
 	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:allocator_release_to_os_interval_ms=-1" \
 	    "$@"

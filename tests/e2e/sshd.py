@@ -138,10 +138,10 @@ def main(tap, sb):
         if not (os.path.exists(prog) or e2e.shutil.which(prog)):
             tap.skip_all(prog + ' is not installed')
     sb.at_exit(sweep_pam_wrapper, sb)
-    if not os.path.isdir('/run/sshd'):
-        # sshd's privilege separation needs it; systemd makes it at boot.
-        os.mkdir('/run/sshd', 0o755)
-        sb.at_exit(os.rmdir, '/run/sshd')
+    # sshd's privilege separation needs it (systemd makes it when ssh
+    # starts).  It stays: an empty root-owned folder on a tmpfs, and a
+    # second run of this test at the same time would lose it mid-run.
+    os.makedirs('/run/sshd', 0o755, exist_ok=True)
 
     user = e2e.User(sb, 'ssh')
     sb.user = user.name

@@ -1,5 +1,5 @@
-/* Test driver: pam_authenticate through the real libpam (under pam_wrapper)
- * with a scripted conversation that can send what pamtester cannot: no
+/* Test driver: pam_authenticate through the real libpam with a scripted
+ * conversation that can send what pamtester cannot: no
  * answer at all, a NULL answer, a megabyte, embedded NUL bytes.
  *
  *   driver [-s SERVICE] [-u USER] [-r RHOST] [-t TTY] [-n COUNT] [-d]
@@ -13,13 +13,21 @@
  * The fail delay is skipped unless -d is given, to keep the tests fast.
  * -e NAME prints the PAM environment variable NAME afterwards ("env:
  * NAME=value"): pam_get_items.so exports the items, PAM_AUTHTOK included.
+ *
+ * With AWSMFA_PAM_CONFDIR set, services are read from that folder through
+ * pam_start_confdir() and pam_wrapper is not needed.  pam_wrapper keeps
+ * its copy of the services in /tmp/pam.X, one character chosen at random,
+ * so tests running side by side could read each other's "mfa" service.
  */
+#include <dlfcn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <security/pam_appl.h>
+#include <security/pam_ext.h>
 
 #define BIG_ANSWER	(1024 * 1024)
 
@@ -140,6 +148,49 @@ result_name(int rc)
 
 static const char	*show_env;
 
+/* The module's pam_syslog lines go to stderr, as under pam_wrapper, so a
+ * test never writes into the machine's log; PAM_WRAPPER_USE_SYSLOG=1 (a
+ * test with its own /dev/log) sends them on to the real pam_vsyslog.
+ * The driver is linked with -export-dynamic so that these come first. */
+void
+pam_vsyslog(const pam_handle_t *pamh, int prio, const char *fmt, va_list ap)
+{
+	void		(*real)(const pam_handle_t *, int, const char *,
+			    va_list);
+	const char	*env = getenv("PAM_WRAPPER_USE_SYSLOG");
+
+	if (env != NULL && strcmp(env, "1") == 0) {
+		*(void **)&real = dlsym(RTLD_NEXT, "pam_vsyslog");
+		if (real != NULL)
+			real(pamh, prio, fmt, ap);
+		return;
+	}
+	fputs("SYSLOG: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+pam_syslog(const pam_handle_t *pamh, int prio, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	pam_vsyslog(pamh, prio, fmt, ap);
+	va_end(ap);
+}
+
+static int
+start(const char *service, const char *user, const struct pam_conv *pc,
+    pam_handle_t **pamh)
+{
+	const char	*dir = getenv("AWSMFA_PAM_CONFDIR");
+
+	if (dir != NULL && *dir != '\0')
+		return pam_start_confdir(service, user, pc, dir, pamh);
+	return pam_start(service, user, pc, pamh);
+}
+
 static int
 run_once(const char *service, const char *user, const char *rhost,
     const char *tty, int delay, struct script *s)
@@ -149,7 +200,7 @@ run_once(const char *service, const char *user, const char *rhost,
 	pam_handle_t	*pamh = NULL;
 	int		 rc;
 
-	if ((rc = pam_start(service, user, &pc, &pamh)) != PAM_SUCCESS) {
+	if ((rc = start(service, user, &pc, &pamh)) != PAM_SUCCESS) {
 		printf("result: pam_start %s\n", result_name(rc));
 		return rc;
 	}
