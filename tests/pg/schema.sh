@@ -1,0 +1,95 @@
+#!/bin/bash
+# The fleet schema (sql/awsmfa.sql) on a server of the test's own: HOTP
+# in SQL against oathtool, one-time use and lockout decided inside the
+# database, roles that can read no table, secrets sealed at rest.
+. "$AWSMFA_SRCDIR/tests/pg/pglib.sh"
+command -v oathtool >/dev/null || skip_all "oathtool missing"
+command -v psql >/dev/null || skip_all "psql missing"
+
+pg_start db || skip_all "could not start a PostgreSQL server"
+PGDATABASE_T=postgres psql_as postgres -c 'CREATE DATABASE awsmfa'
+key=$SANDBOX/db.key
+openssl rand -hex 32 >"$key"
+chown postgres: "$key"
+chmod 0600 "$key"
+check "db-init's SQL runs" psql_as postgres -v key_file="$key" \
+    -f "$AWSMFA_SRCDIR/sql/awsmfa.sql"
+check "and runs again (upgrade in place)" psql_as postgres \
+    -v key_file="$key" -f "$AWSMFA_SRCDIR/sql/awsmfa.sql"
+psql_as postgres -c 'CREATE ROLE host_a LOGIN IN ROLE awsmfa_host' \
+    -c 'CREATE ROLE host_b LOGIN IN ROLE awsmfa_host' \
+    -c 'CREATE ROLE admin1 LOGIN IN ROLE awsmfa_admin'
+
+# HOTP in SQL gives oathtool's codes (RFC 4226 dynamic truncation), all
+# cases in one query.
+: >"$SANDBOX/want"
+vals= n=0
+for i in $(seq 40); do
+	k=$(openssl rand -hex $((16 + i % 48)))
+	c=$(( (RANDOM << 15 | RANDOM) * (i % 64 + 1) ))
+	for alg in sha1 sha256 sha512; do
+		d=$((6 + i % 3))
+		# TOTP at c * 30 s is HOTP of counter c; oathtool's --hotp
+		# knows only SHA-1.
+		oathtool --totp=$alg --digits=$d -N "@$((c * 30))" "$k" \
+		    >>"$SANDBOX/want"
+		n=$((n + 1))
+		vals="$vals${vals:+,}($n,'$k','$alg',$d,$c)"
+	done
+done
+psql_as postgres -At -c "SELECT awsmfa.hotp(decode(k, 'hex'), a, d, c)
+    FROM (VALUES $vals) v(n, k, a, d, c) ORDER BY n" >"$SANDBOX/got"
+bad=$(diff "$SANDBOX/want" "$SANDBOX/got" | grep -c '^<')
+is "awsmfa.hotp agrees with oathtool on 120 cases" 0 "$bad"
+
+sql() { psql_as "$@" -At; }
+secret=$(sql admin1 -c "SELECT encode(awsmfa.create_device('alice', 'phone', 'sha1', 6, 30), 'hex')")
+check "create returns a 20-byte secret" test ${#secret} -eq 40
+now=$(date +%s)
+c1=$(oathtool --totp -N "@$((now - 30))" "$secret")
+c2=$(oathtool --totp -N "@$now" "$secret")
+is "enable with two consecutive codes" 0 \
+    "$(sql admin1 -c "SELECT awsmfa.enable_device('alice', 'phone', '$c1', '$c2')")"
+
+login() { sql "$1" -F' ' -c "SELECT result, reason, failures FROM awsmfa.login('$2', '$3')"; }
+now=$(date +%s)
+c=$(oathtool --totp -N "@$((now + 30))" "$secret")
+is "a fresh code on host A" "ok code accepted 0" "$(login host_a alice "$c")"
+is "the same code on host B" "reused code already used 1" \
+    "$(login host_b alice "$c")"
+is "a wrong code" "bad wrong code 2" "$(login host_b alice 000000)"
+is "not a code" "malformed not a code 3" "$(login host_a alice 12ab56)"
+is "a user without a device" "nodevice no active device" \
+    "$(login host_a bob 123456 | cut -d' ' -f1-4)"
+login host_a alice 111111 >/dev/null
+is "the fifth failure" "bad wrong code 5" "$(login host_a alice 222222)"
+c=$(oathtool --totp -N "@$(date +%s)" "$secret")
+is "locks: even a right code is refused" "locked locked out 5" \
+    "$(login host_b alice "$c")"
+is "every attempt is recorded, never a code" "8 0" \
+    "$(sql postgres -F' ' -c "SELECT count(*), count(*) FILTER (WHERE reason ~ '[0-9]{6}') FROM awsmfa.attempts")"
+is "attempts name the host's role" "host_a host_b" \
+    "$(sql postgres -c "SELECT DISTINCT host_role FROM awsmfa.attempts ORDER BY 1" | paste -sd' ')"
+
+for t in users devices attempts settings meta; do
+	check "host role reads no table ($t)" \
+	    bash -c "! psql -X -q -h '$PG_DIR' -p $PG_PORT -U host_a -d awsmfa -c 'SELECT * FROM awsmfa.$t' 2>/dev/null"
+	check "admin role reads no table ($t)" \
+	    bash -c "! psql -X -q -h '$PG_DIR' -p $PG_PORT -U admin1 -d awsmfa -c 'SELECT * FROM awsmfa.$t' 2>/dev/null"
+done
+check "host role cannot read the key" \
+    bash -c "! psql -X -q -h '$PG_DIR' -p $PG_PORT -U host_a -d awsmfa -c 'SELECT awsmfa.key()' 2>/dev/null"
+check "host role cannot create devices" \
+    bash -c "! psql -X -q -h '$PG_DIR' -p $PG_PORT -U host_a -d awsmfa -c \"SELECT awsmfa.create_device('eve','x','sha1',6,30)\" 2>/dev/null"
+check "admin role cannot unseal" \
+    bash -c "! psql -X -q -h '$PG_DIR' -p $PG_PORT -U admin1 -d awsmfa -c \"SELECT awsmfa.unseal('x')\" 2>/dev/null"
+
+runuser -u postgres -- "$PGBIN/pg_dump" -h "$PG_DIR" -p "$PG_PORT" -U postgres awsmfa \
+    >"$SANDBOX/dump.sql"
+check "pg_dump ran" test -s "$SANDBOX/dump.sql"
+check "a pg_dump holds no secret" bash -c "! grep -qi '$secret' '$SANDBOX/dump.sql'"
+check "a pg_dump holds no key" bash -c "! grep -qi '$(cat "$key")' '$SANDBOX/dump.sql'"
+check "the data directory holds no key" \
+    bash -c "! grep -rqi '$(cat "$key")' '$PG_DIR/data'"
+
+done_testing
