@@ -14,21 +14,66 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# pg_start NAME: initdb and start a server in $SANDBOX/NAME; sets PGPORT_NAME
-# style variables through PG_DIR and PG_PORT of the last one started.
+# pg_ctl_as DIR ARGS...: pg_ctl on the cluster in DIR/data as postgres.
+pg_ctl_as() {
+	local dir=$1
+	shift
+	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$dir/data" "$@"
+}
+
+# pg_run DIR PORT: starts the cluster in DIR/data on PORT (127.0.0.1 and a
+# socket in DIR) and stops it on exit; PG_DIR and PG_PORT name it.
+pg_run() {
+	local dir=$1 port=$2
+	pg_ctl_as "$dir" -l "$dir/log" -w \
+	    -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start \
+	    >/dev/null || { tail -n 20 "$dir/log" >&2; return 1; }
+	at_exit "pg_ctl_as '$dir' -m immediate -w stop >/dev/null 2>&1"
+	PG_DIR=$dir
+	PG_PORT=$port
+}
+
+# pg_start NAME: a new cluster in $SANDBOX/NAME, started on a free port.
 pg_start() {
-	local dir=$SANDBOX/$1 port
-	port=$(free_port)
+	local dir=$SANDBOX/$1
 	mkdir -p "$dir"
 	chown postgres: "$dir"
 	runuser -u postgres -- "$PGBIN/initdb" -D "$dir/data" -A trust \
 	    -U postgres >"$dir/initdb.log" 2>&1 || return 1
-	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-	    -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start \
-	    >/dev/null || { cat "$dir/log" >&2; return 1; }
-	at_exit "runuser -u postgres -- '$PGBIN/pg_ctl' -D '$dir/data' -m immediate -w stop >/dev/null 2>&1"
-	PG_DIR=$dir
-	PG_PORT=$port
+	pg_run "$dir" "$(free_port)"
+}
+
+# db_init: the database awsmfa with sql/awsmfa.sql run under a new key in
+# $SANDBOX/db.key, and login roles host_a, host_b (awsmfa_host) and admin1
+# (awsmfa_admin).
+db_init() {
+	PGDATABASE_T=postgres psql_as postgres -c 'CREATE DATABASE awsmfa' &&
+	    openssl rand -hex 32 >"$SANDBOX/db.key" &&
+	    chown postgres: "$SANDBOX/db.key" &&
+	    chmod 0600 "$SANDBOX/db.key" &&
+	    psql_as postgres -v key_file="$SANDBOX/db.key" \
+		-f "$AWSMFA_SRCDIR/sql/awsmfa.sql" &&
+	    psql_as postgres -c 'CREATE ROLE host_a LOGIN IN ROLE awsmfa_host' \
+		-c 'CREATE ROLE host_b LOGIN IN ROLE awsmfa_host' \
+		-c 'CREATE ROLE admin1 LOGIN IN ROLE awsmfa_admin'
+}
+
+# sql ROLE [psql args...]: unaligned, tuples only.
+sql() { psql_as "$@" -At; }
+
+# enrol USER: a device "phone" created and enabled by admin1 now; prints
+# its secret in hex.
+enrol() {
+	local secret now
+	secret=$(sql admin1 -c "SELECT encode(awsmfa.create_device('$1', 'phone', 'sha1', 6, 30), 'hex')") || return 1
+	now=$(date +%s)
+	sql admin1 -c "SELECT awsmfa.enable_device('$1', 'phone', '$(oathtool --totp -N "@$((now - 30))" "$secret")', '$(oathtool --totp -N "@$now" "$secret")')" >/dev/null || return 1
+	echo "$secret"
+}
+
+# login ROLE USER CODE: "result reason failures" of awsmfa.login.
+login() {
+	sql "$1" -F' ' -c "SELECT result, reason, failures FROM awsmfa.login('$2', '$3')"
 }
 
 # psql_as ROLE [psql args...]: psql over the socket as ROLE, database awsmfa.

@@ -7,18 +7,10 @@ command -v oathtool >/dev/null || skip_all "oathtool missing"
 command -v psql >/dev/null || skip_all "psql missing"
 
 pg_start db || skip_all "could not start a PostgreSQL server"
-PGDATABASE_T=postgres psql_as postgres -c 'CREATE DATABASE awsmfa'
+check "db-init's SQL runs" db_init
 key=$SANDBOX/db.key
-openssl rand -hex 32 >"$key"
-chown postgres: "$key"
-chmod 0600 "$key"
-check "db-init's SQL runs" psql_as postgres -v key_file="$key" \
-    -f "$AWSMFA_SRCDIR/sql/awsmfa.sql"
 check "and runs again (upgrade in place)" psql_as postgres \
     -v key_file="$key" -f "$AWSMFA_SRCDIR/sql/awsmfa.sql"
-psql_as postgres -c 'CREATE ROLE host_a LOGIN IN ROLE awsmfa_host' \
-    -c 'CREATE ROLE host_b LOGIN IN ROLE awsmfa_host' \
-    -c 'CREATE ROLE admin1 LOGIN IN ROLE awsmfa_admin'
 
 # HOTP in SQL gives oathtool's codes (RFC 4226 dynamic truncation), all
 # cases in one query.
@@ -42,7 +34,6 @@ psql_as postgres -At -c "SELECT awsmfa.hotp(decode(k, 'hex'), a, d, c)
 bad=$(diff "$SANDBOX/want" "$SANDBOX/got" | grep -c '^<')
 is "awsmfa.hotp agrees with oathtool on 120 cases" 0 "$bad"
 
-sql() { psql_as "$@" -At; }
 secret=$(sql admin1 -c "SELECT encode(awsmfa.create_device('alice', 'phone', 'sha1', 6, 30), 'hex')")
 check "create returns a 20-byte secret" test ${#secret} -eq 40
 now=$(date +%s)
@@ -51,7 +42,6 @@ c2=$(oathtool --totp -N "@$now" "$secret")
 is "enable with two consecutive codes" 0 \
     "$(sql admin1 -c "SELECT awsmfa.enable_device('alice', 'phone', '$c1', '$c2')")"
 
-login() { sql "$1" -F' ' -c "SELECT result, reason, failures FROM awsmfa.login('$2', '$3')"; }
 now=$(date +%s)
 c=$(oathtool --totp -N "@$((now + 30))" "$secret")
 is "a fresh code on host A" "ok code accepted 0" "$(login host_a alice "$c")"
@@ -68,8 +58,25 @@ is "locks: even a right code is refused" "locked locked out 5" \
     "$(login host_b alice "$c")"
 is "every attempt is recorded, never a code" "8 0" \
     "$(sql postgres -F' ' -c "SELECT count(*), count(*) FILTER (WHERE reason ~ '[0-9]{6}') FROM awsmfa.attempts")"
+secret_alice=$secret
 is "attempts name the host's role" "host_a host_b" \
     "$(sql postgres -c "SELECT DISTINCT host_role FROM awsmfa.attempts ORDER BY 1" | paste -sd' ')"
+
+# 32 logins at once over two hosts with one code: exactly one wins.
+secret=$(sql admin1 -c "SELECT encode(awsmfa.create_device('carol', 'phone', 'sha1', 6, 30), 'hex')")
+now=$(date +%s)
+sql admin1 -c "SELECT awsmfa.enable_device('carol', 'phone', '$(oathtool --totp -N "@$((now - 30))" "$secret")', '$(oathtool --totp -N "@$now" "$secret")')" >/dev/null
+sql postgres -c "UPDATE awsmfa.settings SET max_failures = 100" >/dev/null
+c=$(oathtool --totp -N "@$((now + 30))" "$secret")
+for i in $(seq 32); do
+	login "host_$([ $((i % 2)) = 0 ] && echo a || echo b)" carol "$c" \
+	    >"$SANDBOX/race.$i" &
+done
+wait
+is "32 racing logins with one code: one accepted" 1 \
+    "$(cat "$SANDBOX"/race.* | grep -c '^ok ')"
+is "and 31 refused as already used" 31 \
+    "$(cat "$SANDBOX"/race.* | grep -c '^reused ')"
 
 for t in users devices attempts settings meta; do
 	check "host role reads no table ($t)" \
@@ -87,7 +94,7 @@ check "admin role cannot unseal" \
 runuser -u postgres -- "$PGBIN/pg_dump" -h "$PG_DIR" -p "$PG_PORT" -U postgres awsmfa \
     >"$SANDBOX/dump.sql"
 check "pg_dump ran" test -s "$SANDBOX/dump.sql"
-check "a pg_dump holds no secret" bash -c "! grep -qi '$secret' '$SANDBOX/dump.sql'"
+check "a pg_dump holds no secret" bash -c "! grep -qiE '$secret_alice|$secret' '$SANDBOX/dump.sql'"
 check "a pg_dump holds no key" bash -c "! grep -qi '$(cat "$key")' '$SANDBOX/dump.sql'"
 check "the data directory holds no key" \
     bash -c "! grep -rqi '$(cat "$key")' '$PG_DIR/data'"
