@@ -1,0 +1,245 @@
+/* Calls into PostgreSQL bounded by one deadline (see db_call.h).
+ *
+ * libpq resolves host names inside PQconnectStart, which may block: the
+ * manual tells admins to name database hosts by address (hostaddr=) or in
+ * /etc/hosts for a bound that holds even when DNS does not answer. */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+
+#include "db_call.h"
+#include "errmsg.h"
+
+int64_t
+db_clock_ms(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+db_deadline(unsigned seconds)
+{
+	return db_clock_ms() + (int64_t)seconds * 1000;
+}
+
+/* libpq's messages end in a newline and may run over several lines: the
+ * first line is the one the admin needs in a one-line error. */
+static void
+pg_err(char *err, size_t errlen, const char *what, const char *msg)
+{
+	size_t	n = msg != NULL ? strcspn(msg, "\n") : 0;
+
+	seterr(err, errlen, "%s: %.*s", what, (int)n, n > 0 ? msg : "failed");
+}
+
+static void
+notice(void *arg, const PGresult *res)
+{
+	struct db_conn	*c = arg;
+	const char	*sev;
+
+	sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	if (sev != NULL && strcmp(sev, "WARNING") == 0)
+		c->warned = 1;
+}
+
+/* Waits until the connection's socket is ready for events or the
+ * deadline passes. */
+static enum db_status
+wait_socket(struct db_conn *c, short events, char *err, size_t errlen)
+{
+	struct pollfd	p;
+	int64_t		left;
+	int		n;
+
+	for (;;) {
+		left = c->deadline - db_clock_ms();
+		if (left <= 0)
+			break;
+		p.fd = PQsocket(c->pg);
+		p.events = events;
+		p.revents = 0;
+		if (p.fd < 0) {
+			seterr(err, errlen, "database: no connection");
+			return DB_FAILED;
+		}
+		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (n > 0)
+			return DB_OK;
+		if (n < 0 && errno != EINTR) {
+			seterr(err, errlen, "database: poll: %s",
+			    strerror(errno));
+			return DB_FAILED;
+		}
+	}
+	seterr(err, errlen, "database: no answer within the time allowed");
+	return DB_TIMEOUT;
+}
+
+static enum db_status
+drop(struct db_conn *c, enum db_status s)
+{
+	db_close(c);
+	return s;
+}
+
+enum db_status
+db_connect(struct db_conn *c, const char *conninfo, int64_t deadline,
+    char *err, size_t errlen)
+{
+	PostgresPollingStatusType	st = PGRES_POLLING_WRITING;
+	enum db_status			ws;
+
+	c->deadline = deadline;
+	c->warned = 0;
+	if ((c->pg = PQconnectStart(conninfo)) == NULL) {
+		seterr(err, errlen, "database: out of memory");
+		return DB_FAILED;
+	}
+	if (PQstatus(c->pg) == CONNECTION_BAD) {
+		pg_err(err, errlen, "database", PQerrorMessage(c->pg));
+		return drop(c, DB_FAILED);
+	}
+	PQsetNoticeReceiver(c->pg, notice, c);
+	while (st != PGRES_POLLING_OK) {
+		if (st == PGRES_POLLING_FAILED) {
+			pg_err(err, errlen, "database", PQerrorMessage(c->pg));
+			return drop(c, DB_FAILED);
+		}
+		ws = wait_socket(c, st == PGRES_POLLING_READING ? POLLIN :
+		    POLLOUT, err, errlen);
+		if (ws != DB_OK)
+			return drop(c, ws);
+		st = PQconnectPoll(c->pg);
+	}
+	if (PQsetnonblocking(c->pg, 1) != 0) {
+		pg_err(err, errlen, "database", PQerrorMessage(c->pg));
+		return drop(c, DB_FAILED);
+	}
+	return DB_OK;
+}
+
+/* Sends what libpq buffered, reading meanwhile so that a server that
+ * answers early cannot deadlock us. */
+static enum db_status
+flush(struct db_conn *c, char *err, size_t errlen)
+{
+	enum db_status	ws;
+	int		f;
+
+	while ((f = PQflush(c->pg)) == 1) {
+		if ((ws = wait_socket(c, POLLOUT | POLLIN, err, errlen)) != DB_OK)
+			return ws;
+		if (!PQconsumeInput(c->pg))
+			break;
+	}
+	if (f != 0) {
+		pg_err(err, errlen, "database", PQerrorMessage(c->pg));
+		return DB_FAILED;
+	}
+	return DB_OK;
+}
+
+/* Reads every result up to the end of the statement: a notice that
+ * arrives with the commit, after the rows, is seen only then.  The first
+ * result is kept. */
+static enum db_status
+collect(struct db_conn *c, PGresult **res, char *err, size_t errlen)
+{
+	PGresult	*r;
+	enum db_status	 ws;
+
+	for (;;) {
+		while (PQisBusy(c->pg)) {
+			if ((ws = wait_socket(c, POLLIN, err, errlen)) != DB_OK)
+				return ws;
+			if (!PQconsumeInput(c->pg)) {
+				pg_err(err, errlen, "database",
+				    PQerrorMessage(c->pg));
+				return DB_FAILED;
+			}
+		}
+		if ((r = PQgetResult(c->pg)) == NULL)
+			return DB_OK;
+		if (*res == NULL)
+			*res = r;
+		else
+			PQclear(r);
+	}
+}
+
+enum db_status
+db_exec(struct db_conn *c, const char *sql, int nparams,
+    const char *const *params, PGresult **res, char *err, size_t errlen)
+{
+	enum db_status	s;
+	ExecStatusType	rs;
+
+	*res = NULL;
+	if (c->pg == NULL) {
+		seterr(err, errlen, "database: no connection");
+		return DB_FAILED;
+	}
+	c->warned = 0;
+	if (!PQsendQueryParams(c->pg, sql, nparams, NULL, params, NULL, NULL,
+	    0)) {
+		pg_err(err, errlen, "database", PQerrorMessage(c->pg));
+		return drop(c, DB_FAILED);
+	}
+	if ((s = flush(c, err, errlen)) == DB_OK)
+		s = collect(c, res, err, errlen);
+	if (s == DB_OK && c->warned) {
+		seterr(err, errlen, "database: the server sent a warning, "
+		    "its answer is not trusted");
+		s = DB_WARNED;
+	}
+	if (s == DB_OK && *res == NULL) {
+		seterr(err, errlen, "database: no result");
+		s = DB_FAILED;
+	}
+	if (s != DB_OK) {
+		PQclear(*res);
+		*res = NULL;
+		return drop(c, s);
+	}
+	rs = PQresultStatus(*res);
+	if (rs == PGRES_TUPLES_OK || rs == PGRES_COMMAND_OK)
+		return DB_OK;
+	/* The statement failed and was rolled back; the connection is idle
+	 * and stays usable. */
+	pg_err(err, errlen, "database",
+	    PQresultErrorField(*res, PG_DIAG_MESSAGE_PRIMARY));
+	PQclear(*res);
+	*res = NULL;
+	return DB_FAILED;
+}
+
+void
+db_close(struct db_conn *c)
+{
+	if (c->pg != NULL)
+		PQfinish(c->pg);
+	c->pg = NULL;
+}
+
+const char *
+db_status_name(enum db_status s)
+{
+	switch (s) {
+	case DB_OK:
+		return "ok";
+	case DB_TIMEOUT:
+		return "timeout";
+	case DB_WARNED:
+		return "warned";
+	case DB_FAILED:
+		return "failed";
+	}
+	return "unknown";
+}

@@ -1,0 +1,49 @@
+/* Calls into PostgreSQL that end by a deadline, whatever the network or
+ * the server does: libpq's asynchronous API driven by poll() against one
+ * deadline for the whole login (connection included), never a blocking
+ * call, never statement_timeout, and never PQcancel: a cancelled commit
+ * that waits for a synchronous standby is still committed locally, so the
+ * one safe answer to a late reply is to drop the connection and refuse. */
+#ifndef AWSMFA_DB_CALL_H
+#define AWSMFA_DB_CALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+enum db_status {
+	DB_OK = 0,
+	DB_TIMEOUT,	/* the deadline passed; the connection is dropped */
+	DB_WARNED,	/* the server sent a WARNING: the reply is not trusted */
+	DB_FAILED	/* connection or statement failed (err says why) */
+};
+
+struct db_conn {
+	PGconn		*pg;
+	int64_t		 deadline;	/* CLOCK_MONOTONIC, milliseconds */
+	int		 warned;	/* a WARNING since the last call began */
+};
+
+/* Milliseconds on CLOCK_MONOTONIC, and that plus seconds. */
+int64_t	db_clock_ms(void);
+int64_t	db_deadline(unsigned seconds);
+
+/* Connects with conninfo (multi-host lists and target_session_attrs work
+ * as in libpq) by the deadline.  On anything but DB_OK c->pg is NULL. */
+enum db_status db_connect(struct db_conn *c, const char *conninfo,
+	    int64_t deadline, char *err, size_t errlen);
+
+/* Runs sql with text parameters and waits for its one result by the
+ * connection's deadline.  DB_OK leaves *res (PGRES_TUPLES_OK or
+ * PGRES_COMMAND_OK) for the caller to PQclear; any other status drops
+ * the connection, since its state is then unknown. */
+enum db_status db_exec(struct db_conn *c, const char *sql, int nparams,
+	    const char *const *params, PGresult **res, char *err,
+	    size_t errlen);
+
+void	db_close(struct db_conn *c);
+
+const char *db_status_name(enum db_status s);
+
+#endif

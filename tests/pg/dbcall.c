@@ -1,0 +1,46 @@
+/* Test driver for lib/db_call: one connection and one statement under a
+ * deadline, and what came of them.
+ *
+ *   dbcall CONNINFO SECONDS SQL [PARAM...]
+ *
+ * Prints "status: ok|timeout|warned|failed", "elapsed_ms: N", the first
+ * row as "row: v1|v2..." and "error: ..." when there is one. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "db_call.h"
+
+int
+main(int argc, char **argv)
+{
+	struct db_conn	 c;
+	PGresult	*res = NULL;
+	char		 err[256] = "";
+	enum db_status	 s;
+	int64_t		 t0;
+	int		 i;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: dbcall conninfo seconds sql [param...]\n");
+		return 2;
+	}
+	t0 = db_clock_ms();
+	s = db_connect(&c, argv[1], db_deadline((unsigned)atoi(argv[2])),
+	    err, sizeof(err));
+	if (s == DB_OK)
+		s = db_exec(&c, argv[3], argc - 4, (const char *const *)argv + 4,
+		    &res, err, sizeof(err));
+	printf("status: %s\n", db_status_name(s));
+	printf("elapsed_ms: %lld\n", (long long)(db_clock_ms() - t0));
+	if (res != NULL && PQntuples(res) > 0) {
+		printf("row: ");
+		for (i = 0; i < PQnfields(res); i++)
+			printf("%s%s", i > 0 ? "|" : "", PQgetvalue(res, 0, i));
+		printf("\n");
+	}
+	if (err[0] != '\0')
+		printf("error: %s\n", err);
+	PQclear(res);
+	db_close(&c);
+	return 0;
+}
