@@ -1,0 +1,19 @@
+-- Who may call what.  Part of awsmfa.sql (db-init).  Everything else in the
+-- schema is the owner's alone.
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA awsmfa FROM PUBLIC;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA awsmfa TO awsmfa_owner;
+
+GRANT EXECUTE ON FUNCTION
+	awsmfa.login(text, text),
+	awsmfa.peek(text)
+    TO awsmfa_host;
+
+GRANT EXECUTE ON FUNCTION
+	awsmfa.create_device(text, text, text, integer, integer),
+	awsmfa.enable_device(text, text, text, text),
+	awsmfa.resync_device(text, text, text, text),
+	awsmfa.deactivate_device(text, text),
+	awsmfa.list_devices(text),
+	awsmfa.import_tokens(text[], bytea[], integer[], integer[], text[]),
+	awsmfa.set_recovery(text, text[])
+    TO awsmfa_admin;

@@ -1,0 +1,351 @@
+-- The device lifecycle for awsmfa_admin, with the file store's rules and
+-- messages (lib/device.c): create, enable, resync, deactivate, list,
+-- import-tokens, recovery codes, and the copy of a file store (migrate).
+-- Each function is one transaction: a hardware token moves between the
+-- inventory and a user in one commit.  Part of awsmfa.sql (db-init), run
+-- as awsmfa_owner.
+
+-- lib/record.c record_username_ok: 1..256 bytes, no '/', no control
+-- character, not starting with '.'.
+CREATE OR REPLACE FUNCTION awsmfa.check_user(p_user text) RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+BEGIN
+	IF p_user IS NULL OR octet_length(p_user) NOT BETWEEN 1 AND 256 OR
+	    p_user ~ '[/[:cntrl:]]' OR left(p_user, 1) = '.' THEN
+		RAISE EXCEPTION 'invalid user name';
+	END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION awsmfa.check_name(p_name text) RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+BEGIN
+	IF p_name IS NULL OR p_name !~ '^[A-Za-z0-9._@+:-]{1,64}$' THEN
+		RAISE EXCEPTION 'invalid device name or serial';
+	END IF;
+END $$;
+
+-- The user's row, made when missing, and locked: every change to a user
+-- and their devices holds it, as the file store holds the user's lock.
+CREATE OR REPLACE FUNCTION awsmfa.lock_user(p_user text) RETURNS awsmfa.users
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	u	users;
+BEGIN
+	PERFORM check_user(p_user);
+	INSERT INTO users (name) VALUES (p_user) ON CONFLICT DO NOTHING;
+	SELECT * INTO u FROM users WHERE name = p_user FOR UPDATE;
+	RETURN u;
+END $$;
+
+CREATE OR REPLACE FUNCTION awsmfa.room_for_device(p_user text) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	n	integer;
+	m	integer;
+BEGIN
+	SELECT count(*) INTO n FROM devices WHERE user_name = p_user;
+	SELECT max_devices INTO m FROM settings;
+	IF n >= m THEN
+		RAISE EXCEPTION 'user % already has % MFA devices (max_devices is %)',
+		    p_user, n, m;
+	END IF;
+END $$;
+
+-- Two consecutive codes of a secret near now, nearest first (lib/verify.c
+-- verify_consecutive): the step of CODE2, or raises with the file store's
+-- messages.
+CREATE OR REPLACE FUNCTION awsmfa.consecutive(p_name text, k bytea,
+    p_alg text, p_digits integer, p_period integer, p_code1 text,
+    p_code2 text) RETURNS bigint
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	w	integer;
+	center	bigint := now_s() / p_period;
+	i	integer;
+	s	bigint;
+	re	text := '^[0-9]{' || p_digits || '}$';
+BEGIN
+	IF p_code1 IS NULL OR p_code2 IS NULL OR p_code1 !~ re OR
+	    p_code2 !~ re THEN
+		RAISE EXCEPTION 'CODE1 and CODE2 must each be % digits', p_digits;
+	END IF;
+	IF same(p_code1, p_code2) THEN
+		RAISE EXCEPTION 'CODE1 and CODE2 are the same code: wait for the device to show the next one';
+	END IF;
+	SELECT resync_window INTO w FROM settings;
+	FOR i IN 0 .. 2 * w LOOP
+		s := center + CASE WHEN i % 2 = 1 THEN -((i + 1) / 2)
+		    ELSE i / 2 END;
+		CONTINUE WHEN s < 0;
+		IF same(hotp(k, p_alg, p_digits, s), p_code1) AND
+		    same(hotp(k, p_alg, p_digits, s + 1), p_code2) THEN
+			RETURN s + 1;
+		END IF;
+	END LOOP;
+	RAISE EXCEPTION 'CODE1 and CODE2 are not two consecutive codes of MFA device % within % steps (% minutes) of now; nothing changed',
+	    p_name, w, w * p_period / 60;
+END $$;
+
+-- The drift to keep when CODE2 was seen d steps from now: typing delay is
+-- not drift, so an offset a right clock and a slow typist can explain is
+-- kept as 0 (see pam_awsmfa(8)).
+CREATE OR REPLACE FUNCTION awsmfa.learnt_drift(d bigint) RETURNS bigint
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$ SELECT CASE WHEN d BETWEEN -win - 2 AND win THEN 0 ELSE d + 1 END
+    FROM settings $$;
+
+-- A new pending virtual device; its secret is returned this once, for the
+-- QR code, and no function returns it again.
+CREATE OR REPLACE FUNCTION awsmfa.create_device(p_user text, p_name text,
+    p_alg text, p_digits integer, p_period integer) RETURNS bytea
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	k	bytea := gen_random_bytes(CASE p_alg WHEN 'sha256' THEN 32
+		    WHEN 'sha512' THEN 64 ELSE 20 END);
+BEGIN
+	PERFORM check_name(p_name);
+	PERFORM lock_user(p_user);
+	IF EXISTS (SELECT 1 FROM devices WHERE user_name = p_user AND
+	    name = p_name) THEN
+		RAISE EXCEPTION 'user % already has an MFA device called %',
+		    p_user, p_name;
+	END IF;
+	PERFORM room_for_device(p_user);
+	INSERT INTO devices (user_name, name, alg, digits, period, secret,
+	    created) VALUES (p_user, p_name, p_alg, p_digits, p_period,
+	    seal(k), now_s());
+	RETURN k;
+END $$;
+
+CREATE OR REPLACE FUNCTION awsmfa.enable_virtual(d awsmfa.devices, p_code1 text,
+    p_code2 text) RETURNS bigint
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	s	bigint;
+	dr	bigint;
+BEGIN
+	IF d.active THEN
+		RAISE EXCEPTION 'MFA device % of user % is already enabled (use resync to correct its clock)',
+		    d.name, d.user_name;
+	END IF;
+	s := consecutive(d.name, unseal(d.secret), d.alg, d.digits, d.period,
+	    p_code1, p_code2);
+	dr := learnt_drift(s - now_s() / d.period);
+	UPDATE devices SET active = true, enabled = now_s(), last_step = s,
+	    drift = dr WHERE user_name = d.user_name AND name = d.name;
+	RETURN dr;
+END $$;
+
+-- A token from the inventory: the user gets a device named after the
+-- serial with a copy of the sealed seed, and the inventory names the user,
+-- in the same commit.
+CREATE OR REPLACE FUNCTION awsmfa.enable_token(p_user text, t awsmfa.inventory,
+    p_code1 text, p_code2 text) RETURNS bigint
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	s	bigint;
+	dr	bigint;
+BEGIN
+	IF t.user_name IS NOT NULL AND t.user_name <> p_user THEN
+		RAISE EXCEPTION 'MFA device % is assigned to another user',
+		    t.serial;
+	END IF;
+	PERFORM room_for_device(p_user);
+	s := consecutive(t.serial, unseal(t.secret), t.alg, t.digits,
+	    t.period, p_code1, p_code2);
+	dr := learnt_drift(s - now_s() / t.period);
+	INSERT INTO devices (user_name, name, serial, alg, digits, period,
+	    secret, active, created, enabled, last_step, drift)
+	    VALUES (p_user, t.serial, t.serial, t.alg, t.digits, t.period,
+	    t.secret, true, now_s(), now_s(), s, dr);
+	UPDATE inventory SET user_name = p_user WHERE serial = t.serial;
+	RETURN dr;
+END $$;
+
+-- Activates a pending virtual device (by name) or assigns and activates a
+-- hardware token (by serial).  Returns the drift kept.  The inventory row
+-- is locked before the user's, as the file store takes its locks.
+CREATE OR REPLACE FUNCTION awsmfa.enable_device(p_user text,
+    p_device text, p_code1 text, p_code2 text) RETURNS bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	t	inventory;
+	d	devices;
+BEGIN
+	PERFORM check_name(p_device);
+	SELECT * INTO t FROM inventory WHERE serial = p_device FOR UPDATE;
+	PERFORM lock_user(p_user);
+	SELECT * INTO d FROM devices WHERE user_name = p_user AND
+	    name = p_device;
+	IF FOUND THEN
+		RETURN enable_virtual(d, p_code1, p_code2);
+	END IF;
+	IF t.serial IS NULL THEN
+		RAISE EXCEPTION 'MFA device % does not exist', p_device;
+	END IF;
+	RETURN enable_token(p_user, t, p_code1, p_code2);
+END $$;
+
+-- Finds two consecutive codes within the resync window and keeps the
+-- drift; a last accepted step after them (a login while a clock ran
+-- ahead) is set back to them, and reported in previous_step.
+CREATE OR REPLACE FUNCTION awsmfa.resync_device(p_user text,
+    p_device text, p_code1 text, p_code2 text, OUT drift bigint,
+    OUT step bigint, OUT previous_step bigint)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	d	devices;
+BEGIN
+	PERFORM check_name(p_device);
+	PERFORM lock_user(p_user);
+	SELECT * INTO d FROM devices WHERE user_name = p_user AND
+	    name = p_device;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'MFA device % does not exist for user %',
+		    p_device, p_user;
+	END IF;
+	IF NOT d.active THEN
+		RAISE EXCEPTION 'MFA device % of user % is not enabled yet (use enable)',
+		    d.name, p_user;
+	END IF;
+	step := consecutive(d.name, unseal(d.secret), d.alg, d.digits,
+	    d.period, p_code1, p_code2);
+	drift := learnt_drift(step - now_s() / d.period);
+	previous_step := d.last_step;
+	UPDATE devices SET drift = resync_device.drift,
+	    last_step = resync_device.step
+	    WHERE user_name = p_user AND name = d.name;
+END $$;
+
+-- Removes one device, or all (p_device NULL, which also clears the
+-- recovery codes and the failure count); tokens go back to the
+-- inventory in the same commit.  Returns how many were removed.
+CREATE OR REPLACE FUNCTION awsmfa.deactivate_device(p_user text,
+    p_device text) RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	n	integer;
+BEGIN
+	PERFORM check_user(p_user);
+	IF p_device IS NOT NULL THEN
+		PERFORM check_name(p_device);
+	END IF;
+	PERFORM 1 FROM inventory WHERE user_name = p_user ORDER BY serial
+	    FOR UPDATE;
+	PERFORM 1 FROM users WHERE name = p_user FOR UPDATE;
+	WITH gone AS (DELETE FROM devices WHERE user_name = p_user AND
+	    (p_device IS NULL OR name = p_device) RETURNING serial),
+	    back AS (UPDATE inventory SET user_name = NULL WHERE
+	    user_name = p_user AND serial IN (SELECT serial FROM gone))
+	SELECT count(*) INTO n FROM gone;
+	IF n = 0 AND p_device IS NULL THEN
+		RAISE EXCEPTION 'user % has no MFA device', p_user;
+	END IF;
+	IF n = 0 THEN
+		RAISE EXCEPTION 'MFA device % does not exist for user %',
+		    p_device, p_user;
+	END IF;
+	IF p_device IS NULL THEN
+		DELETE FROM recovery WHERE user_name = p_user;
+		UPDATE users SET failures = 0, locked_until = 0
+		    WHERE name = p_user;
+	END IF;
+	RETURN n;
+END $$;
+
+-- What `mfa-enroll list` shows: never a secret.  Tokens nobody holds are
+-- listed with a NULL user.  ahead: how many steps the last accepted one
+-- lies after the server's step now (after a login while a device's clock
+-- ran ahead, codes are refused as used until resync or that time).
+CREATE OR REPLACE FUNCTION awsmfa.list_devices(p_user text)
+RETURNS TABLE (user_name text, device text, serial text, active boolean,
+    alg text, digits integer, period integer, created bigint,
+    enabled bigint, last_used bigint, last_step bigint, drift bigint,
+    failures integer, locked_until bigint, nrecovery bigint, ahead bigint)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+	SELECT d.user_name, d.name, d.serial, d.active, d.alg, d.digits,
+	    d.period, d.created, d.enabled, d.last_used, d.last_step,
+	    d.drift, u.failures, u.locked_until,
+	    (SELECT count(*) FROM recovery r WHERE r.user_name = d.user_name),
+	    greatest(d.last_step - now_s() / d.period, 0)
+	FROM devices d JOIN users u ON u.name = d.user_name
+	WHERE p_user IS NULL OR d.user_name = p_user
+	UNION ALL
+	SELECT NULL, i.serial, i.serial, false, i.alg, i.digits, i.period,
+	    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+	FROM inventory i WHERE p_user IS NULL AND i.user_name IS NULL
+	ORDER BY 1 NULLS LAST, 2
+$$;
+
+-- Hardware tokens into the inventory, all or none (the CSV is parsed by
+-- mfa-enroll, which names bad lines).
+CREATE OR REPLACE FUNCTION awsmfa.import_tokens(p_serial text[],
+    p_secret bytea[], p_digits integer[], p_period integer[],
+    p_alg text[]) RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	i	integer;
+	n	integer := coalesce(array_length(p_serial, 1), 0);
+BEGIN
+	FOR i IN 1 .. n LOOP
+		PERFORM check_name(p_serial[i]);
+		IF octet_length(p_secret[i]) < 16 THEN
+			RAISE EXCEPTION 'token %: secret shorter than 16 bytes',
+			    p_serial[i];
+		END IF;
+		IF EXISTS (SELECT 1 FROM inventory WHERE serial = p_serial[i])
+		    THEN
+			RAISE EXCEPTION 'token % is already in the inventory',
+			    p_serial[i];
+		END IF;
+		INSERT INTO inventory (serial, alg, digits, period, secret)
+		    VALUES (p_serial[i], p_alg[i], p_digits[i], p_period[i],
+		    seal(p_secret[i]));
+	END LOOP;
+	RETURN n;
+END $$;
+
+-- Replaces the user's recovery codes with these hashes (made by
+-- mfa-enroll, lib/recovery.c); refused for a user with no device.
+CREATE OR REPLACE FUNCTION awsmfa.set_recovery(p_user text,
+    p_hash text[]) RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+BEGIN
+	PERFORM lock_user(p_user);
+	IF NOT EXISTS (SELECT 1 FROM devices WHERE user_name = p_user) THEN
+		RAISE EXCEPTION 'user % has no MFA device', p_user;
+	END IF;
+	DELETE FROM recovery WHERE user_name = p_user;
+	INSERT INTO recovery (user_name, hash)
+	    SELECT p_user, h FROM unnest(p_hash) h;
+	RETURN coalesce(array_length(p_hash, 1), 0);
+END $$;

@@ -1,0 +1,44 @@
+-- Roles, the schema and pgcrypto.  Part of awsmfa.sql (db-init).
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'awsmfa_owner') THEN
+		CREATE ROLE awsmfa_owner NOLOGIN;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'awsmfa_host') THEN
+		CREATE ROLE awsmfa_host NOLOGIN;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'awsmfa_admin') THEN
+		CREATE ROLE awsmfa_admin NOLOGIN;
+	END IF;
+END $$;
+
+-- Parameters of calls are codes: keep them out of the server's log.
+ALTER ROLE awsmfa_host SET log_parameter_max_length = 0;
+ALTER ROLE awsmfa_host SET log_parameter_max_length_on_error = 0;
+ALTER ROLE awsmfa_admin SET log_parameter_max_length = 0;
+ALTER ROLE awsmfa_admin SET log_parameter_max_length_on_error = 0;
+
+-- The key is read from a file outside the data directory, which neither a
+-- pg_dump nor a copy of the data directory holds.
+GRANT pg_read_server_files TO awsmfa_owner;
+GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_file(text) TO awsmfa_owner;
+
+CREATE SCHEMA IF NOT EXISTS awsmfa AUTHORIZATION awsmfa_owner;
+REVOKE ALL ON SCHEMA awsmfa FROM PUBLIC;
+GRANT USAGE ON SCHEMA awsmfa TO awsmfa_host, awsmfa_admin;
+
+-- pgcrypto in our own schema, so that the pinned search_path of the
+-- functions names nothing another role can create objects in.
+DO $$
+DECLARE
+	s name;
+BEGIN
+	SELECT n.nspname INTO s FROM pg_extension e
+	    JOIN pg_namespace n ON n.oid = e.extnamespace
+	    WHERE e.extname = 'pgcrypto';
+	IF s IS NULL THEN
+		CREATE EXTENSION pgcrypto SCHEMA awsmfa;
+	ELSIF s <> 'awsmfa' THEN
+		RAISE EXCEPTION 'pgcrypto is installed in schema %; awsmfa needs a database of its own', s;
+	END IF;
+END $$;
