@@ -148,6 +148,9 @@ base32_decode(const char *in, unsigned char *out, size_t outsize,
 		acc = (acc << 5) | (uint32_t)v;
 		bits += 5;
 		if (bits >= 8) {
+			/* scan() counted the symbols: never true. */
+			if (o >= nout)
+				break;
 			bits -= 8;
 			out[o++] = (unsigned char)(acc >> bits);
 			acc &= (1u << bits) - 1;
