@@ -150,18 +150,19 @@ base32_decode(const char *in, unsigned char *out, size_t outsize,
 		if (bits >= 8) {
 			/* scan() counted the symbols: never true. */
 			if (o >= nout)
-				break;
+				goto refuse;
 			bits -= 8;
 			out[o++] = (unsigned char)(acc >> bits);
 			acc &= (1u << bits) - 1;
 		}
 	}
 	/* Left-over bits must be zero, or two inputs would decode alike. */
-	if (acc != 0) {
-		OPENSSL_cleanse(out, nout);
-		OPENSSL_cleanse(&acc, sizeof(acc));
-		return -1;
-	}
+	if (acc != 0)
+		goto refuse;
 	*outlen = o;
 	return 0;
+refuse:
+	OPENSSL_cleanse(out, nout);
+	OPENSSL_cleanse(&acc, sizeof(acc));
+	return -1;
 }
