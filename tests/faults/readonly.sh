@@ -75,6 +75,27 @@ check "import-tokens" sh -c \
 check "enable" mfa_at $T0 enable erin phone "$(code $((T0 - 30)))" \
     "$(code $T0)"
 store_sound "writable"
+
+# Only carol's record read-only (a file bind mount): her lock file can be
+# taken, and then the record cannot be opened for writing, or replaced.
+read -r RCODE2 RHASH2 < <("$MKRECORD" recovery)
+enroll carol "recovery=$RHASH2"
+mount --bind "$STORE/carol" "$STORE/carol" &&
+    mount -o remount,ro,bind "$STORE/carol"
+at_exit "mountpoint -q '$STORE/carol' && umount '$STORE/carol'"
+before=$(show carol)
+is "read-only record: a fresh code fails closed" PAM_AUTHINFO_UNAVAIL \
+    "$(login $((T0 + 60)) carol "$(code $((T0 + 60)))")"
+is "read-only record: a recovery code fails closed" PAM_AUTHINFO_UNAVAIL \
+    "$(login $((T0 + 60)) carol "$RCODE2")"
+is "read-only record: unchanged" "$before" "$(show carol)"
+is "the other users log in" PAM_SUCCESS \
+    "$(login $((T0 + 60)) alice "$(code $((T0 + 60)))")"
+umount "$STORE/carol"
+is "writable record: the fresh code logs in" PAM_SUCCESS \
+    "$(login $((T0 + 60)) carol "$(code $((T0 + 60)))")"
+is "writable record: the recovery code works" PAM_SUCCESS \
+    "$(login $((T0 + 60)) carol "$RCODE2")"
 no_double_accept
 
 done_testing
