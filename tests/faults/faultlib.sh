@@ -76,9 +76,9 @@ one_line_error() {
 # and no temporary file was left behind.
 store_sound() {
 	local u bad=
-	for u in $(find "$STORE" -maxdepth 1 -type f ! -name '.*' -printf '%f\n'); do
+	while read -r u; do
 		show "$u" >/dev/null 2>&1 || bad="$bad $u"
-	done
+	done < <(find "$STORE" -maxdepth 1 -type f ! -name '.*' -printf '%f\n')
 	is "$1: every record loads" "" "$bad"
 	check "$1: list --json parses" \
 	    sh -c "'$ENROLL' --conf '$CONF' list --json | python3 -m json.tool >/dev/null"

@@ -66,7 +66,7 @@ variant() {
 	is "$v: carol too" PAM_SUCCESS \
 	    "$(login $((T0 - 60)) carol "$(code $((T0 - 60)))")"
 
-	left=$(fill_$v)
+	left=$(fill_"$v")
 	is "$v: filesystem full" 0 "$left"
 
 	# Logins: alice and carol have their lock files, bob has none yet.

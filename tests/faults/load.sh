@@ -39,7 +39,7 @@ while read -r s; do
 	oathtool --totp -b "$s" -N "@$((T0 - 120))" -w $((4 * MAXROUNDS + 8)) \
 	    >"$W/codes.$u"
 	echo "$u" >>"$W/users"
-	echo "$u" $(cat "$W/codes.$u") >>"$W/table"
+	printf '%s %s\n' "$u" "$(tr '\n' ' ' <"$W/codes.$u")" >>"$W/table"
 	i=$((i + 1))
 done <"$W/secrets"
 
