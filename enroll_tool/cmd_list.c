@@ -30,7 +30,7 @@ iso8601(int64_t t, char buf[32])
 
 	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
 	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		strcpy(buf, "-");
+		memcpy(buf, "-", 2);
 }
 
 /* Valid UTF-8 is kept; control characters and invalid bytes are
@@ -79,7 +79,7 @@ json_string(const char *s)
 			fputs("\\ufffd", stdout);
 			p++;
 		} else {
-			fwrite(p, 1, n, stdout);
+			(void)fwrite(p, 1, n, stdout);
 			p += n;
 		}
 	}

@@ -139,14 +139,13 @@ verb_getopt(struct ctx *c, int argc, char **argv, const char *shortopts,
 	int ch;
 
 	opterr = 0;
-	ch = getopt_long(argc, argv, shortopts, longopts, NULL);
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) ==
+	    'C')
+		c->conf = optarg;
 	switch (ch) {
 	case 'h':
 		verb_help(find_verb(c->verb));
 		exit(0);
-	case 'C':
-		c->conf = optarg;
-		return verb_getopt(c, argc, argv, shortopts, longopts);
 	case '?':
 	case ':':
 		usage_error("%s: bad or incomplete option %s (see "

@@ -306,7 +306,7 @@ qr_file_write(struct qr_file *f, enum qr_format fmt, const char *text,
 	}
 	f->fd = -1;	/* fp owns it now */
 	if ((q = encode(text, err, errlen)) == NULL) {
-		fclose(fp);
+		(void)fclose(fp);	/* failing already */
 		return -1;
 	}
 	r = fmt == QR_FILE_PNG ? write_png(fp, q) : write_svg(fp, q);

@@ -148,17 +148,21 @@ base32_decode(const char *in, unsigned char *out, size_t outsize,
 		acc = (acc << 5) | (uint32_t)v;
 		bits += 5;
 		if (bits >= 8) {
+			/* scan() counted the symbols: never true. */
+			if (o >= nout)
+				goto refuse;
 			bits -= 8;
 			out[o++] = (unsigned char)(acc >> bits);
 			acc &= (1u << bits) - 1;
 		}
 	}
 	/* Left-over bits must be zero, or two inputs would decode alike. */
-	if (acc != 0) {
-		OPENSSL_cleanse(out, nout);
-		OPENSSL_cleanse(&acc, sizeof(acc));
-		return -1;
-	}
+	if (acc != 0)
+		goto refuse;
 	*outlen = o;
 	return 0;
+refuse:
+	OPENSSL_cleanse(out, nout);
+	OPENSSL_cleanse(&acc, sizeof(acc));
+	return -1;
 }

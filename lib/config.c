@@ -488,7 +488,10 @@ struct scan {
 static int
 string_expected(const struct scan *sc)
 {
-	char top = sc->depth > 0 ? sc->open[sc->depth - 1] : '{';
+	char top = '{';
+
+	if (sc->depth > 0)
+		top = sc->open[sc->depth - 1];
 
 	return sc->prev == '=' || sc->prev == ':' || sc->prev == '[' ||
 	    sc->prev == '(' || sc->prev == 's' ||

@@ -567,8 +567,9 @@ hex_decode(const char *s, unsigned char *out, size_t outsize, size_t *outlen)
 	if (!all_hex(s) || n / 2 > outsize)
 		return -1;
 	for (i = 0; i < n / 2; i++)
-		out[i] = (unsigned char)(hexval((unsigned char)s[2 * i]) << 4 |
-		    hexval((unsigned char)s[2 * i + 1]));
+		out[i] = (unsigned char)
+		    ((unsigned)hexval((unsigned char)s[2 * i]) << 4 |
+		    (unsigned)hexval((unsigned char)s[2 * i + 1]));
 	*outlen = n / 2;
 	return 0;
 }
