@@ -90,7 +90,7 @@ cppcheck_all() {
 clang_tidy_all() {
 	local flags
 	flags="-std=gnu11 -D_GNU_SOURCE -I lib $(pkg-config --cflags \
-	    libconfig libcrypto libqrencode libpng)"
+	    libconfig libcrypto libqrencode libpng libpq)"
 	# shellcheck disable=SC2016 # $0 is the file, inside sh -c
 	printf '%s\n' lib/*.c pam_module/*.c enroll_tool/*.c |
 	    xargs -P 2 -n 1 sh -c 'clang-tidy --quiet "$0" -- '"$flags"
