@@ -20,6 +20,7 @@
 #include <libconfig.h>
 
 #include "config.h"
+#include "config_keys.h"
 #include "safepath.h"
 
 #define DEFAULT_ISSUER	"pam_awsmfa"
@@ -27,24 +28,6 @@
 #define GROUP_NAME_MAX	256
 #define LITERAL_SHOWN	40		/* digits of a huge literal we echo */
 #define MAX_NESTING	32		/* brackets; a valid file needs 1 */
-
-struct ctx {
-	const char	*name;		/* file name used in messages */
-	char		*err;
-	size_t		 errlen;
-};
-
-struct key;
-typedef int (*key_parser)(const struct key *, const config_setting_t *,
-    struct awsmfa_config *, const struct ctx *);
-
-struct key {
-	const char	*name;
-	key_parser	 parse;
-	size_t		 off;		/* unsigned field, for integer keys */
-	long long	 min;
-	long long	 max;
-};
 
 static int	parse_uint(const struct key *, const config_setting_t *,
 		    struct awsmfa_config *, const struct ctx *);
@@ -73,6 +56,12 @@ static const struct key keys[] = {
 	UINT_KEY(lockout_seconds, 0, 86400),
 	UINT_KEY(recovery_codes, 1, 100),
 	{ "require_groups", parse_groups, 0, 0, 0 },
+	{ "store", config_parse_store, 0, 0, 0 },
+	{ "db_conninfo", config_parse_conninfo,
+	    offsetof(struct awsmfa_config, db_conninfo), 0, 0 },
+	{ "db_admin_conninfo", config_parse_conninfo,
+	    offsetof(struct awsmfa_config, db_admin_conninfo), 0, 0 },
+	UINT_KEY(db_timeout, 1, 60),
 };
 
 static void __attribute__((format(printf, 2, 3)))
@@ -88,7 +77,7 @@ set_err(const struct ctx *ctx, const char *fmt, ...)
 }
 
 /* "FILE:LINE: key 'NAME': " followed by the reason; always -1. */
-static int __attribute__((format(printf, 4, 5)))
+int
 key_err(const struct ctx *ctx, const char *key, unsigned line,
     const char *fmt, ...)
 {
@@ -102,7 +91,7 @@ key_err(const struct ctx *ctx, const char *key, unsigned line,
 	return -1;
 }
 
-static int
+int
 setting_err(const struct ctx *ctx, const config_setting_t *s,
     const char *reason)
 {
@@ -171,6 +160,8 @@ config_defaults(struct awsmfa_config *cfg)
 	cfg->lockout_seconds = 300;
 	cfg->recovery_codes = 10;
 	cfg->ngroups = 0;
+	cfg->store = STORE_KIND_FILE;
+	cfg->db_timeout = 5;
 }
 
 void
@@ -217,7 +208,7 @@ parse_uint(const struct key *k, const config_setting_t *s,
 	return 0;
 }
 
-static const char *
+const char *
 string_value(const config_setting_t *s, const struct ctx *ctx)
 {
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {

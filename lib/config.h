@@ -10,6 +10,12 @@
 #define CONFIG_ERRLEN		512
 #define CONFIG_MAX_GROUPS	32
 #define CONFIG_HARD_MAX_DEVICES	32	/* max_devices may not exceed this */
+#define CONFIG_CONNINFO_MAX	1024
+
+enum store_kind {
+	STORE_KIND_FILE = 0,		/* the default, and the break-glass */
+	STORE_KIND_POSTGRESQL
+};
 
 struct awsmfa_config {
 	char		 store_dir[4096];	/* store_dir: absolute path */
@@ -25,6 +31,10 @@ struct awsmfa_config {
 	unsigned	 recovery_codes;	/* default count, 1..100, default 10 */
 	size_t		 ngroups;
 	char		*require_groups[CONFIG_MAX_GROUPS];
+	enum store_kind	 store;			/* store: "file" (default) */
+	char		 db_conninfo[CONFIG_CONNINFO_MAX];	/* module's */
+	char		 db_admin_conninfo[CONFIG_CONNINFO_MAX]; /* mfa-enroll's */
+	unsigned	 db_timeout;		/* s per login, 1..60, default 5 */
 };
 
 void	config_defaults(struct awsmfa_config *cfg);

@@ -8,7 +8,7 @@ out=${1:-$src/build/fuzz}
 secs=${FUZZ_SECONDS:-20}
 mkdir -p "$out"
 
-deps=$(pkg-config --cflags --libs libcrypto libconfig)
+deps=$(pkg-config --cflags --libs libcrypto libconfig libpq)
 n=0
 failed=0
 for t in "$src"/tests/fuzz/fuzz_*.c; do

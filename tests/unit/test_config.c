@@ -51,6 +51,10 @@ assert_defaults(const struct awsmfa_config *cfg)
 	assert_int_equal(cfg->recovery_codes, d.recovery_codes);
 	assert_int_equal(cfg->ngroups, 0);
 	assert_null(cfg->require_groups[0]);
+	assert_int_equal(cfg->store, STORE_KIND_FILE);
+	assert_string_equal(cfg->db_conninfo, "");
+	assert_string_equal(cfg->db_admin_conninfo, "");
+	assert_int_equal(cfg->db_timeout, d.db_timeout);
 }
 
 static void
@@ -110,6 +114,53 @@ test_defaults(void **state)
 	assert_int_equal(cfg.ngroups, 0);
 	assert_int_equal(config_requires_group(&cfg, "wheel"), 0);
 	config_free(&cfg);
+}
+
+/* The fleet's keys: which store, and conninfo strings that libpq parses
+ * and that may not hold a password. */
+static void
+test_fleet_keys(void **state)
+{
+	struct awsmfa_config cfg;
+
+	(void)state;
+	parse_ok("", &cfg);
+	assert_int_equal(cfg.store, STORE_KIND_FILE);
+	assert_int_equal(cfg.db_timeout, 5);
+	config_free(&cfg);
+	parse_ok("store = \"postgresql\";\n"
+	    "db_conninfo = \"host=db1,db2 dbname=awsmfa "
+	    "target_session_attrs=read-write sslmode=verify-full\";\n"
+	    "db_admin_conninfo = \"service=awsmfa-admin\";\n"
+	    "db_timeout = 3;\n", &cfg);
+	assert_int_equal(cfg.store, STORE_KIND_POSTGRESQL);
+	assert_string_equal(cfg.db_conninfo, "host=db1,db2 dbname=awsmfa "
+	    "target_session_attrs=read-write sslmode=verify-full");
+	assert_string_equal(cfg.db_admin_conninfo, "service=awsmfa-admin");
+	assert_int_equal(cfg.db_timeout, 3);
+	config_free(&cfg);
+	parse_ok("store = \"file\";", &cfg);
+	assert_int_equal(cfg.store, STORE_KIND_FILE);
+	config_free(&cfg);
+	parse_err("store = \"mysql\";",
+	    "t.conf:1: key 'store': must be \"file\" or \"postgresql\"");
+	parse_err("store = 1;", "t.conf:1: key 'store': expected a string");
+	parse_err("db_conninfo = \"host=db password=hunter2\";",
+	    "t.conf:1: key 'db_conninfo': holds a password: use a passfile "
+	    "(passfile=) or a client certificate");
+	parse_err("\ndb_admin_conninfo = \"postgresql://u:pw@db/awsmfa\";",
+	    "t.conf:2: key 'db_admin_conninfo': holds a password: use a "
+	    "passfile (passfile=) or a client certificate");
+	parse_err("db_conninfo = \"host=db bogus=1\";",
+	    "t.conf:1: key 'db_conninfo': invalid connection option "
+	    "\"bogus\"");
+	parse_err("db_conninfo = \"host='db\";",
+	    "t.conf:1: key 'db_conninfo': unterminated quoted string in "
+	    "connection info string");
+	parse_err("db_timeout = 0;",
+	    "t.conf:1: key 'db_timeout': 0 is out of range 1..60");
+	parse_err("db_timeout = 61;",
+	    "t.conf:1: key 'db_timeout': 61 is out of range 1..60");
 }
 
 static void
@@ -850,6 +901,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_empty_text),
+		cmocka_unit_test(test_fleet_keys),
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_other_forms),
 		cmocka_unit_test(test_unknown_key),

@@ -1,0 +1,73 @@
+/* The fleet's keys of awsmfa.conf: which store, and how the module and
+ * mfa-enroll reach PostgreSQL.  A conninfo is parsed by libpq itself, so
+ * a mistake is reported where the admin made it, and one that holds a
+ * password is refused: the config says how to connect, not with what
+ * secret (a passfile or a client certificate holds that). */
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "config_keys.h"
+
+int
+config_parse_store(const struct key *k, const config_setting_t *s,
+    struct awsmfa_config *cfg, const struct ctx *ctx)
+{
+	const char	*v;
+
+	(void)k;
+	if ((v = string_value(s, ctx)) == NULL)
+		return -1;
+	if (strcmp(v, "file") == 0)
+		cfg->store = STORE_KIND_FILE;
+	else if (strcmp(v, "postgresql") == 0)
+		cfg->store = STORE_KIND_POSTGRESQL;
+	else
+		return setting_err(ctx, s, "must be \"file\" or \"postgresql\"");
+	return 0;
+}
+
+/* The reason a parsed conninfo cannot be used, or NULL. */
+static const char *
+conninfo_refusal(const PQconninfoOption *o)
+{
+	for (; o->keyword != NULL; o++) {
+		if (o->val == NULL || *o->val == '\0')
+			continue;
+		if (strcmp(o->keyword, "password") == 0)
+			return "holds a password: use a passfile "
+			    "(passfile=) or a client certificate";
+	}
+	return NULL;
+}
+
+int
+config_parse_conninfo(const struct key *k, const config_setting_t *s,
+    struct awsmfa_config *cfg, const struct ctx *ctx)
+{
+	PQconninfoOption	*opts;
+	const char		*v, *why;
+	char			*msg = NULL;
+	char			*field = (char *)cfg + k->off;
+	size_t			 n;
+	int			 rc = 0;
+
+	if ((v = string_value(s, ctx)) == NULL)
+		return -1;
+	if ((n = strlen(v)) >= CONFIG_CONNINFO_MAX)
+		return key_err(ctx, k->name, config_setting_source_line(s),
+		    "longer than %d bytes", CONFIG_CONNINFO_MAX - 1);
+	if ((opts = PQconninfoParse(v, &msg)) == NULL) {
+		n = msg != NULL ? strcspn(msg, "\n") : 0;
+		rc = key_err(ctx, k->name, config_setting_source_line(s),
+		    "%.*s", (int)n, n > 0 ? msg : "cannot be parsed");
+		PQfreemem(msg);
+		return rc;
+	}
+	if ((why = conninfo_refusal(opts)) != NULL)
+		rc = setting_err(ctx, s, why);
+	else
+		memcpy(field, v, n + 1);
+	PQconninfoFree(opts);
+	return rc;
+}

@@ -1,0 +1,45 @@
+/* Inside lib/config*.c only: the key table's types and the helpers that
+ * parsers of one key share, so that keys of one subject (the fleet's, in
+ * config_db.c) can live in a file of their own. */
+#ifndef AWSMFA_CONFIG_KEYS_H
+#define AWSMFA_CONFIG_KEYS_H
+
+#include <stddef.h>
+
+#include <libconfig.h>
+
+#include "config.h"
+
+struct ctx {
+	const char	*name;		/* file name used in messages */
+	char		*err;
+	size_t		 errlen;
+};
+
+struct key;
+typedef int (*key_parser)(const struct key *, const config_setting_t *,
+    struct awsmfa_config *, const struct ctx *);
+
+struct key {
+	const char	*name;
+	key_parser	 parse;
+	size_t		 off;		/* field, for integer and string keys */
+	long long	 min;
+	long long	 max;
+};
+
+/* "FILE:LINE: key 'NAME': " followed by the reason; always -1. */
+int	key_err(const struct ctx *ctx, const char *key, unsigned line,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int	setting_err(const struct ctx *ctx, const config_setting_t *s,
+	    const char *reason);
+/* The string of s, or NULL (error set) when s is not a string. */
+const char *string_value(const config_setting_t *s, const struct ctx *ctx);
+
+/* config_db.c */
+int	config_parse_store(const struct key *, const config_setting_t *,
+	    struct awsmfa_config *, const struct ctx *);
+int	config_parse_conninfo(const struct key *, const config_setting_t *,
+	    struct awsmfa_config *, const struct ctx *);
+
+#endif
