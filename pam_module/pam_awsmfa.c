@@ -50,6 +50,12 @@ item(pam_handle_t *pamh, int type)
 	return v;
 }
 
+static const char *
+or_empty(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
 static void
 audit(struct ctx *c, int prio, const char *result, const char *reason,
     const char *device)
@@ -57,15 +63,17 @@ audit(struct ctx *c, int prio, const char *result, const char *reason,
 	struct audit_event	ev;
 	char			line[AUDIT_LINE_MAX];
 
+	/* Every field on every line ("" when unknown), so that a SIEM
+	 * finds each key in the same place; lib/audit caps the values. */
 	memset(&ev, 0, sizeof(ev));
 	ev.event = "login";
 	ev.result = result;
-	ev.reason = reason;
-	ev.user = c->user;
-	ev.device = device != NULL && *device != '\0' ? device : NULL;
-	ev.service = c->service;
-	ev.rhost = c->rhost;
-	ev.tty = c->tty;
+	ev.reason = reason != NULL ? reason : "";
+	ev.user = or_empty(c->user);
+	ev.device = or_empty(device);
+	ev.service = or_empty(c->service);
+	ev.rhost = or_empty(c->rhost);
+	ev.tty = or_empty(c->tty);
 	audit_format(&ev, line, sizeof(line));
 	pam_syslog(c->pamh, prio, "%s", line);
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -63,10 +64,52 @@ test_audit_truncates(void **state)
 	audit_format(&ev, buf, sizeof(buf));
 	n = strlen(buf);
 	assert_true(n < sizeof(buf));
-	/* Never half an escape: the line ends after a whole "\x0a". */
-	assert_string_equal(buf, "event=login user=\"\\x0a");
+	/* A field that does not fit is left out whole: no open quote. */
+	assert_string_equal(buf, "event=login");
 	audit_format(&ev, buf, 1);
 	assert_string_equal(buf, "");
+}
+
+/* A hostile user name of 10 kB cannot push rhost, service and tty off the
+ * line: each value is capped with a marker and its quotes closed. */
+static void
+test_audit_caps(void **state)
+{
+	struct audit_event	ev;
+	static char		user[10001], rhost[10001];
+	char			buf[2048], want[64];
+	const char		*u, *end;
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < 10000; i++) {
+		user[i] = "\xc3\xa9\"%n\n"[i % 6];
+		rhost[i] = 'h';
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.event = "login";
+	ev.result = "failure";
+	ev.reason = "no active device";
+	ev.user = user;
+	ev.device = "";
+	ev.service = "sshd";
+	ev.rhost = rhost;
+	ev.tty = "ssh";
+	audit_format(&ev, buf, sizeof(buf));
+	assert_non_null(u = strstr(buf, " user=\""));
+	assert_non_null(end = strstr(u, "\" device=\"\" service=\"sshd\" "
+	    "rhost=\""));
+	/* 128 bytes of escapes, whole units only, then the marker. */
+	assert_true(end - (u + 7) <= AUDIT_VALUE_MAX + 16);
+	assert_non_null(strstr(u, "...[+"));
+	snprintf(want, sizeof(want), "...[+%d]\" tty=\"ssh\"", 10000 -
+	    AUDIT_VALUE_MAX);
+	assert_non_null(strstr(buf, want));
+	assert_int_equal(strlen(buf) - strlen(want),
+	    (size_t)(strstr(buf, want) - buf));
+	assert_null(strchr(buf, '\n'));
+	/* Shown as typed, never a format. */
+	assert_non_null(strstr(buf, "%n"));
 }
 
 static void
@@ -195,6 +238,7 @@ main(void)
 		cmocka_unit_test(test_audit_fields),
 		cmocka_unit_test(test_audit_escapes),
 		cmocka_unit_test(test_audit_truncates),
+		cmocka_unit_test(test_audit_caps),
 		cmocka_unit_test(test_recovery_roundtrip),
 		cmocka_unit_test(test_recovery_rejects),
 		cmocka_unit_test(test_consecutive),
