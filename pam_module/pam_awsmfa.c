@@ -316,9 +316,10 @@ may_have_record(struct ctx *c, const char *user)
 /* The store key.  A record under the name as typed is used as it is: it
  * asks for a device whatever NSS says, and an enrolled user's login needs
  * no NSS lookup.  Otherwise the account's own name (NSS's pw_name) is
- * tried: were the key only what the client typed, "ALICE" on a
+ * used: were the key only what the client typed, "ALICE" on a
  * case-insensitive NSS backend would be an account without a device,
- * which nullok lets through. */
+ * which nullok lets through, and outside the groups that NSS lists under
+ * "alice". */
 static int
 resolve_account(struct ctx *c)
 {
@@ -331,12 +332,13 @@ resolve_account(struct ctx *c)
 			audit(c, LOG_ERR, "error", "user lookup failed", NULL);
 			return -1;
 		}
-		if (canon != NULL && strcmp(canon, c->user) != 0 &&
-		    may_have_record(c, canon)) {
+		/* With no record under either spelling the canonical name
+		 * still is the account: require_groups looks up its groups,
+		 * which NSS lists under that name only. */
+		if (canon != NULL) {
 			c->account = canon;
 			return 0;
 		}
-		free(canon);
 	}
 	if ((c->account = strdup(c->user)) == NULL) {
 		audit(c, LOG_ERR, "error", "out of memory", NULL);
