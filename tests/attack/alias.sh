@@ -20,8 +20,8 @@ SANITIZERS=$AWSMFA_PRELOAD
 AWSMFA_PRELOAD="$AWSMFA_PRELOAD $FOLD"
 service nullok "auth required $MODULE conf=$CONF nullok" \
     "auth required $PAM_PERMIT"
-service fwd "auth required $MODULE conf=$CONF nullok forward_pass" \
-    "auth required $PAM_PERMIT"
+service fwd "auth required $MODULE conf=$CONF split_pass" \
+    "auth required $PAM_PERMIT" "auth required $MODULE conf=$CONF nullok"
 write_conf
 enroll daemon
 
@@ -45,7 +45,7 @@ is "daemon: the same code, spelt the canonical way, refused" PAM_AUTH_ERR \
     "$(result "$out")"
 check "no record was made for the other spelling" test ! -e "$STORE/DAEMON"
 out=$(auth $T0 -s fwd -u Daemon "pw")
-is "forward_pass, Daemon without a code: refused" PAM_AUTH_ERR \
+is "split_pass, Daemon without a code: refused" PAM_AUTH_ERR \
     "$(result "$out")"
 
 # A user enrolled under the spelling as typed (where NSS has another) is
