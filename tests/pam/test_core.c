@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
 
 #include "audit.h"
 #include "otp.h"
@@ -110,6 +111,74 @@ test_audit_caps(void **state)
 	assert_null(strchr(buf, '\n'));
 	/* Shown as typed, never a format. */
 	assert_non_null(strstr(buf, "%n"));
+}
+
+/* Linked with --wrap=PKCS5_PBKDF2_HMAC: every slow hash is counted. */
+static unsigned long	pbkdf2_calls;
+
+int	__real_PKCS5_PBKDF2_HMAC(const char *, int, const unsigned char *,
+	    int, int, const EVP_MD *, int, unsigned char *);
+int	__wrap_PKCS5_PBKDF2_HMAC(const char *, int, const unsigned char *,
+	    int, int, const EVP_MD *, int, unsigned char *);
+
+int
+__wrap_PKCS5_PBKDF2_HMAC(const char *pass, int passlen,
+    const unsigned char *salt, int saltlen, int iter, const EVP_MD *md,
+    int keylen, unsigned char *out)
+{
+	pbkdf2_calls++;
+	return __real_PKCS5_PBKDF2_HMAC(pass, passlen, salt, saltlen, iter,
+	    md, keylen, out);
+}
+
+/* As lib/verify's try_recovery: every stored hash until one matches. */
+static int
+find_code(const char *norm, char (*hashes)[RECORD_HASH_MAX + 1], int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		if (recovery_match(norm, hashes[i]))
+			return i;
+	return -1;
+}
+
+/* A wrong recovery-shaped answer costs at most one PBKDF2 however many
+ * codes are stored; the right one costs one; hashes written before the
+ * tag still match (each checked in full). */
+static void
+test_recovery_cost(void **state)
+{
+	static char	hashes[12][RECORD_HASH_MAX + 1];
+	char		codes[12][RECOVERY_CODE_BUFLEN];
+	char		norm[RECOVERY_CODE_BUFLEN];
+	char		*tag;
+	int		i;
+
+	(void)state;
+	for (i = 0; i < 12; i++)
+		assert_int_equal(recovery_generate(codes[i], hashes[i]), 0);
+	assert_int_equal(recovery_normalize("sunshinesand", 12, norm), 0);
+	pbkdf2_calls = 0;
+	assert_int_equal(find_code(norm, hashes, 12), -1);
+	assert_true(pbkdf2_calls <= 1);
+	assert_int_equal(recovery_normalize(codes[7], strlen(codes[7]), norm),
+	    0);
+	pbkdf2_calls = 0;
+	assert_int_equal(find_code(norm, hashes, 12), 7);
+	assert_int_equal(pbkdf2_calls, 1);
+	/* Today's records: no "$TAG" field. */
+	for (i = 0; i < 12; i++) {
+		assert_non_null(tag = strrchr(hashes[i], '$'));
+		assert_int_equal(strlen(tag), 5);
+		*tag = '\0';
+	}
+	pbkdf2_calls = 0;
+	assert_int_equal(find_code(norm, hashes, 12), 7);
+	assert_int_equal(pbkdf2_calls, 8);
+	/* A tag that does not decode is a malformed hash: no match. */
+	strcat(hashes[7], "$!!!!");
+	assert_int_equal(find_code(norm, hashes, 12), -1);
 }
 
 static void
@@ -240,6 +309,7 @@ main(void)
 		cmocka_unit_test(test_audit_truncates),
 		cmocka_unit_test(test_audit_caps),
 		cmocka_unit_test(test_recovery_roundtrip),
+		cmocka_unit_test(test_recovery_cost),
 		cmocka_unit_test(test_recovery_rejects),
 		cmocka_unit_test(test_consecutive),
 		cmocka_unit_test(test_consecutive_end_of_time),
