@@ -242,7 +242,7 @@ static size_t
 split_at(struct ctx *c, const char *in)
 {
 	size_t		 len = strlen(in), pl, i;
-	unsigned	 d, n = 0, only = 0;
+	unsigned	 d, n = 0, shortest = 0, pick;
 
 	if (input_split_recovery(in, &pl) == 0)
 		return pl;
@@ -251,15 +251,14 @@ split_at(struct ctx *c, const char *in)
 			continue;
 		for (i = len - d; i < len && in[i] >= '0' && in[i] <= '9'; i++)
 			;
-		if (i == len) {
-			n++;
-			only = d;
-		}
+		if (i == len && n++ == 0)
+			shortest = d;
 	}
-	if (n > 1)
-		only = verify_split_len(&c->st, &c->cfg, c->account, in, len,
-		    (int64_t)time(NULL));
-	return len - (only <= len ? only : 0);
+	pick = shortest;
+	if (n > 1 && (pick = verify_split_len(&c->st, &c->cfg, c->account,
+	    in, len, (int64_t)time(NULL))) == 0)
+		pick = shortest;
+	return len - (pick <= len ? pick : 0);
 }
 
 /*

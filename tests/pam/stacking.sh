@@ -112,15 +112,15 @@ if [ "${AWSMFA_PRIVATE_NS:-}" = 1 ] && [ -r "$PAM_UNIX" ] &&
 	    "$(result "$out")"
 
 	# The rule: a client without the password changes nothing and
-	# learns nothing about enrolment.  Seven garbage answers each (past
-	# max_failures; one with the right code after a wrong password), for
-	# an enrolled and an unenrolled user.
+	# learns nothing about enrolment.  Eight garbage answers each (past
+	# max_failures; the first with the right code after a wrong
+	# password), for an enrolled and an unenrolled user.
 	for svc in unix common; do
 		enroll root
 		before=$(sha256sum <"$STORE/root")
 		out_r= out_d=
-		for g in x 000000 wrong123456 abcd-efgh-2345 @eof \
-		    "nope$(oathtool --totp -b "$SECRET")" "s3cre"; do
+		for g in "nope$(oathtool --totp -b "$SECRET")" x 000000 \
+		    wrong123456 abcd-efgh-2345 s3cre @eof x; do
 			out_r+=$(unix $svc root "$g" "$g" | seen)
 			out_d+=$(unix $svc daemon "$g" "$g" | seen)
 		done
