@@ -235,8 +235,8 @@ reason_for(enum verify_result r, int recovery)
  * memory; *changed says whether the caller has anything to save. */
 static enum verify_result
 decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
-    const char *input, size_t inputlen, int trailing, int try_only,
-    int64_t now, struct verify_outcome *out, int *changed)
+    const char *input, size_t inputlen, int try_only, int64_t now,
+    struct verify_outcome *out, int *changed)
 {
 	enum verify_result	r;
 	int			recovery = 0;
@@ -248,10 +248,8 @@ decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
 		rec->failures = 0;
 		*changed = 1;
 	}
-	r = try_codes(rec, cfg, input, inputlen, trailing, now, out);
-	/* A password with a recovery code after it is split by the caller,
-	 * which hands the recovery code alone. */
-	if (r == VERIFY_MALFORMED && !trailing) {
+	r = try_codes(rec, cfg, input, inputlen, 0, now, out);
+	if (r == VERIFY_MALFORMED) {
 		r = try_recovery(rec, input, inputlen);
 		recovery = 1;
 	}
@@ -287,8 +285,8 @@ save_state(struct store *st, struct store_rw *h,
 static enum verify_result
 login_locked(struct store *st, const struct awsmfa_config *cfg,
     struct mfa_record *rec, struct store_rw *h, const char *user,
-    const char *input, size_t inputlen, int trailing, int try_only,
-    int64_t now, struct verify_outcome *out, char *err, size_t errlen)
+    const char *input, size_t inputlen, int try_only, int64_t now,
+    struct verify_outcome *out, char *err, size_t errlen)
 {
 	enum verify_result	r;
 	int			sr, changed;
@@ -312,8 +310,7 @@ login_locked(struct store *st, const struct awsmfa_config *cfg,
 		outcome(out, VERIFY_LOCKED, "locked out");
 		return VERIFY_LOCKED;
 	}
-	r = decide(rec, cfg, input, inputlen, trailing, try_only, now, out,
-	    &changed);
+	r = decide(rec, cfg, input, inputlen, try_only, now, out, &changed);
 	out->failures = rec->failures;
 	out->locked_until = rec->locked_until;
 	if (changed && save_state(st, h, rec, r, err, errlen) != STORE_OK) {
@@ -326,8 +323,8 @@ login_locked(struct store *st, const struct awsmfa_config *cfg,
 
 static enum verify_result
 login(struct store *st, const struct awsmfa_config *cfg, const char *user,
-    const char *input, size_t inputlen, int trailing, int try_only,
-    int64_t now, struct verify_outcome *out, char *err, size_t errlen)
+    const char *input, size_t inputlen, int try_only, int64_t now,
+    struct verify_outcome *out, char *err, size_t errlen)
 {
 	struct mfa_record	*rec;
 	struct store_rw		 h = { .fd = -1 };
@@ -364,8 +361,8 @@ login(struct store *st, const struct awsmfa_config *cfg, const char *user,
 		set_err(err, errlen, "out of memory");
 		return VERIFY_ERROR;
 	}
-	login_locked(st, cfg, rec, &h, user, input, inputlen, trailing,
-	    try_only, now, out, err, errlen);
+	login_locked(st, cfg, rec, &h, user, input, inputlen, try_only, now,
+	    out, err, errlen);
 	store_release(&h);
 	store_unlock(lockfd);
 	record_wipe(rec);
@@ -378,7 +375,7 @@ verify_login(struct store *st, const struct awsmfa_config *cfg,
     const char *user, const char *input, size_t inputlen, int64_t now,
     struct verify_outcome *out, char *err, size_t errlen)
 {
-	return login(st, cfg, user, input, inputlen, 0, 0, now, out, err,
+	return login(st, cfg, user, input, inputlen, 0, now, out, err,
 	    errlen);
 }
 
@@ -387,16 +384,7 @@ verify_login_try(struct store *st, const struct awsmfa_config *cfg,
     const char *user, const char *input, size_t inputlen, int64_t now,
     struct verify_outcome *out, char *err, size_t errlen)
 {
-	return login(st, cfg, user, input, inputlen, 0, 1, now, out, err,
-	    errlen);
-}
-
-enum verify_result
-verify_login_trailing(struct store *st, const struct awsmfa_config *cfg,
-    const char *user, const char *input, size_t inputlen, int64_t now,
-    struct verify_outcome *out, char *err, size_t errlen)
-{
-	return login(st, cfg, user, input, inputlen, 1, 0, now, out, err,
+	return login(st, cfg, user, input, inputlen, 1, now, out, err,
 	    errlen);
 }
 

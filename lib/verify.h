@@ -27,7 +27,7 @@ struct verify_outcome {
 	const char		*reason;	/* short static text for audit */
 	int64_t			locked_until;
 	unsigned		failures;
-	unsigned		codelen;	/* see verify_login_trailing */
+	unsigned		codelen;	/* code length tried or accepted */
 };
 
 /* One login attempt for user with what was typed (input, inputlen; may hold
@@ -45,17 +45,6 @@ enum verify_result verify_login(struct store *st,
  * reset and nothing is written.  VERIFY_LOCKED is returned as by
  * verify_login; the caller shows nothing for it and asks. */
 enum verify_result verify_login_try(struct store *st,
-	    const struct awsmfa_config *cfg, const char *user,
-	    const char *input, size_t inputlen, int64_t now,
-	    struct verify_outcome *out, char *err, size_t errlen);
-
-/* verify_login for a password with the code after it, where the input is a password with the
- * code after it: each active device takes its code from the last
- * `digits` characters.  However many code lengths the devices have, it is
- * one attempt: one lock, one decision, at most one failure counted.
- * out->codelen is the length of the accepted code; after a refusal the
- * shortest length tried, or 0 when the input ends in no device's code. */
-enum verify_result verify_login_trailing(struct store *st,
 	    const struct awsmfa_config *cfg, const char *user,
 	    const char *input, size_t inputlen, int64_t now,
 	    struct verify_outcome *out, char *err, size_t errlen);
