@@ -144,6 +144,8 @@ if [ -n "$SYSLOG" ]; then
 	syslog_sync
 	check "unknown argument logged" grep -q 'unknown argument: nulok' \
 	    "$SYSLOG"
+	check "forward_pass refusal logged with the way out" \
+	    grep -q 'forward_pass is gone: use split_pass' "$SYSLOG"
 fi
 
 done_testing
