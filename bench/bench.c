@@ -1,15 +1,17 @@
 /* Benchmark: microseconds per pam_authenticate for any TOTP module, run
  * under pam_wrapper (see bench/run.sh).
  *
- *   bench auth SERVICE USER HEXSECRET COUNT success|refused
- *   bench populate STOREDIR COUNT BASE32SECRET EXTRAUSER
+ *   bench auth SERVICE USER HEXSECRET COUNT success|refused|recovery
+ *   bench populate STOREDIR COUNT BASE32SECRET EXTRAUSER [NRECOVERY]
  *
  * One-time use is dealt with by moving the clock: this program defines
  * time(), which the modules' calls resolve to (an executable's symbols come
  * first), and each iteration is 30 s later than the one before.  So every
  * "success" iteration presents a fresh, valid code and the module goes its
  * whole way, persisting the accepted step as it must; every "refused"
- * iteration presents the code of ten steps later, outside every window.
+ * iteration presents the code of ten steps later, outside every window;
+ * every "recovery" iteration a wrong recovery-shaped answer (EXTRAUSER
+ * holds NRECOVERY recovery codes).
  * The fail delay is switched off for all modules.
  *
  * populate writes COUNT records user000000... plus EXTRAUSER straight into
@@ -31,6 +33,7 @@
 #include "base32.h"
 #include "otp.h"
 #include "record.h"
+#include "recovery.h"
 #include "store.h"
 
 static time_t	fake_now;
@@ -48,7 +51,7 @@ struct bench {
 	unsigned char	secret[OTP_SECRET_MAX];
 	size_t		secret_len;
 	int		refused;
-	char		code[OTP_CODE_BUFLEN];
+	char		code[RECOVERY_CODE_BUFLEN];
 };
 
 static int
@@ -128,7 +131,8 @@ cmd_auth(const char *service, const char *user, const char *hex, long count,
 		fprintf(stderr, "bench: bad hex secret\n");
 		return 2;
 	}
-	b.refused = strcmp(mode, "refused") == 0;
+	b.refused = strcmp(mode, "refused") == 0 ||
+	    strcmp(mode, "recovery") == 0;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	fake_now = ts.tv_sec / 30 * 30 + 10;
 	if ((rc = pam_start(service, user, &pc, &pamh)) != PAM_SUCCESS) {
@@ -139,8 +143,10 @@ cmd_auth(const char *service, const char *user, const char *hex, long count,
 	for (i = 0; i < count; i++) {
 		fake_now += 30;
 		step = otp_step((int64_t)fake_now, 30) + (b.refused ? 10 : 0);
-		if (otp_totp_at_step(b.secret, b.secret_len, OTP_SHA1, step, 6,
-		    b.code) != 0)
+		if (strcmp(mode, "recovery") == 0)
+			snprintf(b.code, sizeof(b.code), "wxyz-wxyz-wxyz");
+		else if (otp_totp_at_step(b.secret, b.secret_len, OTP_SHA1,
+		    step, 6, b.code) != 0)
 			return 2;
 		t0 = now_us();
 		rc = pam_authenticate(pamh, PAM_SILENT);
@@ -178,8 +184,10 @@ write_record(int dirfd, struct mfa_record *rec, const char *user)
 }
 
 static int
-cmd_populate(const char *dir, long count, const char *b32, const char *extra)
+cmd_populate(const char *dir, long count, const char *b32, const char *extra,
+    long nrecovery)
 {
+	char				 code[RECOVERY_CODE_BUFLEN];
 	static struct mfa_record	 rec;
 	struct mfa_device		*d;
 	char				 user[32];
@@ -209,6 +217,10 @@ cmd_populate(const char *dir, long count, const char *b32, const char *extra)
 		if (write_record(dirfd, &rec, user) != 0)
 			return 2;
 	}
+	for (i = 0; i < nrecovery && i < RECORD_MAX_RECOVERY; i++)
+		if (recovery_generate(code, rec.recovery[rec.nrecovery++]) != 0)
+			return 2;
+	OPENSSL_cleanse(code, sizeof(code));
 	if (write_record(dirfd, &rec, extra) != 0)
 		return 2;
 	record_wipe(&rec);
@@ -222,9 +234,11 @@ main(int argc, char **argv)
 	if (argc == 7 && strcmp(argv[1], "auth") == 0)
 		return cmd_auth(argv[2], argv[3], argv[4], atol(argv[5]),
 		    argv[6]);
-	if (argc == 6 && strcmp(argv[1], "populate") == 0)
-		return cmd_populate(argv[2], atol(argv[3]), argv[4], argv[5]);
+	if ((argc == 6 || argc == 7) && strcmp(argv[1], "populate") == 0)
+		return cmd_populate(argv[2], atol(argv[3]), argv[4], argv[5],
+		    argc == 7 ? atol(argv[6]) : 0);
 	fprintf(stderr, "usage: bench auth SERVICE USER HEXSECRET COUNT "
-	    "success|refused\n       bench populate DIR COUNT BASE32 USER\n");
+	    "success|refused|recovery\n"
+	    "       bench populate DIR COUNT BASE32 USER [NRECOVERY]\n");
 	return 2;
 }

@@ -45,6 +45,12 @@ mkdir -p "$D/pam.d" "$D/seed"
 # Seeds, copied into place before every measurement.
 "$BENCH" populate "$D/seed/store1" 0 "$B32" root
 "$BENCH" populate "$D/seed/storeN" "$USERS" "$B32" root
+for r in 10 100; do
+	"$BENCH" populate "$D/seed/storeR$r" 0 "$B32" root "$r"
+	printf 'store_dir = "%s";\nlockout_seconds = 0;\n' "$D/storeR$r" \
+	    >"$D/confR$r"
+	echo "auth required $MODULE conf=$D/confR$r" >"$D/pam.d/awsmfa-r$r"
+done
 rm -f "$D/seed/store1/user"* 2>/dev/null || true
 half=$((USERS / 2))
 {
@@ -71,10 +77,11 @@ echo "auth required $SECDIR/pam_google_authenticator.so secret=$D/ga/\${USER} us
 # pam_wrapper logs an error to stderr for every pam_start.
 echo "auth required pam_deny.so" >"$D/pam.d/other"
 
-cp -a "$D/seed/store1" "$D/seed/storeN" "$D/"
+cp -a "$D/seed/store1" "$D/seed/storeN" "$D/seed/storeR10" \
+    "$D/seed/storeR100" "$D/"
 reset_state() {
 	rm -rf "$D/ga" "$D/oath1" "$D/oathN"
-	for u in 1 N; do
+	for u in 1 N R10 R100; do
 		cp -p "$D/seed/store$u/root" "$D/store$u/root.new"
 		mv "$D/store$u/root.new" "$D/store$u/root"
 	done
@@ -85,7 +92,7 @@ reset_state() {
 	chmod 0400 "$D/ga/root"
 }
 
-# measure SERVICE success|refused COUNT: the median of ROUNDS runs.
+# measure SERVICE success|refused|recovery COUNT: the median of ROUNDS runs.
 measure() {
 	local i
 	for i in $(seq "$ROUNDS"); do
@@ -118,3 +125,11 @@ row pam_awsmfa "$USERS" awsmfa-n
 row pam_oath 1 oath-1
 row pam_oath "$USERS" oath-n $((N / 20 > 50 ? N / 20 : 50))
 row pam_google_authenticator 1 google-1
+# A wrong recovery-shaped answer ("wxyz-wxyz-wxyz") for a user with 10 and
+# 100 recovery codes, lockout off: the cost of each refusal under the
+# user's lock (RN iterations: a PBKDF2 per stored code costs ~1 s here).
+RN=${RN:-$((N / 10 > 20 ? N / 10 : 20))}
+for r in 10 100; do
+	printf '%-26s %8s %16s %16s\n' "pam_awsmfa, $r recovery" 1 - \
+	    "$(measure awsmfa-r$r recovery "$RN")"
+done

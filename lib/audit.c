@@ -62,25 +62,65 @@ is_bare_word(const char *v)
 	return 1;
 }
 
+/* The length of c once escaped by put_escaped_char. */
+static size_t
+escaped_len(unsigned char c)
+{
+	if (c == '"' || c == '\\')
+		return 2;
+	if (c < 0x20 || c >= 0x7f)
+		return 4;
+	return 1;
+}
+
+/* One value in quotes, escaped, and cut after AUDIT_VALUE_MAX bytes of
+ * escaped text with "...[+N]", N the input bytes left out: a value chosen
+ * by a client can neither push the other fields off the line nor leave a
+ * quote open. */
+static void
+put_value(struct sink *s, const char *value)
+{
+	const unsigned char	*p;
+	size_t			 used = 0, w;
+	char			 mark[32];
+
+	put(s, "\"", 1);
+	for (p = (const unsigned char *)value; *p != '\0'; p++) {
+		w = escaped_len(*p);
+		if (used + w > AUDIT_VALUE_MAX)
+			break;
+		put_escaped_char(s, *p);
+		used += w;
+	}
+	if (*p != '\0') {
+		snprintf(mark, sizeof(mark), "...[+%zu]",
+		    strlen((const char *)p));
+		put(s, mark, strlen(mark));
+	}
+	put(s, "\"", 1);
+}
+
+/* A field is written whole or not at all, so a line cut by a small buffer
+ * still ends on a closed quote. */
 static void
 put_field(struct sink *s, const char *key, const char *value, int bare)
 {
-	const unsigned char	*p;
+	size_t	 start = s->len;
 
-	if (value == NULL)
+	if (value == NULL || s->full)
 		return;
 	if (s->len > 0)
 		put(s, " ", 1);
 	put(s, key, strlen(key));
 	put(s, "=", 1);
-	if (bare && is_bare_word(value)) {
+	if (bare && is_bare_word(value))
 		put(s, value, strlen(value));
-		return;
+	else
+		put_value(s, value);
+	if (s->full) {
+		s->len = start;
+		s->buf[s->len] = '\0';
 	}
-	put(s, "\"", 1);
-	for (p = (const unsigned char *)value; *p != '\0'; p++)
-		put_escaped_char(s, *p);
-	put(s, "\"", 1);
 }
 
 void

@@ -20,8 +20,13 @@ struct audit_event {
 	const char	*admin;		/* mfa-enroll: the invoking admin */
 };
 
+/* Bytes of escaped text a quoted value keeps before "...[+N]" (N input
+ * bytes left out).  Six capped fields and the fixed ones fit a 1 KB line. */
+#define AUDIT_VALUE_MAX	128
+
 /* event=login result=failure reason="wrong code" user="alice" ...; fields
- * that are NULL are left out.  Always NUL-terminates; truncates safely. */
+ * that are NULL are left out.  Always NUL-terminates; a field is written
+ * whole (quotes closed) or, when buf is too small, not at all. */
 void	audit_format(const struct audit_event *ev, char *buf, size_t buflen);
 
 #endif

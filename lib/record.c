@@ -91,7 +91,9 @@ record_name_ok(const char *name)
 	return 1;
 }
 
-/* A hashed recovery code: 1..RECORD_HASH_MAX printable, no spaces. */
+/* A hashed recovery code: 1..RECORD_HASH_MAX printable, no spaces.  Its
+ * inner format ("$pbkdf2-sha256$ITER$SALT$HASH" with an optional "$TAG")
+ * is lib/recovery's, which refuses to match a malformed one. */
 static int
 hash_ok(const char *h, size_t bufsize)
 {

@@ -1,5 +1,9 @@
 /* One-time recovery codes: generated here, shown once, stored as salted
- * PBKDF2-HMAC-SHA256 hashes ("$pbkdf2-sha256$ITER$SALT$HASH", base64). */
+ * PBKDF2-HMAC-SHA256 hashes, "$pbkdf2-sha256$ITER$SALT$HASH$TAG": SALT 16
+ * bytes and HASH 32 bytes in padded base64, TAG the first 3 bytes of
+ * HMAC-SHA256(key SALT, normalized code) in base64 (4 characters), which
+ * spares PBKDF2 to a guess that cannot match.  Hashes without "$TAG"
+ * (written by earlier versions) load and match as before. */
 #ifndef AWSMFA_RECOVERY_H
 #define AWSMFA_RECOVERY_H
 
@@ -19,7 +23,8 @@ int	recovery_normalize(const char *in, size_t inlen,
 	    char out[RECOVERY_CODE_BUFLEN]);
 
 /* 1 when the normalized code matches hash (constant-time compare of the
- * derived keys), 0 otherwise or when hash is malformed. */
+ * derived keys), 0 otherwise or when hash is malformed.  With a tag, a
+ * code whose tag differs costs one HMAC and no PBKDF2. */
 int	recovery_match(const char *normalized, const char *hash);
 
 #endif

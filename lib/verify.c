@@ -235,7 +235,7 @@ reason_for(enum verify_result r, int recovery)
  * memory; *changed says whether the caller has anything to save. */
 static enum verify_result
 decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
-    const char *input, size_t inputlen, int trailing, int64_t now,
+    const char *input, size_t inputlen, int try_only, int64_t now,
     struct verify_outcome *out, int *changed)
 {
 	enum verify_result	r;
@@ -248,10 +248,8 @@ decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
 		rec->failures = 0;
 		*changed = 1;
 	}
-	r = try_codes(rec, cfg, input, inputlen, trailing, now, out);
-	/* A password with a recovery code after it is split by the caller,
-	 * which hands the recovery code alone. */
-	if (r == VERIFY_MALFORMED && !trailing) {
+	r = try_codes(rec, cfg, input, inputlen, 0, now, out);
+	if (r == VERIFY_MALFORMED) {
 		r = try_recovery(rec, input, inputlen);
 		recovery = 1;
 	}
@@ -259,7 +257,9 @@ decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
 		rec->failures = 0;
 		rec->locked_until = 0;
 		*changed = 1;
-	} else if (count_failure(rec, cfg, now))
+	} else if (try_only)
+		*changed = 0;	/* a miss on a try leaves the record as it was */
+	else if (count_failure(rec, cfg, now))
 		*changed = 1;
 	outcome(out, r, reason_for(r, recovery));
 	return r;
@@ -285,7 +285,7 @@ save_state(struct store *st, struct store_rw *h,
 static enum verify_result
 login_locked(struct store *st, const struct awsmfa_config *cfg,
     struct mfa_record *rec, struct store_rw *h, const char *user,
-    const char *input, size_t inputlen, int trailing, int64_t now,
+    const char *input, size_t inputlen, int try_only, int64_t now,
     struct verify_outcome *out, char *err, size_t errlen)
 {
 	enum verify_result	r;
@@ -310,7 +310,7 @@ login_locked(struct store *st, const struct awsmfa_config *cfg,
 		outcome(out, VERIFY_LOCKED, "locked out");
 		return VERIFY_LOCKED;
 	}
-	r = decide(rec, cfg, input, inputlen, trailing, now, out, &changed);
+	r = decide(rec, cfg, input, inputlen, try_only, now, out, &changed);
 	out->failures = rec->failures;
 	out->locked_until = rec->locked_until;
 	if (changed && save_state(st, h, rec, r, err, errlen) != STORE_OK) {
@@ -323,7 +323,7 @@ login_locked(struct store *st, const struct awsmfa_config *cfg,
 
 static enum verify_result
 login(struct store *st, const struct awsmfa_config *cfg, const char *user,
-    const char *input, size_t inputlen, int trailing, int64_t now,
+    const char *input, size_t inputlen, int try_only, int64_t now,
     struct verify_outcome *out, char *err, size_t errlen)
 {
 	struct mfa_record	*rec;
@@ -361,7 +361,7 @@ login(struct store *st, const struct awsmfa_config *cfg, const char *user,
 		set_err(err, errlen, "out of memory");
 		return VERIFY_ERROR;
 	}
-	login_locked(st, cfg, rec, &h, user, input, inputlen, trailing, now,
+	login_locked(st, cfg, rec, &h, user, input, inputlen, try_only, now,
 	    out, err, errlen);
 	store_release(&h);
 	store_unlock(lockfd);
@@ -380,12 +380,35 @@ verify_login(struct store *st, const struct awsmfa_config *cfg,
 }
 
 enum verify_result
-verify_login_trailing(struct store *st, const struct awsmfa_config *cfg,
+verify_login_try(struct store *st, const struct awsmfa_config *cfg,
     const char *user, const char *input, size_t inputlen, int64_t now,
     struct verify_outcome *out, char *err, size_t errlen)
 {
 	return login(st, cfg, user, input, inputlen, 1, now, out, err,
 	    errlen);
+}
+
+unsigned
+verify_split_len(struct store *st, const struct awsmfa_config *cfg,
+    const char *user, const char *input, size_t inputlen, int64_t now)
+{
+	struct mfa_record	*rec;
+	struct verify_outcome	 o;
+	unsigned		 len = 0;
+
+	memset(&o, 0, sizeof(o));
+	if (user == NULL || input == NULL || now < 0 ||
+	    !record_username_ok(user) || (rec = malloc(sizeof(*rec))) == NULL)
+		return 0;
+	/* A copy read without the lock, judged in memory and dropped:
+	 * nothing is saved and nothing of it reaches the client. */
+	if (store_load(st, user, rec, NULL, 0) == STORE_OK &&
+	    try_codes(rec, cfg, input, inputlen, 1, now, &o) !=
+	    VERIFY_MALFORMED)
+		len = o.codelen;
+	record_wipe(rec);
+	free(rec);
+	return len;
 }
 
 enum verify_result

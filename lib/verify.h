@@ -27,7 +27,7 @@ struct verify_outcome {
 	const char		*reason;	/* short static text for audit */
 	int64_t			locked_until;
 	unsigned		failures;
-	unsigned		codelen;	/* see verify_login_trailing */
+	unsigned		codelen;	/* code length tried or accepted */
 };
 
 /* One login attempt for user with what was typed (input, inputlen; may hold
@@ -39,16 +39,24 @@ enum verify_result verify_login(struct store *st,
 	    const char *input, size_t inputlen, int64_t now,
 	    struct verify_outcome *out, char *err, size_t errlen);
 
-/* verify_login for forward_pass, where the input is a password with the
- * code after it: each active device takes its code from the last
- * `digits` characters.  However many code lengths the devices have, it is
- * one attempt: one lock, one decision, at most one failure counted.
- * out->codelen is the length of the accepted code; after a refusal the
- * shortest length tried, or 0 when the input ends in no device's code. */
-enum verify_result verify_login_trailing(struct store *st,
+/* verify_login for a token that may not be meant for us (try_first_pass:
+ * the password of the module before): a match is accepted and saved as by
+ * verify_login, but a miss is never counted, a lock that ran out is not
+ * reset and nothing is written.  VERIFY_LOCKED is returned as by
+ * verify_login; the caller shows nothing for it and asks. */
+enum verify_result verify_login_try(struct store *st,
 	    const struct awsmfa_config *cfg, const char *user,
 	    const char *input, size_t inputlen, int64_t now,
 	    struct verify_outcome *out, char *err, size_t errlen);
+
+/* Where split_pass cuts a password with a code after it, when the user's
+ * devices have codes of several lengths: the length of the code that would
+ * be accepted now, else the shortest that fits, else 0.  Reads the record
+ * without the lock, decides nothing and writes nothing; the code is
+ * judged later, after the password, by verify_login. */
+unsigned verify_split_len(struct store *st,
+	    const struct awsmfa_config *cfg, const char *user,
+	    const char *input, size_t inputlen, int64_t now);
 
 /* Searches steps center-resync_window .. center+resync_window (center is the
  * step of now) for code1 at step s and code2 at s+1.  On success stores the

@@ -36,8 +36,8 @@ check(pam_handle_t *pamh, const struct mfa_args *a)
 		    a->conf);
 		return -1;
 	}
-	if (a->forward_pass && (a->try_first_pass || a->use_first_pass)) {
-		pam_syslog(pamh, LOG_ERR, "forward_pass cannot be combined "
+	if (a->split_pass && (a->try_first_pass || a->use_first_pass)) {
+		pam_syslog(pamh, LOG_ERR, "split_pass cannot be combined "
 		    "with try_first_pass or use_first_pass");
 		return -1;
 	}
@@ -61,9 +61,19 @@ args_parse(pam_handle_t *pamh, int argc, const char **argv,
 	for (i = 0; i < argc; i++) {
 		if (argv[i] == NULL)
 			continue;
+		/* forward_pass judged the code before the password module:
+		 * a stack still written for it must not log anyone in on
+		 * the password alone, so it fails, loudly. */
+		if (strcmp(argv[i], "forward_pass") == 0) {
+			pam_syslog(pamh, LOG_ERR, "forward_pass is gone: use "
+			    "split_pass before the password module and a "
+			    "second pam_awsmfa line after it, see "
+			    "pam_awsmfa(8)");
+			return -1;
+		}
 		if (flag(argv[i], "nullok", &a->nullok) ||
 		    flag(argv[i], "debug", &a->debug) ||
-		    flag(argv[i], "forward_pass", &a->forward_pass) ||
+		    flag(argv[i], "split_pass", &a->split_pass) ||
 		    flag(argv[i], "try_first_pass", &a->try_first_pass) ||
 		    flag(argv[i], "use_first_pass", &a->use_first_pass) ||
 		    value(argv[i], "conf", &a->conf) ||
@@ -74,7 +84,7 @@ args_parse(pam_handle_t *pamh, int argc, const char **argv,
 	}
 	if (prompt != NULL)
 		a->prompt = prompt;
-	else if (a->forward_pass)
+	else if (a->split_pass)
 		a->prompt = ARGS_DEFAULT_FORWARD_PROMPT;
 	else
 		a->prompt = ARGS_DEFAULT_PROMPT;

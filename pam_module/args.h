@@ -12,7 +12,7 @@ struct mfa_args {
 	const char	*prompt;	/* prompt=TEXT or the default */
 	int		 nullok;
 	int		 debug;
-	int		 forward_pass;
+	int		 split_pass;	/* line 1 of a one-prompt stack */
 	int		 try_first_pass;
 	int		 use_first_pass;
 };

@@ -1,4 +1,4 @@
-/* Getting what the user typed: the conversation, and the forward_pass
+/* Getting what the user typed: the conversation, and the split_pass
  * split of "password followed by code". */
 #ifndef AWSMFA_PAM_INPUT_H
 #define AWSMFA_PAM_INPUT_H
@@ -12,7 +12,7 @@ int	input_ask(pam_handle_t *pamh, const char *prompt, char **answer);
 /* Cleanses and frees a string that may hold a code or a password. */
 void	input_free(char *s);
 
-/* forward_pass with a recovery code: in ends with "xxxx-xxxx-xxxx". */
+/* split_pass with a recovery code: in ends with "xxxx-xxxx-xxxx". */
 int	input_split_recovery(const char *in, size_t *passlen);
 
 /* Hands the password part to the next module as PAM_AUTHTOK. */

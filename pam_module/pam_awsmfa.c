@@ -18,6 +18,7 @@
 #include "input.h"
 #include "otp.h"
 #include "recovery.h"
+#include "stash.h"
 #include "store.h"
 #include "verify.h"
 
@@ -38,6 +39,7 @@ struct ctx {
 	const char		*tty;
 	int			 store_opened;
 	unsigned		 digits_mask;
+	char			*given;		/* split_pass's code, else NULL */
 };
 
 static const char *
@@ -50,6 +52,12 @@ item(pam_handle_t *pamh, int type)
 	return v;
 }
 
+static const char *
+or_empty(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
 static void
 audit(struct ctx *c, int prio, const char *result, const char *reason,
     const char *device)
@@ -57,15 +65,17 @@ audit(struct ctx *c, int prio, const char *result, const char *reason,
 	struct audit_event	ev;
 	char			line[AUDIT_LINE_MAX];
 
+	/* Every field on every line ("" when unknown), so that a SIEM
+	 * finds each key in the same place; lib/audit caps the values. */
 	memset(&ev, 0, sizeof(ev));
 	ev.event = "login";
 	ev.result = result;
-	ev.reason = reason;
-	ev.user = c->user;
-	ev.device = device != NULL && *device != '\0' ? device : NULL;
-	ev.service = c->service;
-	ev.rhost = c->rhost;
-	ev.tty = c->tty;
+	ev.reason = reason != NULL ? reason : "";
+	ev.user = or_empty(c->user);
+	ev.device = or_empty(device);
+	ev.service = or_empty(c->service);
+	ev.rhost = or_empty(c->rhost);
+	ev.tty = or_empty(c->tty);
 	audit_format(&ev, line, sizeof(line));
 	pam_syslog(c->pamh, prio, "%s", line);
 }
@@ -118,24 +128,16 @@ map_result(struct ctx *c, const struct verify_outcome *o, const char *err)
 }
 
 /* One attempt through lib/verify: the decision, its audit line and the
- * PAM return code.  With `trailing` (forward_pass) the code is at the end
- * of the input and *codelen receives its length. */
+ * PAM return code. */
 static int
-attempt_with(struct ctx *c, const char *input, size_t len, int trailing,
-    size_t *codelen)
+attempt(struct ctx *c, const char *input, size_t len)
 {
 	struct verify_outcome	o;
 	char			err[STORE_ERRLEN];
 	int			rc;
 
-	if (trailing)
-		verify_login_trailing(&c->st, &c->cfg, c->account, input, len,
-		    (int64_t)time(NULL), &o, err, sizeof(err));
-	else
-		verify_login(&c->st, &c->cfg, c->account, input, len,
-		    (int64_t)time(NULL), &o, err, sizeof(err));
-	if (codelen != NULL)
-		*codelen = o.codelen;
+	verify_login(&c->st, &c->cfg, c->account, input, len,
+	    (int64_t)time(NULL), &o, err, sizeof(err));
 	rc = map_result(c, &o, err);
 	if (c->args.debug)
 		pam_syslog(c->pamh, LOG_DEBUG, "verify: %s",
@@ -143,10 +145,29 @@ attempt_with(struct ctx *c, const char *input, size_t len, int trailing,
 	return rc;
 }
 
+/* try_first_pass: the token may be the password of the module before, so
+ * only an accepted code (or an error) is a result; a miss is not counted,
+ * not logged as a failure and shows no lock message.  PAM_IGNORE then
+ * means "ask". */
 static int
-attempt(struct ctx *c, const char *input, size_t len)
+attempt_try(struct ctx *c, const char *input, size_t len)
 {
-	return attempt_with(c, input, len, 0, NULL);
+	struct verify_outcome	o;
+	char			err[STORE_ERRLEN];
+
+	verify_login_try(&c->st, &c->cfg, c->account, input, len,
+	    (int64_t)time(NULL), &o, err, sizeof(err));
+	if (c->args.debug)
+		pam_syslog(c->pamh, LOG_DEBUG, "try: %s",
+		    verify_result_name(o.result));
+	switch (o.result) {
+	case VERIFY_OK:
+	case VERIFY_RECOVERY_OK:
+	case VERIFY_ERROR:
+		return map_result(c, &o, err);
+	default:
+		return PAM_IGNORE;
+	}
 }
 
 static int
@@ -192,7 +213,8 @@ looks_like_code(const struct ctx *c, const char *tok)
 static int
 first_pass(struct ctx *c)
 {
-	const char	*tok = item(c->pamh, PAM_AUTHTOK);
+	const char	*tok = c->given != NULL ? c->given :
+			    item(c->pamh, PAM_AUTHTOK);
 	int		 rc;
 
 	if (c->args.use_first_pass) {
@@ -205,56 +227,88 @@ first_pass(struct ctx *c)
 	}
 	/* try_first_pass: as pam_unix, prompt when the token fails. */
 	if (tok != NULL && looks_like_code(c, tok)) {
-		rc = attempt(c, tok, strlen(tok));
-		if (rc != PAM_AUTH_ERR)
+		rc = attempt_try(c, tok, strlen(tok));
+		if (rc != PAM_IGNORE)
 			return rc;
 	}
 	return ask_and_attempt(c);
 }
 
-/* forward_pass: "password" + code in one answer.  The code is the last N
- * digits, N being the length of one of the user's devices' codes (lib/verify
- * tries each, as one attempt), or a trailing "xxxx-xxxx-xxxx" recovery
- * code.  The password goes to the next module whatever the outcome, so
- * that the stack behaves the same for a wrong code. */
-static int
-forward_attempts(struct ctx *c, const char *in, size_t *passlen)
+/* Where split_pass cuts the answer: before a trailing recovery code, or
+ * before the last N digits, N the code length of one of the user's
+ * devices (lib/verify picks among several lengths); the whole answer is
+ * the password when it ends in no code. */
+static size_t
+split_at(struct ctx *c, const char *in)
 {
-	size_t	 pl, len = strlen(in), codelen = 0;
-	int	 rc;
+	size_t		 len = strlen(in), pl, i;
+	unsigned	 d, n = 0, shortest = 0, pick;
 
-	if (input_split_recovery(in, &pl) == 0) {
-		*passlen = pl;
-		return attempt(c, in + pl, len - pl);
+	if (input_split_recovery(in, &pl) == 0)
+		return pl;
+	for (d = OTP_MIN_DIGITS; d <= OTP_MAX_DIGITS; d++) {
+		if (!(c->digits_mask & (1U << d)) || len < d)
+			continue;
+		for (i = len - d; i < len && in[i] >= '0' && in[i] <= '9'; i++)
+			;
+		if (i == len && n++ == 0)
+			shortest = d;
 	}
-	rc = attempt_with(c, in, len, 1, &codelen);
-	*passlen = len - (codelen <= len ? codelen : 0);
-	return rc;
+	pick = shortest;
+	if (n > 1 && (pick = verify_split_len(&c->st, &c->cfg, c->account,
+	    in, len, (int64_t)time(NULL))) == 0)
+		pick = shortest;
+	return len - (pick <= len ? pick : 0);
 }
 
+/*
+ * split_pass, the line before the password module: one prompt for
+ * everyone, the password handed on as PAM_AUTHTOK, the code kept for the
+ * pam_awsmfa line after the password module.  Nothing is judged, counted
+ * or written here, and the answer is the same for every user, so that a
+ * client without the password changes nothing and learns nothing about
+ * enrolment.  PAM_IGNORE leaves the decision to the lines that follow
+ * (never PAM_SUCCESS: a stack without them must not pass on this line).
+ */
 static int
-forward_pass(struct ctx *c, int have_device)
+split_pass(struct ctx *c)
 {
-	const char	*reason;
-	char		*in;
-	size_t		 passlen;
-	int		 rc, trc;
+	char	*in;
+	size_t	 pl;
+	int	 rc;
 
 	if (input_ask(c->pamh, c->args.prompt, &in) != PAM_SUCCESS)
 		return no_answer(c);
-	if (have_device)
-		rc = forward_attempts(c, in, &passlen);
-	else {
-		passlen = strlen(in);
-		rc = nodevice_rc(c, &reason);
-		audit(c, LOG_NOTICE, rc == PAM_IGNORE ? "ignored" : "failure",
-		    reason, NULL);
-	}
-	trc = input_set_authtok(c->pamh, in, passlen);
+	pl = split_at(c, in);
+	rc = stash_put(c->pamh, in + pl, strlen(in) - pl);
+	if (rc == PAM_SUCCESS)
+		rc = input_set_authtok(c->pamh, in, pl);
 	input_free(in);
-	if (trc != PAM_SUCCESS && rc == PAM_SUCCESS)
-		rc = PAM_AUTHINFO_UNAVAIL;
-	return rc;
+	if (rc != PAM_SUCCESS) {
+		audit(c, LOG_ERR, "error", "cannot hand on the password",
+		    NULL);
+		return PAM_AUTHINFO_UNAVAIL;
+	}
+	return PAM_IGNORE;
+}
+
+/* The pam_awsmfa line after the password module of a split_pass stack
+ * takes the code from the stash as if it were a stacked token:
+ * use_first_pass, never a prompt. */
+static int
+take_stash(struct ctx *c)
+{
+	int	r;
+
+	if ((r = stash_take(c->pamh, &c->given)) == -1) {
+		audit(c, LOG_ERR, "error", "out of memory", NULL);
+		return -1;
+	}
+	if (r == 1) {
+		c->args.use_first_pass = 1;
+		c->args.try_first_pass = 0;
+	}
+	return 0;
 }
 
 /* Without a device the user is still asked, unless nullok lets the user
@@ -308,9 +362,10 @@ may_have_record(struct ctx *c, const char *user)
 /* The store key.  A record under the name as typed is used as it is: it
  * asks for a device whatever NSS says, and an enrolled user's login needs
  * no NSS lookup.  Otherwise the account's own name (NSS's pw_name) is
- * tried: were the key only what the client typed, "ALICE" on a
+ * used: were the key only what the client typed, "ALICE" on a
  * case-insensitive NSS backend would be an account without a device,
- * which nullok lets through. */
+ * which nullok lets through, and outside the groups that NSS lists under
+ * "alice". */
 static int
 resolve_account(struct ctx *c)
 {
@@ -323,12 +378,13 @@ resolve_account(struct ctx *c)
 			audit(c, LOG_ERR, "error", "user lookup failed", NULL);
 			return -1;
 		}
-		if (canon != NULL && strcmp(canon, c->user) != 0 &&
-		    may_have_record(c, canon)) {
+		/* With no record under either spelling the canonical name
+		 * still is the account: require_groups looks up its groups,
+		 * which NSS lists under that name only. */
+		if (canon != NULL) {
 			c->account = canon;
 			return 0;
 		}
-		free(canon);
 	}
 	if ((c->account = strdup(c->user)) == NULL) {
 		audit(c, LOG_ERR, "error", "out of memory", NULL);
@@ -343,12 +399,14 @@ authenticate(struct ctx *c)
 	char			err[STORE_ERRLEN];
 	enum verify_result	r;
 
+	if (!c->args.split_pass && take_stash(c) != 0)
+		return PAM_BUF_ERR;
 	if (open_config_and_store(c) != 0 || resolve_account(c) != 0)
 		return PAM_AUTHINFO_UNAVAIL;
 	/* Without nullok every user is asked and verify_login tells a user
 	 * without a device apart: the read before the prompt is only needed
 	 * to skip the prompt (nullok) or to know the code lengths. */
-	if (!c->args.nullok && !c->args.forward_pass &&
+	if (!c->args.nullok && !c->args.split_pass &&
 	    !c->args.try_first_pass)
 		return c->args.use_first_pass ? first_pass(c) :
 		    ask_and_attempt(c);
@@ -361,8 +419,8 @@ authenticate(struct ctx *c)
 		audit(c, LOG_ERR, "error", err, NULL);
 		return PAM_AUTHINFO_UNAVAIL;
 	}
-	if (c->args.forward_pass)
-		return forward_pass(c, r == VERIFY_OK);
+	if (c->args.split_pass)
+		return split_pass(c);
 	if (r != VERIFY_OK)
 		return without_device(c);
 	if (c->args.use_first_pass || c->args.try_first_pass)
@@ -403,6 +461,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		store_close(&c->st);
 	config_free(&c->cfg);
 	free(c->account);
+	input_free(c->given);
 	free(c);
 	return rc;
 }

@@ -4,6 +4,10 @@
 # typed it.  The record is alice's, so the module must look the user up
 # under the account's own name, or "ALICE" has no device and nullok lets
 # the password alone through.
+# A private mount namespace, for a private /etc/group (require_groups).
+if [ -z "${AWSMFA_PRIVATE_NS:-}" ] && unshare -m true 2>/dev/null; then
+	AWSMFA_PRIVATE_NS=1 exec unshare -m bash "$0" "$@"
+fi
 . "$AWSMFA_SRCDIR/tests/pam/pamlib.sh"
 
 FOLD="$AWSMFA_BUILDDIR/tests/attack/.libs/nss_fold.so"
@@ -16,8 +20,8 @@ SANITIZERS=$AWSMFA_PRELOAD
 AWSMFA_PRELOAD="$AWSMFA_PRELOAD $FOLD"
 service nullok "auth required $MODULE conf=$CONF nullok" \
     "auth required $PAM_PERMIT"
-service fwd "auth required $MODULE conf=$CONF nullok forward_pass" \
-    "auth required $PAM_PERMIT"
+service fwd "auth required $MODULE conf=$CONF split_pass" \
+    "auth required $PAM_PERMIT" "auth required $MODULE conf=$CONF nullok"
 write_conf
 enroll daemon
 
@@ -41,7 +45,7 @@ is "daemon: the same code, spelt the canonical way, refused" PAM_AUTH_ERR \
     "$(result "$out")"
 check "no record was made for the other spelling" test ! -e "$STORE/DAEMON"
 out=$(auth $T0 -s fwd -u Daemon "pw")
-is "forward_pass, Daemon without a code: refused" PAM_AUTH_ERR \
+is "split_pass, Daemon without a code: refused" PAM_AUTH_ERR \
     "$(result "$out")"
 
 # A user enrolled under the spelling as typed (where NSS has another) is
@@ -65,5 +69,30 @@ rm -f "$STORE/DAEMON" "$STORE/daemon"
 # A name NSS does not know is used as given (and is prompted as usual).
 out=$(auth $T0 -s nullok -u no-such-user-y)
 is "unknown user under nullok: still ignored" PAM_SUCCESS "$(result "$out")"
+
+# require_groups when no record exists under either spelling: the groups
+# are the account's, which NSS lists under the canonical name only, so
+# "DAEMON" must not escape a group that lists "daemon" (private /etc/group
+# in this test's own mount namespace).
+if [ "${AWSMFA_PRIVATE_NS:-}" = 1 ]; then
+	{ cat /etc/group; echo "mfa-must:x:4242:daemon"; } >"$SANDBOX/group"
+	chmod 0644 "$SANDBOX/group"
+	mount --bind "$SANDBOX/group" /etc/group
+	write_conf 'require_groups = [ "mfa-must" ];'
+	check "daemon is in mfa-must" bash -c \
+	    'id -nG daemon | grep -qw mfa-must'
+	for u in daemon DAEMON Daemon; do
+		out=$(auth $T0 -s nullok -u "$u" "$(code $T0)")
+		is "$u, no record, in a required group: refused under nullok" \
+		    PAM_AUTH_ERR "$(result "$out")"
+	done
+	out=$(auth $T0 -s nullok -u BIN)
+	is "BIN, in no required group: still ignored under nullok" \
+	    PAM_SUCCESS "$(result "$out")"
+	umount /etc/group
+	write_conf
+else
+	ok "# SKIP require_groups: no private mount namespace"
+fi
 
 done_testing

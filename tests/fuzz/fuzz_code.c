@@ -1,6 +1,7 @@
 /*
  * What users and files hand us: typed codes (otp_parse_code), base32
- * secrets (base32_decode) and otpauth URIs (uri_parse).  Beyond "no
+ * secrets (base32_decode), otpauth URIs (uri_parse), typed recovery codes
+ * (recovery_normalize) and stored recovery hashes (recovery_match).  Beyond "no
  * crash", it checks the properties callers rely on and aborts if one
  * breaks.
  */
@@ -10,6 +11,7 @@
 
 #include "base32.h"
 #include "otp.h"
+#include "recovery.h"
 #include "uri.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -89,6 +91,26 @@ fuzz_uri(const char *s)
 	uri_clear(&u);
 }
 
+/* The input as a typed recovery code and as a stored hash.  Only hashes
+ * with a tag are matched: an untagged well-formed one would run PBKDF2
+ * with up to a million iterations per input, and a tagged one runs it
+ * only when the tag matches. */
+static void
+fuzz_recovery(const char *s, size_t size)
+{
+	char		norm[RECOVERY_CODE_BUFLEN];
+	const char	*p;
+	int		dollars = 0;
+
+	if (recovery_normalize(s, size, norm) == 0 && strlen(norm) != 12)
+		abort();
+	for (p = s; *p != '\0'; p++)
+		dollars += *p == '$';
+	if (dollars >= 5 && recovery_match("abcdefghijkl", s) != 0 &&
+	    strstr(s, "$pbkdf2-sha256$") != s)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -101,6 +123,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 	fuzz_base32(s);
 	fuzz_uri(s);
+	fuzz_recovery(s, strlen(s));
 	free(s);
 	return 0;
 }

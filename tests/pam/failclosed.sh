@@ -129,14 +129,23 @@ is "unknown argument: PAM_SERVICE_ERR" PAM_SERVICE_ERR "$(result "$out")"
 service rel "auth required $MODULE conf=awsmfa.conf"
 out=$(auth $T0 -s rel "$(code $T0)")
 is "relative conf=: PAM_SERVICE_ERR" PAM_SERVICE_ERR "$(result "$out")"
-service both "auth required $MODULE conf=$CONF forward_pass use_first_pass"
+service both "auth required $MODULE conf=$CONF split_pass use_first_pass"
 out=$(auth $T0 -s both "$(code $T0)")
-is "forward_pass with use_first_pass: PAM_SERVICE_ERR" PAM_SERVICE_ERR \
+is "split_pass with use_first_pass: PAM_SERVICE_ERR" PAM_SERVICE_ERR \
+    "$(result "$out")"
+# A stack still written for forward_pass (code judged before the password
+# module) must not run as a split_pass stack without its second line.
+service oldfwd "auth required $MODULE conf=$CONF forward_pass" \
+    "auth required $PAM_PERMIT"
+out=$(auth $T0 -s oldfwd "pw$(code $T0)")
+is "forward_pass is refused: PAM_SERVICE_ERR" PAM_SERVICE_ERR \
     "$(result "$out")"
 if [ -n "$SYSLOG" ]; then
 	syslog_sync
 	check "unknown argument logged" grep -q 'unknown argument: nulok' \
 	    "$SYSLOG"
+	check "forward_pass refusal logged with the way out" \
+	    grep -q 'forward_pass is gone: use split_pass' "$SYSLOG"
 fi
 
 done_testing

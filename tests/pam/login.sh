@@ -106,5 +106,18 @@ out=$(auth $T0 "$upper")
 is "recovery code without dashes, upper case accepted" PAM_SUCCESS \
     "$(result "$out")"
 is "no recovery code left" nrecovery=0 "$(show alice | grep nrecovery)"
+# Hashes written before the tag ("$pbkdf2-sha256$ITER$SALT$HASH") still
+# load and match, beside tagged ones.
+read -r rc3 h3 <<<"$("$MKRECORD" recovery untagged)"
+read -r rc4 h4 <<<"$("$MKRECORD" recovery)"
+check "an untagged hash has four fields" test "$(echo "$h3" | tr -cd '$' |
+    wc -c)" = 4
+enroll alice "recovery=$h4" "recovery=$h3"
+out=$(auth $T0 "$rc3")
+is "untagged recovery code accepted" "PAM_SUCCESS|nrecovery=1" \
+    "$(result "$out")|$(show alice | grep nrecovery)"
+out=$(auth $T0 "$rc4")
+is "tagged recovery code beside it accepted" "PAM_SUCCESS|nrecovery=0" \
+    "$(result "$out")|$(show alice | grep nrecovery)"
 
 done_testing

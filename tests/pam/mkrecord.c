@@ -6,7 +6,8 @@
  *	dev=NAME starts a device; its keys: secret=BASE32 digits= period=
  *	alg= drift= last_step= status=active|pending
  *   mkrecord show DIR USER	one line per fact, stable for tests
- *   mkrecord recovery		prints a fresh "CODE HASH" pair
+ *   mkrecord recovery [untagged]	prints a fresh "CODE HASH" pair; untagged:
+ *				the hash as versions before the tag wrote it
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,17 +166,23 @@ int
 main(int argc, char **argv)
 {
 	char	code[RECOVERY_CODE_BUFLEN], hash[RECORD_HASH_MAX + 1];
+	char	*tag;
 
 	if (argc >= 4 && strcmp(argv[1], "write") == 0)
 		return cmd_write(argv[2], argv[3], argc - 4, argv + 4);
 	if (argc == 4 && strcmp(argv[1], "show") == 0)
 		return cmd_show(argv[2], argv[3]);
-	if (argc == 2 && strcmp(argv[1], "recovery") == 0) {
+	if ((argc == 2 || (argc == 3 && strcmp(argv[2], "untagged") == 0)) &&
+	    strcmp(argv[1], "recovery") == 0) {
 		if (recovery_generate(code, hash) != 0)
 			die("recovery", "generation failed");
+		/* "$pbkdf2-sha256$ITER$SALT$HASH$TAG": drop "$TAG". */
+		if (argc == 3 && (tag = strrchr(hash, '$')) != NULL)
+			*tag = '\0';
 		printf("%s %s\n", code, hash);
 		return 0;
 	}
-	fprintf(stderr, "usage: mkrecord write|show DIR USER ... | recovery\n");
+	fprintf(stderr, "usage: mkrecord write|show DIR USER ... | recovery "
+	    "[untagged]\n");
 	return 2;
 }

@@ -13,6 +13,7 @@ CONF="$SANDBOX/awsmfa.conf"
 PAM_MATRIX=/usr/lib/x86_64-linux-gnu/pam_wrapper/pam_matrix.so
 PAM_SET_ITEMS=/usr/lib/x86_64-linux-gnu/pam_wrapper/pam_set_items.so
 PAM_PERMIT=/lib/x86_64-linux-gnu/security/pam_permit.so
+PAM_DENY=/lib/x86_64-linux-gnu/security/pam_deny.so
 # 2026-01-01 00:00:10 UTC: 10 s into a 30 s step, so a test has 20 s before
 # the code changes under libfaketime's running clock.
 T0=1767225610

@@ -1,5 +1,5 @@
 #!/bin/bash
-# forward_pass, try_first_pass and use_first_pass in real stacks, with
+# split_pass, try_first_pass and use_first_pass in real stacks, with
 # pam_matrix (password module of libpam-wrapper) and pam_set_items (puts
 # PAM_AUTHTOK from the environment, as an earlier module would).
 # A private mount namespace, for a private /etc/shadow (see below).
@@ -18,25 +18,27 @@ service tryitem "auth required $PAM_SET_ITEMS" \
 service useitem "auth required $PAM_SET_ITEMS" \
     "auth required $MODULE conf=$CONF use_first_pass"
 
-# forward_pass: one prompt, the code split off the end, the password handed
-# on as PAM_AUTHTOK (pam_get_items exports it for the driver to print).
-service fwd "auth required $MODULE conf=$CONF forward_pass" \
-    "auth required $PAM_GET_ITEMS"
+# split_pass: one prompt, the code split off the end, the password handed
+# on as PAM_AUTHTOK (pam_get_items, standing for the password module,
+# exports it for the driver to print), the code judged by the second
+# pam_awsmfa line.
+service fwd "auth required $MODULE conf=$CONF split_pass" \
+    "auth required $PAM_GET_ITEMS" "auth required $MODULE conf=$CONF"
 enroll alice
 out=$(auth $T0 -s fwd -e PAM_AUTHTOK "s3cret$(code $T0)")
-is "forward_pass: password+code accepted" PAM_SUCCESS "$(result "$out")"
-is "forward_pass: the password is handed on" "env: PAM_AUTHTOK=s3cret" \
+is "split_pass: password+code accepted" PAM_SUCCESS "$(result "$out")"
+is "split_pass: the password is handed on" "env: PAM_AUTHTOK=s3cret" \
     "$(echo "$out" | grep '^env:')"
-is "forward_pass: one prompt" "prompt: Password and MFA code: " \
+is "split_pass: one prompt" "prompt: Password and MFA code: " \
     "$(echo "$out" | grep '^prompt')"
 enroll alice
 out=$(auth $T0 -s fwd -e PAM_AUTHTOK "s3cret$(code $((T0 + 300)))")
-is "forward_pass: wrong code refused" PAM_AUTH_ERR "$(result "$out")"
-is "forward_pass: password handed on all the same" \
+is "split_pass: wrong code refused" PAM_AUTH_ERR "$(result "$out")"
+is "split_pass: password handed on all the same" \
     "env: PAM_AUTHTOK=s3cret" "$(echo "$out" | grep '^env:')"
 "$MKRECORD" write "$STORE" alice dev=key "secret=$SECRET" digits=8
 out=$(auth $T0 -s fwd -e PAM_AUTHTOK "pw$(code $T0 "$SECRET" --totp --digits=8)")
-is "forward_pass: an 8-digit device splits off 8 digits" \
+is "split_pass: an 8-digit device splits off 8 digits" \
     "PAM_SUCCESS|env: PAM_AUTHTOK=pw" \
     "$(result "$out")|$(echo "$out" | grep '^env:')"
 # Devices with 6- and 8-digit codes: each length is tried, as one attempt.
@@ -47,58 +49,139 @@ mixed() {
 }
 mixed
 out=$(auth $T0 -s fwd -e PAM_AUTHTOK "pw$(code $T0 "$S2" --totp --digits=8)")
-is "forward_pass, 6 and 8 digits: the 8-digit code accepted" \
+is "split_pass, 6 and 8 digits: the 8-digit code accepted" \
     "PAM_SUCCESS|env: PAM_AUTHTOK=pw" \
     "$(result "$out")|$(echo "$out" | grep '^env:')"
 mixed
 out=$(auth $T0 -s fwd -e PAM_AUTHTOK "pw$(code $T0)")
-is "forward_pass, 6 and 8 digits: the 6-digit code accepted" \
+is "split_pass, 6 and 8 digits: the 6-digit code accepted" \
     "PAM_SUCCESS|env: PAM_AUTHTOK=pw" \
     "$(result "$out")|$(echo "$out" | grep '^env:')"
 mixed
 out=$(auth $T0 -s fwd -e PAM_AUTHTOK "pw12345678")
-is "forward_pass, 6 and 8 digits: a wrong code is one failure, not two" \
+is "split_pass, 6 and 8 digits: a wrong code is one failure, not two" \
     "PAM_AUTH_ERR|failures=1" \
     "$(result "$out")|$(show alice | grep failures)"
-is "forward_pass, 6 and 8 digits: the shorter split is handed on" \
+is "split_pass, 6 and 8 digits: the shorter split is handed on" \
     "env: PAM_AUTHTOK=pw12" "$(echo "$out" | grep '^env:')"
 read -r rc1 h1 <<<"$("$MKRECORD" recovery)"
 enroll alice "recovery=$h1"
 out=$(auth $T0 -s fwd -e PAM_AUTHTOK "s3cret$rc1")
-is "forward_pass: password+recovery code accepted" \
+is "split_pass: password+recovery code accepted" \
     "PAM_SUCCESS|env: PAM_AUTHTOK=s3cret" \
     "$(result "$out")|$(echo "$out" | grep '^env:')"
 
-# The production stack: pam_awsmfa forward_pass before pam_unix
-# use_first_pass, against a private /etc/shadow giving root a known
-# password (bind mount in this test's own mount namespace).
+# The production stacks with the real pam_unix, against a private
+# /etc/shadow giving root (enrolled) and daemon (not enrolled) the same
+# known password (bind mount in this test's own mount namespace).
 # (Not in sanitizer runs: pam_unix's hashing crashes with the sanitizer
-# runtimes preloaded into it; forward_pass is covered above all the same.)
+# runtimes preloaded into it; split_pass is covered above all the same.)
 if [ "${AWSMFA_PRIVATE_NS:-}" = 1 ] && [ -r "$PAM_UNIX" ] &&
     [ -z "$AWSMFA_PRELOAD" ]; then
 	hash=$(openssl passwd -6 s3cret)
-	awk -F: -v OFS=: -v h="$hash" '$1 == "root" { $2 = h } { print }' \
-	    /etc/shadow >"$SANDBOX/shadow"
+	awk -F: -v OFS=: -v h="$hash" '$1 == "root" || $1 == "daemon" {
+	    $2 = h } { print }' /etc/shadow >"$SANDBOX/shadow"
 	chmod 0640 "$SANDBOX/shadow"
 	mount --bind "$SANDBOX/shadow" /etc/shadow
-	service unix "auth required $MODULE conf=$CONF forward_pass" \
-	    "auth required $PAM_UNIX use_first_pass"
-	# Real time: libfaketime with pam_unix hangs in sanitizer runs.
+	write_conf "max_failures = 5;" "lockout_seconds = 600;"
+	# The stacks pam_awsmfa(8) and README.md document: split_pass, and
+	# the plain one after Debian's common-auth.
+	service unix "auth required $MODULE conf=$CONF split_pass" \
+	    "auth requisite $PAM_UNIX use_first_pass" \
+	    "auth required $MODULE conf=$CONF nullok"
+	service common "auth [success=1 default=ignore] $PAM_UNIX nullok" \
+	    "auth requisite $PAM_DENY" "auth required $PAM_PERMIT" \
+	    "auth required $MODULE conf=$CONF nullok"
+	# unix SERVICE USER ANSWER...: one login at real time (libfaketime
+	# with pam_unix hangs in sanitizer runs).
+	unix() {
+		local svc=$1 u=$2
+		shift 2
+		pam_run "" -- "$DRIVER" -s "$svc" -u "$u" "$@" 2>&1
+	}
+	# What the client sees.
+	seen() { grep -E '^(prompt|error|info|result):'; }
 	enroll root
-	out=$(pam_run "" -- "$DRIVER" -s unix -u root \
-	    "s3cret$(oathtool --totp -b "$SECRET")" 2>&1)
-	is "forward_pass + pam_unix use_first_pass: accepted" PAM_SUCCESS \
-	    "$(result "$out")"
-	is "forward_pass + pam_unix: one prompt" \
+	out=$(unix unix root "s3cret$(oathtool --totp -b "$SECRET")")
+	is "split_pass + pam_unix: accepted" PAM_SUCCESS "$(result "$out")"
+	is "split_pass + pam_unix: one prompt" \
 	    "prompt: Password and MFA code: " "$(echo "$out" | grep '^prompt')"
 	enroll root
-	out=$(pam_run "" -- "$DRIVER" -s unix -u root \
-	    "wrong$(oathtool --totp -b "$SECRET")" 2>&1)
-	is "forward_pass + pam_unix: wrong password refused" PAM_AUTH_ERR \
+	out=$(unix unix root "wrong$(oathtool --totp -b "$SECRET")")
+	is "split_pass + pam_unix: wrong password refused" PAM_AUTH_ERR \
 	    "$(result "$out")"
+
+	# The rule: a client without the password changes nothing and
+	# learns nothing about enrolment.  Eight garbage answers each (past
+	# max_failures; the first with the right code after a wrong
+	# password), for an enrolled and an unenrolled user.
+	for svc in unix common; do
+		enroll root
+		before=$(sha256sum <"$STORE/root")
+		out_r= out_d=
+		for g in "nope$(oathtool --totp -b "$SECRET")" x 000000 \
+		    wrong123456 abcd-efgh-2345 s3cre @eof x; do
+			out_r+=$(unix $svc root "$g" "$g" | seen)
+			out_d+=$(unix $svc daemon "$g" "$g" | seen)
+		done
+		is "$svc: garbage without the password: record bytes unchanged" \
+		    "$before" "$(sha256sum <"$STORE/root")"
+		is "$svc: ... no failure counted, no lock" \
+		    "failures=0|locked_until=0" \
+		    "$(show root | grep -E '^(failures|locked_until)=' | paste -sd '|')"
+		is "$svc: ... the same prompts, messages and results enrolled or not" \
+		    "$out_d" "$out_r"
+		check "$svc: ... never the lock message" \
+		    bash -c '! grep -q "temporarily locked" <<<"$1"' _ "$out_r"
+		check "$svc: ... all refused" \
+		    bash -c '! grep -q "result: PAM_SUCCESS" <<<"$1"' _ "$out_r"
+		check "$svc: ... no record made for daemon" test ! -e "$STORE/daemon"
+	done
+	out=$(unix common root s3cret "$(oathtool --totp -b "$SECRET")")
+	is "common-auth + pam_awsmfa: password then code accepted" \
+	    PAM_SUCCESS "$(result "$out")"
+	out=$(unix unix daemon s3cret)
+	is "split_pass + pam_unix, not enrolled, nullok: the password is enough" \
+	    PAM_SUCCESS "$(result "$out")"
+
+	# With the password, a wrong code counts, and the fifth locks.
+	for svc in unix common; do
+		enroll root
+		wrong=$(oathtool --totp -b "$SECRET" -N '+1 hour')
+		if [ $svc = unix ]; then a=("s3cret$wrong"); else a=(s3cret "$wrong"); fi
+		out=$(unix $svc root -n 5 "${a[@]}")
+		is "$svc: password and 5 wrong codes: 5 failures, locked" \
+		    "failures=5|locked" \
+		    "$(show root | grep '^failures=')|$(show root |
+		    sed -n 's/^locked_until=[1-9].*/locked/p')"
+		out=$(unix $svc root "${a[@]}")
+		is "$svc: then the lock message, after the password" \
+		    "error: Account temporarily locked|PAM_MAXTRIES" \
+		    "$(echo "$out" | grep '^error' | paste -sd '|')|$(result "$out")"
+	done
+
+	# Misconfigured: split_pass without the second line lets the
+	# password alone through (pam_awsmfa(8) says so); pam_end logs it.
+	service noline3 "auth required $MODULE conf=$CONF split_pass" \
+	    "auth requisite $PAM_UNIX use_first_pass"
+	enroll root
+	out=$(unix noline3 root "s3cret$(oathtool --totp -b "$SECRET")")
+	check "split_pass without the second line: logged at pam_end" \
+	    grep -q "was never checked" <<<"$out"
+	out=$(unix noline3 root "s3cre$(oathtool --totp -b "$SECRET")")
+	check "... but not after a wrong password" \
+	    bash -c '! grep -q "never checked" <<<"$1"' _ "$out"
+	# The second line without a stash (no split_pass line) asks as usual.
+	service noline1 "auth requisite $PAM_UNIX" \
+	    "auth required $MODULE conf=$CONF"
+	out=$(unix noline1 root s3cret "$(oathtool --totp -b "$SECRET")")
+	is "a plain line without a stash prompts" \
+	    "prompt: Password: |prompt: MFA code: |PAM_SUCCESS" \
+	    "$(echo "$out" | grep '^prompt' | paste -sd '|')|$(result "$out")"
 	umount /etc/shadow
+	write_conf "max_failures = 100;"
 else
-	ok "# SKIP pam_unix stack: no private mount namespace, or sanitizer run"
+	ok "# SKIP pam_unix stacks: no private mount namespace, or sanitizer run"
 fi
 
 # try_first_pass after a password module: the password is not a code, so
@@ -112,6 +195,36 @@ is "try_first_pass: asked for the code after the password" \
     "$(echo "$out" | grep '^prompt' | paste -sd '|')"
 is "try_first_pass: the password was not counted" failures=0 \
     "$(show alice | grep failures)"
+# Passwords shaped like a recovery code or like a code are tried, but a
+# miss on them is never counted: one wrong code is one failure.
+# (pam_matrix keeps its password to itself: pam_set_items stacks it.)
+read -r rcb hb <<<"$("$MKRECORD" recovery)"
+enroll bob "recovery=$hb"
+out=$(PAM_AUTHTOK=Sunshinesand auth $T0 -s tryitem -u bob \
+    "$(code $((T0 + 300)))")
+is "try_first_pass, recovery-shaped password, wrong code: one failure" \
+    "PAM_AUTH_ERR|failures=1" "$(result "$out")|$(show bob | grep failures)"
+enroll carol
+out=$(PAM_AUTHTOK=123456 auth $T0 -s tryitem -u carol "$(code $((T0 + 300)))")
+is "try_first_pass, code-shaped password, wrong code: one failure" \
+    "PAM_AUTH_ERR|failures=1" "$(result "$out")|$(show carol | grep failures)"
+enroll carol
+out=$(PAM_AUTHTOK=123456 auth $T0 -s tryitem -u carol "$(code $T0)")
+is "try_first_pass, code-shaped password, right code: accepted" \
+    "PAM_SUCCESS|failures=0" "$(result "$out")|$(show carol | grep failures)"
+# A miss on the stacked token writes nothing, not even the reset of a lock
+# that ran out, and shows no lock message (no answer at the prompt after).
+enroll bob "recovery=$hb" failures=7 locked_until=$((T0 - 10))
+before=$(sha256sum <"$STORE/bob")
+out=$(PAM_AUTHTOK=Sunshinesand auth $T0 -s tryitem -u bob @eof)
+is "try_first_pass, a miss then no answer: record bytes unchanged" \
+    "$before" "$(sha256sum <"$STORE/bob")"
+enroll bob failures=7 locked_until=$((T0 + 600))
+out=$(PAM_AUTHTOK=$(code $T0) auth $T0 -s tryitem -u bob @eof)
+is "try_first_pass while locked: no lock message for the stacked token" \
+    "" "$(echo "$out" | grep '^error')"
+rm -f "$STORE/bob" "$STORE/carol"
+
 # ... and with a stacked token that is the code: no prompt at all.
 enroll alice
 out=$(PAM_AUTHTOK=$(code $T0) auth $T0 -s tryitem)

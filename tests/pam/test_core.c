@@ -5,9 +5,11 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
 
 #include "audit.h"
 #include "otp.h"
@@ -63,10 +65,120 @@ test_audit_truncates(void **state)
 	audit_format(&ev, buf, sizeof(buf));
 	n = strlen(buf);
 	assert_true(n < sizeof(buf));
-	/* Never half an escape: the line ends after a whole "\x0a". */
-	assert_string_equal(buf, "event=login user=\"\\x0a");
+	/* A field that does not fit is left out whole: no open quote. */
+	assert_string_equal(buf, "event=login");
 	audit_format(&ev, buf, 1);
 	assert_string_equal(buf, "");
+}
+
+/* A hostile user name of 10 kB cannot push rhost, service and tty off the
+ * line: each value is capped with a marker and its quotes closed. */
+static void
+test_audit_caps(void **state)
+{
+	struct audit_event	ev;
+	static char		user[10001], rhost[10001];
+	char			buf[2048], want[64];
+	const char		*u, *end;
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < 10000; i++) {
+		user[i] = "\xc3\xa9\"%n\n"[i % 6];
+		rhost[i] = 'h';
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.event = "login";
+	ev.result = "failure";
+	ev.reason = "no active device";
+	ev.user = user;
+	ev.device = "";
+	ev.service = "sshd";
+	ev.rhost = rhost;
+	ev.tty = "ssh";
+	audit_format(&ev, buf, sizeof(buf));
+	assert_non_null(u = strstr(buf, " user=\""));
+	assert_non_null(end = strstr(u, "\" device=\"\" service=\"sshd\" "
+	    "rhost=\""));
+	/* 128 bytes of escapes, whole units only, then the marker. */
+	assert_true(end - (u + 7) <= AUDIT_VALUE_MAX + 16);
+	assert_non_null(strstr(u, "...[+"));
+	snprintf(want, sizeof(want), "...[+%d]\" tty=\"ssh\"", 10000 -
+	    AUDIT_VALUE_MAX);
+	assert_non_null(strstr(buf, want));
+	assert_int_equal(strlen(buf) - strlen(want),
+	    (size_t)(strstr(buf, want) - buf));
+	assert_null(strchr(buf, '\n'));
+	/* Shown as typed, never a format. */
+	assert_non_null(strstr(buf, "%n"));
+}
+
+/* Linked with --wrap=PKCS5_PBKDF2_HMAC: every slow hash is counted. */
+static unsigned long	pbkdf2_calls;
+
+int	__real_PKCS5_PBKDF2_HMAC(const char *, int, const unsigned char *,
+	    int, int, const EVP_MD *, int, unsigned char *);
+int	__wrap_PKCS5_PBKDF2_HMAC(const char *, int, const unsigned char *,
+	    int, int, const EVP_MD *, int, unsigned char *);
+
+int
+__wrap_PKCS5_PBKDF2_HMAC(const char *pass, int passlen,
+    const unsigned char *salt, int saltlen, int iter, const EVP_MD *md,
+    int keylen, unsigned char *out)
+{
+	pbkdf2_calls++;
+	return __real_PKCS5_PBKDF2_HMAC(pass, passlen, salt, saltlen, iter,
+	    md, keylen, out);
+}
+
+/* As lib/verify's try_recovery: every stored hash until one matches. */
+static int
+find_code(const char *norm, char (*hashes)[RECORD_HASH_MAX + 1], int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		if (recovery_match(norm, hashes[i]))
+			return i;
+	return -1;
+}
+
+/* A wrong recovery-shaped answer costs at most one PBKDF2 however many
+ * codes are stored; the right one costs one; hashes written before the
+ * tag still match (each checked in full). */
+static void
+test_recovery_cost(void **state)
+{
+	static char	hashes[12][RECORD_HASH_MAX + 1];
+	char		codes[12][RECOVERY_CODE_BUFLEN];
+	char		norm[RECOVERY_CODE_BUFLEN];
+	char		*tag;
+	int		i;
+
+	(void)state;
+	for (i = 0; i < 12; i++)
+		assert_int_equal(recovery_generate(codes[i], hashes[i]), 0);
+	assert_int_equal(recovery_normalize("sunshinesand", 12, norm), 0);
+	pbkdf2_calls = 0;
+	assert_int_equal(find_code(norm, hashes, 12), -1);
+	assert_true(pbkdf2_calls <= 1);
+	assert_int_equal(recovery_normalize(codes[7], strlen(codes[7]), norm),
+	    0);
+	pbkdf2_calls = 0;
+	assert_int_equal(find_code(norm, hashes, 12), 7);
+	assert_int_equal(pbkdf2_calls, 1);
+	/* Today's records: no "$TAG" field. */
+	for (i = 0; i < 12; i++) {
+		assert_non_null(tag = strrchr(hashes[i], '$'));
+		assert_int_equal(strlen(tag), 5);
+		*tag = '\0';
+	}
+	pbkdf2_calls = 0;
+	assert_int_equal(find_code(norm, hashes, 12), 7);
+	assert_int_equal(pbkdf2_calls, 8);
+	/* A tag that does not decode is a malformed hash: no match. */
+	strcat(hashes[7], "$!!!!");
+	assert_int_equal(find_code(norm, hashes, 12), -1);
 }
 
 static void
@@ -195,7 +307,9 @@ main(void)
 		cmocka_unit_test(test_audit_fields),
 		cmocka_unit_test(test_audit_escapes),
 		cmocka_unit_test(test_audit_truncates),
+		cmocka_unit_test(test_audit_caps),
 		cmocka_unit_test(test_recovery_roundtrip),
+		cmocka_unit_test(test_recovery_cost),
 		cmocka_unit_test(test_recovery_rejects),
 		cmocka_unit_test(test_consecutive),
 		cmocka_unit_test(test_consecutive_end_of_time),

@@ -8,8 +8,8 @@ command -v valgrind >/dev/null || skip_all "valgrind missing"
 
 write_conf "max_failures = 100;"
 service mfa "auth required $MODULE conf=$CONF"
-service fwd "auth required $MODULE conf=$CONF forward_pass" \
-    "auth required $PAM_GET_ITEMS"
+service fwd "auth required $MODULE conf=$CONF split_pass" \
+    "auth required $PAM_GET_ITEMS" "auth required $MODULE conf=$CONF"
 read -r rc1 h1 <<<"$("$MKRECORD" recovery)"
 enroll alice "recovery=$h1"
 
@@ -35,7 +35,7 @@ vg "right code, then reused" "PAM_SUCCESS PAM_AUTH_ERR" -n 2 "$(oathtool --totp 
 vg "malformed and wrong" "PAM_AUTH_ERR PAM_AUTH_ERR" -n 2 "12ab"
 vg "recovery code" "PAM_SUCCESS" "$rc1"
 vg "no answer" "PAM_AUTH_ERR" "@eof"
-vg "forward_pass" "PAM_SUCCESS" -s fwd "pw$(oathtool --totp -b "$SECRET" -N '+30 seconds')"
+vg "split_pass" "PAM_SUCCESS" -s fwd "pw$(oathtool --totp -b "$SECRET" -N '+30 seconds')"
 vg "unknown user" "PAM_AUTH_ERR" -u nobody-here 123456
 chmod 0777 "$STORE"
 vg "unsafe store" "PAM_AUTHINFO_UNAVAIL" "123456"
