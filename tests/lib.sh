@@ -68,6 +68,21 @@ _run_cleanups() {
 }
 trap _run_cleanups EXIT
 
+# pam_wrapper gives each process one of a few dozen folders /tmp/pam.X and
+# removes it at a normal exit; a process killed (fault tests, sshd's
+# children) leaves it behind, and once all are taken pam_wrapper cannot
+# start.  A folder whose pid file names a process that is gone is garbage.
+pwrap_sweep() {
+	local d pid
+	for d in /tmp/pam.?; do
+		[ -d "$d" ] && [ ! -L "$d" ] && [ -s "$d/pid" ] || continue
+		pid=$(cat "$d/pid" 2>/dev/null) || continue
+		case $pid in '' | *[!0-9]*) continue ;; esac
+		kill -0 "$pid" 2>/dev/null || rm -rf "$d"
+	done
+}
+pwrap_sweep
+
 # pam_run [FAKETIME] -- command...: runs with pam_wrapper (and libfaketime
 # when FAKETIME is not empty) preloaded, services read from $SANDBOX/pam.d.
 # The test driver reads them there itself (pam_start_confdir) and runs
