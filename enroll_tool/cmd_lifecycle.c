@@ -81,7 +81,7 @@ int
 cmd_resync(struct ctx *c, int argc, char **argv)
 {
 	struct device_resync_report rep;
-	char err[DEVICE_ERRLEN];
+	char err[DEVICE_ERRLEN], why[64];
 	char **a;
 	int r;
 
@@ -90,12 +90,18 @@ cmd_resync(struct ctx *c, int argc, char **argv)
 	ctx_open(c, 1);
 	r = device_resync(&c->st, &c->cfg, a[0], a[1], a[2], a[3],
 	    (int64_t)time(NULL), &rep, err, sizeof(err));
-	if (r == 0) {
-		printf("MFA device %s of user %s is resynchronised.\n", a[1],
-		    a[0]);
-		resync_said(a[0], &rep);
-	}
-	return finish("resync", a[0], a[1], r, err);
+	if (r != 0)
+		return finish("resync", a[0], a[1], r, err);
+	printf("MFA device %s of user %s is resynchronised.\n", a[1], a[0]);
+	resync_said(a[0], &rep);
+	/* Codes of the periods in between may be accepted again: that
+	 * belongs in the audit trail. */
+	if (rep.reset_periods != 0)
+		snprintf(why, sizeof(why), "last-used period set back %llu "
+		    "periods", (unsigned long long)rep.reset_periods);
+	audit_change("resync", a[0], a[1], 1,
+	    rep.reset_periods != 0 ? why : NULL);
+	return 0;
 }
 
 int
