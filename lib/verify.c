@@ -474,10 +474,13 @@ verify_periods_ahead(const struct mfa_device *dev, int64_t now,
 
 	if (dev->last_step == RECORD_NO_STEP || now < 0 || dev->period == 0)
 		return 0;
-	/* The latest step a login could accept now. */
+	/* The latest step a login could accept now, and TYPING_MAX more:
+	 * a resync's codes typed late learn a drift up to that much lower
+	 * than the one a login just used, and that passes by itself. */
 	latest = (int64_t)otp_step(now, dev->period);
 	if (__builtin_add_overflow(latest, dev->drift, &latest) ||
-	    __builtin_add_overflow(latest, (int64_t)window, &latest))
+	    __builtin_add_overflow(latest, (int64_t)window + TYPING_MAX,
+	    &latest))
 		return 0;
 	if (latest < 0 && __builtin_add_overflow(dev->last_step,
 	    (uint64_t)(-(latest + 1)) + 1, &ahead))

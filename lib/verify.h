@@ -73,9 +73,12 @@ enum verify_result verify_peek(struct store *st, const char *user,
  * middle of the offsets that typing delay leaves possible. */
 int64_t	verify_learnt_drift(int64_t found);
 
-/* How many periods dev's last accepted step lies beyond the latest step a
- * login could accept at now (now + drift + window); 0 when it does not.
- * Until then every code of the device is refused as already used. */
+/* How many periods dev's last accepted step lies more than two periods
+ * beyond the latest step a login could accept at now (now + drift +
+ * window); 0 when it does not.  Such a step was accepted while a clock ran
+ * ahead, and until its period comes every code of the device is refused
+ * as already used.  Up to two periods is normal: a login took the next
+ * period's code, then a resync typed late learnt a slightly lower drift. */
 uint64_t verify_periods_ahead(const struct mfa_device *dev, int64_t now,
 	    unsigned window);
 

@@ -115,23 +115,26 @@ test_periods_ahead(void **state)
 	(void)state;
 	device(&d);
 	assert_int_equal(verify_periods_ahead(&d, NOW, 1), 0);
-	/* The next period is what a login may take now. */
-	d.last_step = center + 1;
+	/* The next period is what a login may take now; two more are
+	 * what a resync typed late may leave. */
+	d.last_step = center + 3;
 	assert_int_equal(verify_periods_ahead(&d, NOW, 1), 0);
-	d.last_step = center + 2;
+	d.last_step = center + 4;
 	assert_int_equal(verify_periods_ahead(&d, NOW, 1), 1);
 	assert_int_equal(verify_periods_ahead(&d, NOW, 2), 0);
 	/* A drift moves what a login may take. */
 	d.last_step = center + 20;
-	assert_int_equal(verify_periods_ahead(&d, NOW, 1), 19);
+	assert_int_equal(verify_periods_ahead(&d, NOW, 1), 17);
 	d.drift = 20;
 	assert_int_equal(verify_periods_ahead(&d, NOW, 1), 0);
 	d.drift = -20;
-	assert_int_equal(verify_periods_ahead(&d, NOW, 1), 39);
+	assert_int_equal(verify_periods_ahead(&d, NOW, 1), 37);
 	/* Before step 0 nothing can be taken. */
 	d.drift = -(int64_t)center - 5;
 	d.last_step = 0;
-	assert_int_equal(verify_periods_ahead(&d, NOW, 1), 4);
+	assert_int_equal(verify_periods_ahead(&d, NOW, 1), 2);
+	d.drift = -(int64_t)center - 8;
+	assert_int_equal(verify_periods_ahead(&d, NOW, 1), 5);
 	d.last_step = UINT64_MAX - 1;
 	assert_int_equal(verify_periods_ahead(&d, NOW, 1), UINT64_MAX);
 	d.drift = INT64_MAX;
