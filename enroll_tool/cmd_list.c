@@ -20,10 +20,10 @@ struct row {
 };
 
 struct lister {
-	int		 json;
-	size_t		 nrows;
-	int64_t		 now;
-	unsigned	 window;
+	int	json;
+	size_t	nrows;
+	int64_t	now;		/* for verify_periods_ahead */
+	unsigned window;
 };
 
 static void

@@ -309,10 +309,10 @@ device_enable(struct store *st, const struct awsmfa_config *cfg,
 
 /*
  * A code once accepted stays spent, so last_step never moves back, with
- * one exception: a last step beyond anything a login could accept now
- * was taken while a clock ran ahead (the server's, or the device's before
- * it was corrected), and would refuse every code as used until that
- * period comes.  Two fresh consecutive codes prove that the admin holds
+ * one exception: a last step well beyond anything a login could accept
+ * now (verify_periods_ahead) was taken while a clock ran ahead (the
+ * server's, or the device's before it was corrected), and would refuse
+ * every code as used until that period comes.  Two fresh consecutive codes prove that the admin holds
  * the device, so it is set back to CODE2's step.  The price: codes of the
  * periods between CODE2's and the old last step become usable again when
  * their time comes, also any of them that a login accepted while the

@@ -40,7 +40,7 @@ struct device_resync_report {
 };
 
 /* Finds CODE1, CODE2 within resync_window, stores the drift learnt
- * (verify_consecutive), and, when the last accepted step lies beyond
+ * (verify_consecutive), and, when the last accepted step lies well beyond
  * anything a login could accept now (verify_periods_ahead: it was taken
  * while a clock ran ahead, and every code would be refused as used), sets
  * it back to CODE2's step.  rep may be NULL. */

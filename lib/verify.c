@@ -282,8 +282,9 @@ save_state(struct store *st, struct store_rw *h,
 	return store_save_rw(st, h, rec, err, errlen);
 }
 
-/* 1 when an active device's last accepted step is beyond what a login
- * could accept now: the clock it was accepted by ran ahead. */
+/* 1 when an active device's last accepted step is well beyond what a
+ * login could accept now (verify_periods_ahead): the clock it was
+ * accepted by ran ahead. */
 static int
 record_ahead(const struct mfa_record *rec, const struct awsmfa_config *cfg,
     int64_t now)
