@@ -20,10 +20,18 @@ at() {
 	LD_PRELOAD="$AWSMFA_PRELOAD $FAKETIME_LIB" FAKETIME="$(stamp "$e")" "$@"
 }
 # auth USER CODE EPOCH: the driver's output: its result, and the audit
-# line, which pam_wrapper shows among its debug messages.
+# line, which pam_wrapper shows among its debug messages.  When
+# pam_wrapper finds no free /tmp/pam.X folder the module never ran, and
+# the login is tried again.
 auth() {
-	PAM_WRAPPER_DEBUGLEVEL=3 pam_run "$(stamp "$3")" -- \
-	    "$DRIVER" -u "$1" "$2" 2>&1 | grep -E '^result: |event=login'
+	local out i
+	for i in 1 2 3 4 5; do
+		out=$(PAM_WRAPPER_DEBUGLEVEL=3 pam_run "$(stamp "$3")" -- \
+		    "$DRIVER" -u "$1" "$2" 2>&1)
+		case $out in *'pwrap_init: Failed'*) continue ;; esac
+		break
+	done
+	printf '%s\n' "$out" | grep -E '^result: |event=login'
 }
 result() { printf '%s\n' "$1" | sed -n 's/^result: //p'; }
 MKRECORD="$AWSMFA_BUILDDIR/tests/pam/mkrecord"
