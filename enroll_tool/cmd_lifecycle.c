@@ -1,4 +1,5 @@
 /* enable, resync, deactivate: thin wrappers around lib/device.c. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -50,10 +51,37 @@ cmd_enable(struct ctx *c, int argc, char **argv)
 	return finish("enable", a[0], a[1], r, err);
 }
 
+/* Says what resync changed besides the drift, and what it left. */
+static void
+resync_said(const char *user, const struct device_resync_report *rep)
+{
+	char when[32];
+	struct tm tm;
+	time_t t;
+
+	if (rep->drift != 0)
+		printf("The device's clock is about %lld s %s; logins allow "
+		    "for that.\n", (long long)llabs(rep->drift) * rep->period,
+		    rep->drift > 0 ? "ahead" : "behind");
+	if (rep->reset_periods != 0)
+		printf("Its last-used period was %llu periods ahead of the "
+		    "device's codes; reset to the period of CODE2.\n",
+		    (unsigned long long)rep->reset_periods);
+	if (rep->locked_until == 0)
+		return;
+	t = (time_t)rep->locked_until;
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		strcpy(when, "the end of time");
+	printf("User %s stays locked out until %s after failed logins.\n",
+	    user, when);
+}
+
 int
 cmd_resync(struct ctx *c, int argc, char **argv)
 {
-	char err[DEVICE_ERRLEN];
+	struct device_resync_report rep;
+	char err[DEVICE_ERRLEN], why[64];
 	char **a;
 	int r;
 
@@ -61,11 +89,19 @@ cmd_resync(struct ctx *c, int argc, char **argv)
 	a = argv + optind;
 	ctx_open(c, 1);
 	r = device_resync(&c->st, &c->cfg, a[0], a[1], a[2], a[3],
-	    (int64_t)time(NULL), err, sizeof(err));
-	if (r == 0)
-		printf("MFA device %s of user %s is resynchronised.\n", a[1],
-		    a[0]);
-	return finish("resync", a[0], a[1], r, err);
+	    (int64_t)time(NULL), &rep, err, sizeof(err));
+	if (r != 0)
+		return finish("resync", a[0], a[1], r, err);
+	printf("MFA device %s of user %s is resynchronised.\n", a[1], a[0]);
+	resync_said(a[0], &rep);
+	/* Codes of the periods in between may be accepted again: that
+	 * belongs in the audit trail. */
+	if (rep.reset_periods != 0)
+		snprintf(why, sizeof(why), "last-used period set back %llu "
+		    "periods", (unsigned long long)rep.reset_periods);
+	audit_change("resync", a[0], a[1], 1,
+	    rep.reset_periods != 0 ? why : NULL);
+	return 0;
 }
 
 int

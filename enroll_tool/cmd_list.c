@@ -7,6 +7,7 @@
 
 #include "enroll.h"
 #include "record.h"
+#include "verify.h"
 
 struct row {
 	const char	*user;
@@ -15,11 +16,14 @@ struct row {
 	const char	*serial;	/* NULL: none */
 	const char	*status;
 	int64_t		 created, enabled, last_used;
+	uint64_t	 ahead;		/* see verify_periods_ahead */
 };
 
 struct lister {
 	int	json;
 	size_t	nrows;
+	int64_t	now;		/* for verify_periods_ahead */
+	unsigned window;
 };
 
 static void
@@ -98,15 +102,18 @@ json_time(int64_t t)
 static void
 print_row(struct lister *l, const struct row *r)
 {
-	char c[32], e[32], u[32];
+	char c[32], e[32], u[32], st[32];
 
 	if (!l->json) {
 		iso8601(r->created, c);
 		iso8601(r->enabled, e);
 		iso8601(r->last_used, u);
+		/* Every code is refused as used until then: resync fixes. */
+		snprintf(st, sizeof(st), "%s%s", r->status,
+		    r->ahead ? "+future" : "");
 		printf("%-16s %-16s %-8s %-16s %-10s %-20s %-20s %s\n",
 		    r->user, r->device, r->type, r->serial ? r->serial : "-",
-		    r->status, c, e, u);
+		    st, c, e, u);
 		l->nrows++;
 		return;
 	}
@@ -122,7 +129,8 @@ print_row(struct lister *l, const struct row *r)
 	json_time(r->enabled);
 	fputs(", \"last_used\": ", stdout);
 	json_time(r->last_used);
-	putchar('}');
+	printf(", \"last_used_periods_ahead\": %llu}",
+	    (unsigned long long)r->ahead);
 }
 
 static void
@@ -142,6 +150,8 @@ print_record(struct lister *l, const struct mfa_record *rec)
 		r.created = d->created;
 		r.enabled = d->enabled;
 		r.last_used = d->last_used;
+		r.ahead = d->status == DEVICE_ACTIVE ?
+		    verify_periods_ahead(d, l->now, l->window) : 0;
 		print_row(l, &r);
 	}
 }
@@ -238,6 +248,8 @@ cmd_list(struct ctx *c, int argc, char **argv)
 	if (optind < argc && !record_username_ok(argv[optind]))
 		usage_error("list: invalid user name");
 	ctx_open(c, 0);
+	l.now = (int64_t)time(NULL);
+	l.window = c->cfg.window;
 	if ((rec = calloc(1, sizeof(*rec))) == NULL) {
 		warnx_("out of memory");
 		return EXIT_FAIL;

@@ -307,16 +307,47 @@ device_enable(struct store *st, const struct awsmfa_config *cfg,
 	return ret;
 }
 
+/*
+ * A code once accepted stays spent, so last_step never moves back, with
+ * one exception: a last step well beyond anything a login could accept
+ * now (verify_periods_ahead) was taken while a clock ran ahead (the
+ * server's, or the device's before it was corrected), and would refuse
+ * every code as used until that period comes.  Two fresh consecutive codes prove that the admin holds
+ * the device, so it is set back to CODE2's step.  The price: codes of the
+ * periods between CODE2's and the old last step become usable again when
+ * their time comes, also any of them that a login accepted while the
+ * clock ran ahead.
+ */
+static void
+resync_last_step(struct mfa_device *d, const struct awsmfa_config *cfg,
+    uint64_t step, int64_t now, struct device_resync_report *rep)
+{
+	if (d->last_step != RECORD_NO_STEP && d->last_step > step &&
+	    verify_periods_ahead(d, now, cfg->window) > 0) {
+		rep->reset_periods = d->last_step - step;
+		d->last_step = step;
+		return;
+	}
+	if (d->last_step == RECORD_NO_STEP || step > d->last_step)
+		d->last_step = step;
+}
+
 int
 device_resync(struct store *st, const struct awsmfa_config *cfg,
     const char *user, const char *device, const char *code1,
-    const char *code2, int64_t now, char *err, size_t errlen)
+    const char *code2, int64_t now, struct device_resync_report *rep,
+    char *err, size_t errlen)
 {
+	struct device_resync_report dummy;
 	struct mfa_record rec;
 	struct mfa_device *d;
 	int64_t drift;
 	uint64_t step;
 	int lockfd, i, r, ret = -1;
+
+	if (rep == NULL)
+		rep = &dummy;
+	memset(rep, 0, sizeof(*rep));
 
 	if (check_user(user, err, errlen) == -1)
 		return -1;
@@ -344,11 +375,13 @@ device_resync(struct store *st, const struct awsmfa_config *cfg,
 	    errlen) == -1)
 		goto out;
 	d->drift = drift;
-	/* Never move last_step back: a code once accepted stays spent. */
-	if (d->last_step == RECORD_NO_STEP || step > d->last_step)
-		d->last_step = step;
+	resync_last_step(d, cfg, step, now, rep);
 	if (store_save(st, &rec, err, errlen) != STORE_OK)
 		goto out;
+	rep->drift = drift;
+	rep->period = d->period;
+	if (rec.locked_until > now)
+		rep->locked_until = rec.locked_until;
 	ret = 0;
  out:
 	record_wipe(&rec);

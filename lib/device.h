@@ -28,9 +28,26 @@ int	device_enable(struct store *st, const struct awsmfa_config *cfg,
 	    const char *user, const char *device, const char *code1,
 	    const char *code2, int64_t now, char *err, size_t errlen);
 
+/* What resync did besides storing the drift, for the admin to read. */
+struct device_resync_report {
+	int64_t		drift;		/* steps stored (0: clock right) */
+	unsigned	period;		/* of the device, in seconds */
+	uint64_t	reset_periods;	/* the last-used period lay this many
+					 * periods past CODE2's and was set
+					 * back to it; 0: not moved back */
+	int64_t		locked_until;	/* the user stays locked out until
+					 * then; 0: not locked */
+};
+
+/* Finds CODE1, CODE2 within resync_window, stores the drift learnt
+ * (verify_consecutive), and, when the last accepted step lies well beyond
+ * anything a login could accept now (verify_periods_ahead: it was taken
+ * while a clock ran ahead, and every code would be refused as used), sets
+ * it back to CODE2's step.  rep may be NULL. */
 int	device_resync(struct store *st, const struct awsmfa_config *cfg,
 	    const char *user, const char *device, const char *code1,
-	    const char *code2, int64_t now, char *err, size_t errlen);
+	    const char *code2, int64_t now, struct device_resync_report *rep,
+	    char *err, size_t errlen);
 
 /* device NULL: all of the user's devices. */
 int	device_deactivate(struct store *st, const char *user,

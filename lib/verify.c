@@ -282,6 +282,22 @@ save_state(struct store *st, struct store_rw *h,
 	return store_save_rw(st, h, rec, err, errlen);
 }
 
+/* 1 when an active device's last accepted step is well beyond what a
+ * login could accept now (verify_periods_ahead): the clock it was
+ * accepted by ran ahead. */
+static int
+record_ahead(const struct mfa_record *rec, const struct awsmfa_config *cfg,
+    int64_t now)
+{
+	unsigned	i;
+
+	for (i = 0; i < rec->ndevices; i++)
+		if (rec->dev[i].status == DEVICE_ACTIVE &&
+		    verify_periods_ahead(&rec->dev[i], now, cfg->window) > 0)
+			return 1;
+	return 0;
+}
+
 static enum verify_result
 login_locked(struct store *st, const struct awsmfa_config *cfg,
     struct mfa_record *rec, struct store_rw *h, const char *user,
@@ -311,6 +327,9 @@ login_locked(struct store *st, const struct awsmfa_config *cfg,
 		return VERIFY_LOCKED;
 	}
 	r = decide(rec, cfg, input, inputlen, try_only, now, out, &changed);
+	if (r == VERIFY_REUSED && record_ahead(rec, cfg, now))
+		out->reason = "code already used: last-used period in the "
+		    "future";
 	out->failures = rec->failures;
 	out->locked_until = rec->locked_until;
 	if (changed && save_state(st, h, rec, r, err, errlen) != STORE_OK) {
@@ -445,6 +464,58 @@ verify_peek(struct store *st, const char *user, unsigned *digits_mask,
 	return r;
 }
 
+/*
+ * The drift to store when CODE2 was found at `found` steps from the
+ * server's step (found = s + 1 - center).  At Enter the device shows
+ * CODE2's step or a later one: up to two steps later when CODE2 was typed
+ * within a minute of being read (two 30 s periods).  So the device's
+ * offset at that moment lies in [found, found + 2], and typing delay is
+ * not drift.  A clock that is right to within a period has an offset of
+ * -1, 0 or 1; when that interval allows it (found in -3..1) the clock is
+ * taken as right and nothing is stored, so that logins keep the whole
+ * window around the true time.  Otherwise the device really is off, and
+ * the middle of the interval is stored: with a window of 1 or more the
+ * logins then cover all of it.
+ */
+#define RIGHT_CLOCK_MAX		1	/* steps a right clock may be off */
+#define TYPING_MAX		2	/* steps CODE2 may be typed late */
+
+int64_t
+verify_learnt_drift(int64_t found)
+{
+	if (found >= -RIGHT_CLOCK_MAX - TYPING_MAX &&
+	    found <= RIGHT_CLOCK_MAX)
+		return 0;
+	return found + TYPING_MAX / 2;
+}
+
+uint64_t
+verify_periods_ahead(const struct mfa_device *dev, int64_t now,
+    unsigned window)
+{
+	int64_t	 latest;
+	uint64_t ahead;
+
+	if (dev->last_step == RECORD_NO_STEP || now < 0 || dev->period == 0)
+		return 0;
+	/* The latest step a login could accept now, and TYPING_MAX more:
+	 * a resync's codes typed late learn a drift up to that much lower
+	 * than the one a login just used, and that passes by itself. */
+	latest = (int64_t)otp_step(now, dev->period);
+	if (__builtin_add_overflow(latest, dev->drift, &latest) ||
+	    __builtin_add_overflow(latest, (int64_t)window + TYPING_MAX,
+	    &latest))
+		return 0;
+	if (latest < 0 && __builtin_add_overflow(dev->last_step,
+	    (uint64_t)(-(latest + 1)) + 1, &ahead))
+		return UINT64_MAX;
+	if (latest < 0)
+		return ahead;
+	if (dev->last_step <= (uint64_t)latest)
+		return 0;
+	return dev->last_step - (uint64_t)latest;
+}
+
 /* Steps to try, nearest to now first, so that the closest pair wins. */
 static int64_t
 nth_offset(unsigned i)
@@ -482,7 +553,7 @@ verify_consecutive(const struct mfa_device *dev, const char *code1,
 		    (uint64_t)s + 1, dev->digits, want) != 0 ||
 		    !otp_code_equal(want, c2))
 			continue;
-		*drift_out = s + 1 - center;
+		*drift_out = verify_learnt_drift(s + 1 - center);
 		*step_out = (uint64_t)s + 1;
 		rc = 0;
 		break;

@@ -60,9 +60,9 @@ unsigned verify_split_len(struct store *st,
 
 /* Searches steps center-resync_window .. center+resync_window (center is the
  * step of now) for code1 at step s and code2 at s+1.  On success stores the
- * offset s+1-center in *drift_out (in steps, the drift the device shows at
- * the time of CODE2) and s+1 in *step_out, and returns 0.  -1 when not
- * found, when code1 equals code2, or when either is malformed. */
+ * drift to keep for the device in *drift_out (verify_learnt_drift of
+ * s+1-center) and s+1 in *step_out, and returns 0.  -1 when not found,
+ * when code1 equals code2, or when either is malformed. */
 int	verify_consecutive(const struct mfa_device *dev, const char *code1,
 	    const char *code2, int64_t now, unsigned resync_window,
 	    int64_t *drift_out, uint64_t *step_out);
@@ -74,6 +74,21 @@ int	verify_consecutive(const struct mfa_device *dev, const char *code1,
  * a record); VERIFY_ERROR when the store cannot be trusted (err says why). */
 enum verify_result verify_peek(struct store *st, const char *user,
 	    unsigned *digits_mask, char *err, size_t errlen);
+
+/* The drift, in steps, that enable and resync store when CODE2 is found
+ * `found` steps from the server's current step: 0 when the device's clock
+ * may be right and CODE2 was typed up to two periods late, else the
+ * middle of the offsets that typing delay leaves possible. */
+int64_t	verify_learnt_drift(int64_t found);
+
+/* How many periods dev's last accepted step lies more than two periods
+ * beyond the latest step a login could accept at now (now + drift +
+ * window); 0 when it does not.  Such a step was accepted while a clock ran
+ * ahead, and until its period comes every code of the device is refused
+ * as already used.  Up to two periods is normal: a login took the next
+ * period's code, then a resync typed late learnt a slightly lower drift. */
+uint64_t verify_periods_ahead(const struct mfa_device *dev, int64_t now,
+	    unsigned window);
 
 const char *verify_result_name(enum verify_result r);
 

@@ -50,17 +50,18 @@ u = sys.argv[2].encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 want = [
     {"user": "alice", "device": "phone", "type": "virtual", "serial": None,
      "status": "active", "created": "2026-01-01T00:00:00Z",
-     "enabled": "2026-01-01T00:00:00Z", "last_used": "2026-01-05T00:00:00Z"},
+     "enabled": "2026-01-01T00:00:00Z", "last_used": "2026-01-05T00:00:00Z",
+     "last_used_periods_ahead": 0},
     {"user": "bob", "device": "GAKT0001", "type": "hardware",
      "serial": "GAKT0001", "status": "active",
      "created": "2026-01-02T12:00:00Z", "enabled": "2026-01-02T12:00:00Z",
-     "last_used": None},
+     "last_used": None, "last_used_periods_ahead": 0},
     {"user": u, "device": "laptop", "type": "virtual", "serial": None,
      "status": "pending", "created": "2026-01-03T08:30:00Z",
-     "enabled": None, "last_used": None},
+     "enabled": None, "last_used": None, "last_used_periods_ahead": 0},
     {"user": "-", "device": "GAKT0002", "type": "hardware",
      "serial": "GAKT0002", "status": "unassigned", "created": None,
-     "enabled": None, "last_used": None},
+     "enabled": None, "last_used": None, "last_used_periods_ahead": 0},
 ]
 print("ok" if got == want else "got %r" % got)
 PY
