@@ -4,7 +4,7 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA awsmfa FROM PUBLIC;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA awsmfa TO awsmfa_owner;
 
 GRANT EXECUTE ON FUNCTION
-	awsmfa.login(text, text),
+	awsmfa.login(text, text, boolean),
 	awsmfa.peek(text)
     TO awsmfa_host;
 

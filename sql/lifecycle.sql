@@ -96,14 +96,14 @@ BEGIN
 	    p_name, w, w * p_period / 60;
 END $$;
 
--- The drift to keep when CODE2 was seen d steps from now: typing delay is
--- not drift, so an offset a right clock and a slow typist can explain is
--- kept as 0 (see pam_awsmfa(8)).
-CREATE OR REPLACE FUNCTION awsmfa.learnt_drift(d bigint) RETURNS bigint
-LANGUAGE sql STABLE
+-- The drift to keep when CODE2's step lies `found` steps from the
+-- server's (lib/verify.c verify_learnt_drift): typing delay is not drift,
+-- so what a right clock typed up to two periods late explains is 0;
+-- further out, the middle of what the delay leaves possible.
+CREATE OR REPLACE FUNCTION awsmfa.learnt_drift(found bigint) RETURNS bigint
+LANGUAGE sql IMMUTABLE STRICT
 SET search_path = pg_catalog, awsmfa, pg_temp
-AS $$ SELECT CASE WHEN d BETWEEN -win - 2 AND win THEN 0 ELSE d + 1 END
-    FROM settings $$;
+AS $$ SELECT CASE WHEN found BETWEEN -3 AND 1 THEN 0 ELSE found + 1 END $$;
 
 -- A new pending virtual device; its secret is returned this once, for the
 -- QR code, and no function returns it again.
@@ -206,19 +206,22 @@ BEGIN
 END $$;
 
 -- Finds two consecutive codes within the resync window and keeps the
--- drift; a last accepted step after them (a login while a clock ran
--- ahead) is set back to them, and reported in previous_step.
+-- drift.  A last accepted step in the future (periods_ahead: a login
+-- while a clock ran ahead) is set back to CODE2's, and reset_periods says
+-- by how much; otherwise the last step only moves forward.
 CREATE OR REPLACE FUNCTION awsmfa.resync_device(p_user text,
     p_device text, p_code1 text, p_code2 text, OUT drift bigint,
-    OUT step bigint, OUT previous_step bigint)
+    OUT reset_periods bigint, OUT locked_until bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$
 DECLARE
+	u	users;
 	d	devices;
+	s	bigint;
 BEGIN
 	PERFORM check_name(p_device);
-	PERFORM lock_user(p_user);
+	u := lock_user(p_user);
 	SELECT * INTO d FROM devices WHERE user_name = p_user AND
 	    name = p_device;
 	IF NOT FOUND THEN
@@ -229,13 +232,22 @@ BEGIN
 		RAISE EXCEPTION 'MFA device % of user % is not enabled yet (use enable)',
 		    d.name, p_user;
 	END IF;
-	step := consecutive(d.name, unseal(d.secret), d.alg, d.digits,
+	s := consecutive(d.name, unseal(d.secret), d.alg, d.digits,
 	    d.period, p_code1, p_code2);
-	drift := learnt_drift(step - now_s() / d.period);
-	previous_step := d.last_step;
-	UPDATE devices SET drift = resync_device.drift,
-	    last_step = resync_device.step
+	d.drift := learnt_drift(s - now_s() / d.period);
+	drift := d.drift;
+	reset_periods := 0;
+	IF d.last_step > s AND periods_ahead(d) > 0 THEN
+		reset_periods := d.last_step - s;
+		d.last_step := s;
+	ELSE
+		d.last_step := greatest(d.last_step, s);
+	END IF;
+	UPDATE devices SET drift = d.drift, last_step = d.last_step
 	    WHERE user_name = p_user AND name = d.name;
+	-- A lockout stays: its failures may be an attacker's.
+	locked_until := CASE WHEN u.locked_until > now_s()
+	    THEN u.locked_until ELSE 0 END;
 END $$;
 
 -- Removes one device, or all (p_device NULL, which also clears the
@@ -277,9 +289,9 @@ BEGIN
 END $$;
 
 -- What `mfa-enroll list` shows: never a secret.  Tokens nobody holds are
--- listed with a NULL user.  ahead: how many steps the last accepted one
--- lies after the server's step now (after a login while a device's clock
--- ran ahead, codes are refused as used until resync or that time).
+-- listed with a NULL user.  ahead: periods_ahead, a last accepted step
+-- no login could reach now (after a login while a clock ran ahead, codes
+-- are refused as used until resync or that time).
 CREATE OR REPLACE FUNCTION awsmfa.list_devices(p_user text)
 RETURNS TABLE (user_name text, device text, serial text, active boolean,
     alg text, digits integer, period integer, created bigint,
@@ -292,7 +304,7 @@ AS $$
 	    d.period, d.created, d.enabled, d.last_used, d.last_step,
 	    d.drift, u.failures, u.locked_until,
 	    (SELECT count(*) FROM recovery r WHERE r.user_name = d.user_name),
-	    greatest(d.last_step - now_s() / d.period, 0)
+	    periods_ahead(d)
 	FROM devices d JOIN users u ON u.name = d.user_name
 	WHERE p_user IS NULL OR d.user_name = p_user
 	UNION ALL

@@ -47,24 +47,30 @@ fails "max_devices" "user alice already has 1 MFA devices (max_devices is 1)" \
 sql postgres -c 'UPDATE awsmfa.settings SET max_devices = 8' >/dev/null
 
 # Typing delay is not drift; a clock ten minutes fast is.
-resync() { sql admin1 -F' ' -c "SELECT drift, step - previous_step FROM awsmfa.resync_device('alice', 'phone', '$(totp "$s" "$1")', '$(totp "$s" "$2")')"; }
+resync() { sql admin1 -F' ' -c "SELECT drift, reset_periods FROM awsmfa.resync_device('alice', 'phone', '$(totp "$s" "$1")', '$(totp "$s" "$2")')"; }
 is "codes typed 50 s late: drift 0" 0 "$(resync -80 -50 | cut -d' ' -f1)"
 is "codes typed at once: drift 0" 0 "$(resync -30 0 | cut -d' ' -f1)"
 out=$(resync 570 600)
 check "a clock ten minutes fast: drift 20 to 21 ($out)" \
-    grep -Eq '^(20|21) ' <<<"$out"
+    grep -Eq '^(20|21) 0$' <<<"$out"
 is "its fresh code logs in" "ok code accepted 0" \
     "$(login host_a alice "$(totp "$s" 630)")"
+is "list: not ahead while the drift explains it" 0 \
+    "$(sql admin1 -c "SELECT ahead FROM awsmfa.list_devices('alice')")"
+# The phone's clock is corrected: its codes are now all "used".
+sql postgres -c "UPDATE awsmfa.devices SET drift = 0 WHERE user_name = 'alice'" >/dev/null
 out=$(sql admin1 -c "SELECT ahead FROM awsmfa.list_devices('alice')")
-check "list shows the last step $out periods ahead of the server's clock" \
-    test "$out" -ge 20
+check "then list shows the last step $out periods ahead" test "$out" -ge 15
+is "and a fresh code is refused, saying why" \
+    "reused code already used: last-used period in the future 1" \
+    "$(login host_a alice "$(totp "$s" 0)")"
 out=$(resync -30 0)
-check "the clock corrected: resync sets the future step back ($out)" \
-    grep -Eq '^0 -2[0-9]$' <<<"$out"
+check "resync sets the future step back ($out)" \
+    grep -Eq '^0 (19|2[0-2])$' <<<"$out"
 is "and a fresh code logs in again" "ok code accepted 0" \
     "$(login host_a alice "$(totp "$s" 30)")"
-out=$(sql admin1 -c "SELECT ahead FROM awsmfa.list_devices('alice')")
-check "list: no longer ahead ($out)" test "$out" -le 1
+is "list: no longer ahead" 0 \
+    "$(sql admin1 -c "SELECT ahead FROM awsmfa.list_devices('alice')")"
 
 # Hardware tokens: into the inventory, to a user and back in one commit.
 tok=3132333435363738393031323334353637383930

@@ -62,6 +62,30 @@ secret_alice=$secret
 is "attempts name the host's role" "host_a host_b" \
     "$(sql postgres -c "SELECT DISTINCT host_role FROM awsmfa.attempts ORDER BY 1" | paste -sd' ')"
 
+# Recovery codes hashed by lib/recovery.c (tagged, and from before tags)
+# are checked in the database and burnt once.
+MKRECORD="$AWSMFA_BUILDDIR/tests/pam/mkrecord"
+read -r rc1 h1 <<<"$("$MKRECORD" recovery)"
+read -r rc2 h2 <<<"$("$MKRECORD" recovery untagged)"
+sql postgres -c "UPDATE awsmfa.users SET locked_until = 0, failures = 0" >/dev/null
+is "two recovery hashes stored" 2 \
+    "$(sql admin1 -c "SELECT awsmfa.set_recovery('alice', ARRAY['$h1', '$h2'])")"
+is "a wrong recovery-shaped answer" "bad wrong recovery code 1" \
+    "$(login host_a alice aaaa-bbbb-cccc)"
+is "a recovery code is accepted" "recovery_ok recovery code accepted 0" \
+    "$(login host_b alice "$rc1")"
+is "once" "bad wrong recovery code 1" "$(login host_a alice "$rc1")"
+upper=$(tr -d - <<<"$rc2" | tr a-z A-Z)
+is "an untagged hash, the code in capitals without dashes" \
+    "recovery_ok recovery code accepted 0" "$(login host_a alice "$upper")"
+is "none left" 0 \
+    "$(sql postgres -c "SELECT count(*) FROM awsmfa.recovery WHERE user_name = 'alice'")"
+before=$(sql postgres -c "SELECT count(*) FROM awsmfa.attempts")
+is "a try (try_first_pass) that misses" "bad wrong code 0" \
+    "$(login host_a alice 123456 true)"
+is "counts nothing and records nothing" "0 $before" \
+    "$(sql postgres -F' ' -c "SELECT failures, (SELECT count(*) FROM awsmfa.attempts) FROM awsmfa.users WHERE name = 'alice'")"
+
 # 32 logins at once over two hosts with one code: exactly one wins.
 secret=$(sql admin1 -c "SELECT encode(awsmfa.create_device('carol', 'phone', 'sha1', 6, 30), 'hex')")
 now=$(date +%s)
