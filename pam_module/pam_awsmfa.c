@@ -19,7 +19,7 @@
 #include "otp.h"
 #include "recovery.h"
 #include "stash.h"
-#include "store.h"
+#include "backend.h"
 #include "verify.h"
 
 #define FAIL_DELAY_USEC		2000000
@@ -31,13 +31,13 @@ struct ctx {
 	int			 flags;
 	struct mfa_args		 args;
 	struct awsmfa_config	 cfg;
-	struct store		 st;
+	struct backend		 be;
 	const char		*user;		/* PAM_USER, as sent */
 	char			*account;	/* NSS's spelling: the store key */
 	const char		*service;
 	const char		*rhost;
 	const char		*tty;
-	int			 store_opened;
+	int			 be_opened;
 	unsigned		 digits_mask;
 	char			*given;		/* split_pass's code, else NULL */
 };
@@ -133,11 +133,11 @@ static int
 attempt(struct ctx *c, const char *input, size_t len)
 {
 	struct verify_outcome	o;
-	char			err[STORE_ERRLEN];
+	char			err[BACKEND_ERRLEN];
 	int			rc;
 
-	verify_login(&c->st, &c->cfg, c->account, input, len,
-	    (int64_t)time(NULL), &o, err, sizeof(err));
+	backend_login(&c->be, c->account, input, len, 0, (int64_t)time(NULL),
+	    &o, err, sizeof(err));
 	rc = map_result(c, &o, err);
 	if (c->args.debug)
 		pam_syslog(c->pamh, LOG_DEBUG, "verify: %s",
@@ -153,9 +153,9 @@ static int
 attempt_try(struct ctx *c, const char *input, size_t len)
 {
 	struct verify_outcome	o;
-	char			err[STORE_ERRLEN];
+	char			err[BACKEND_ERRLEN];
 
-	verify_login_try(&c->st, &c->cfg, c->account, input, len,
+	backend_login(&c->be, c->account, input, len, BACKEND_TRY,
 	    (int64_t)time(NULL), &o, err, sizeof(err));
 	if (c->args.debug)
 		pam_syslog(c->pamh, LOG_DEBUG, "try: %s",
@@ -255,7 +255,7 @@ split_at(struct ctx *c, const char *in)
 			shortest = d;
 	}
 	pick = shortest;
-	if (n > 1 && (pick = verify_split_len(&c->st, &c->cfg, c->account,
+	if (n > 1 && (pick = backend_split_len(&c->be, c->account,
 	    in, len, (int64_t)time(NULL))) == 0)
 		pick = shortest;
 	return len - (pick <= len ? pick : 0);
@@ -332,31 +332,19 @@ without_device(struct ctx *c)
 static int
 open_config_and_store(struct ctx *c)
 {
-	char	err[CONFIG_ERRLEN > STORE_ERRLEN ? CONFIG_ERRLEN : STORE_ERRLEN];
+	char	err[CONFIG_ERRLEN > BACKEND_ERRLEN ? CONFIG_ERRLEN :
+	    BACKEND_ERRLEN];
 
 	if (config_load(c->args.conf, &c->cfg, err, sizeof(err)) != 0) {
 		audit(c, LOG_ERR, "error", err, NULL);
 		return -1;
 	}
-	if (store_open(&c->st, c->cfg.store_dir, err, sizeof(err)) !=
-	    STORE_OK) {
+	if (backend_open(&c->be, &c->cfg, err, sizeof(err)) != 0) {
 		audit(c, LOG_ERR, "error", err, NULL);
 		return -1;
 	}
-	c->store_opened = 1;
+	c->be_opened = 1;
 	return 0;
-}
-
-/* Whether user may have a record: anything but "no such record" (an
- * existing record, or an error for verify to judge) counts. */
-static int
-may_have_record(struct ctx *c, const char *user)
-{
-	char	 err[STORE_ERRLEN];
-	int	 r;
-
-	r = store_record_exists(&c->st, user, err, sizeof(err));
-	return r != STORE_NOENT && r != STORE_BADNAME;
 }
 
 /* The store key.  A record under the name as typed is used as it is: it
@@ -372,7 +360,7 @@ resolve_account(struct ctx *c)
 	char	*canon = NULL;
 	int	 r;
 
-	if (!may_have_record(c, c->user)) {
+	if (!backend_may_have_record(&c->be, c->user)) {
 		r = groups_canonical_user(c->user, &canon);
 		if (r == -1) {
 			audit(c, LOG_ERR, "error", "user lookup failed", NULL);
@@ -396,7 +384,7 @@ resolve_account(struct ctx *c)
 static int
 authenticate(struct ctx *c)
 {
-	char			err[STORE_ERRLEN];
+	char			err[BACKEND_ERRLEN];
 	enum verify_result	r;
 
 	if (!c->args.split_pass && take_stash(c) != 0)
@@ -410,7 +398,7 @@ authenticate(struct ctx *c)
 	    !c->args.try_first_pass)
 		return c->args.use_first_pass ? first_pass(c) :
 		    ask_and_attempt(c);
-	r = verify_peek(&c->st, c->account, &c->digits_mask, err,
+	r = backend_peek(&c->be, c->account, &c->digits_mask, err,
 	    sizeof(err));
 	if (c->args.debug)
 		pam_syslog(c->pamh, LOG_DEBUG, "peek: %s",
@@ -457,8 +445,8 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		rc = PAM_USER_UNKNOWN;
 	} else
 		rc = authenticate(c);
-	if (c->store_opened)
-		store_close(&c->st);
+	if (c->be_opened)
+		backend_close(&c->be);
 	config_free(&c->cfg);
 	free(c->account);
 	input_free(c->given);

@@ -5,7 +5,8 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA awsmfa TO awsmfa_owner;
 
 GRANT EXECUTE ON FUNCTION
 	awsmfa.login(text, text, boolean),
-	awsmfa.peek(text)
+	awsmfa.peek(text),
+	awsmfa.has_user(text)
     TO awsmfa_host;
 
 GRANT EXECUTE ON FUNCTION

@@ -223,6 +223,13 @@ BEGIN
 	PERFORM audit(p_user, device, result, reason);
 END $$;
 
+-- Whether the user has a record (the module then uses the name as typed,
+-- else NSS's spelling of it).
+CREATE OR REPLACE FUNCTION awsmfa.has_user(p_user text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$ SELECT EXISTS (SELECT 1 FROM users WHERE name = p_user) $$;
+
 -- Before the prompt: the code lengths of the user's active devices.
 CREATE OR REPLACE FUNCTION awsmfa.peek(p_user text) RETURNS integer[]
 LANGUAGE sql STABLE SECURITY DEFINER

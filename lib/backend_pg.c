@@ -1,0 +1,248 @@
+/* PostgreSQL behind lib/backend.h, for a login host: the functions of
+ * sql/login.sql decide, under the user's row lock, on the database's
+ * clock; this side only passes the question and maps the answer.
+ *
+ * db_timeout bounds the time the login spends waiting on the database,
+ * summed over its calls and the connection, so the user's typing between
+ * the prompt and the answer is not counted against it.  Anything but a
+ * clear answer in time (no connection, an error, a WARNING, the deadline)
+ * is VERIFY_ERROR: the module refuses with PAM_AUTHINFO_UNAVAIL. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "backend.h"
+#include "errmsg.h"
+#include "otp.h"
+#include "recovery.h"
+
+/* The longest input worth sending: an 8-digit code or a recovery code
+ * with its dashes, and room for blanks the database also drops. */
+#define PG_INPUT_MAX	64
+/* Sent for an input no code or recovery code can be, so that it still
+ * counts as an attempt: neither a digit nor a base32 letter. */
+#define PG_NOT_A_CODE	"!"
+
+struct answer {
+	const char	*name;
+	enum verify_result r;
+};
+
+static const struct answer answers[] = {
+	{ "ok", VERIFY_OK },
+	{ "recovery_ok", VERIFY_RECOVERY_OK },
+	{ "bad", VERIFY_BAD },
+	{ "reused", VERIFY_REUSED },
+	{ "malformed", VERIFY_MALFORMED },
+	{ "locked", VERIFY_LOCKED },
+	{ "nodevice", VERIFY_NODEVICE },
+};
+
+/* out->reason must outlive the result: the database's reasons, as the
+ * static strings of lib/verify.c. */
+static const char *const reasons[] = {
+	"code accepted", "recovery code accepted", "wrong code",
+	"wrong recovery code", "code already used",
+	"code already used: last-used period in the future", "not a code",
+	"locked out", "no active device",
+};
+
+static int
+pg_open(struct backend *b, char *err, size_t errlen)
+{
+	if (b->cfg->db_conninfo[0] == '\0') {
+		seterr(err, errlen, "store is \"postgresql\" but db_conninfo "
+		    "is not set");
+		return -1;
+	}
+	b->db.pg = NULL;
+	b->budget_ms = (int64_t)b->cfg->db_timeout * 1000;
+	return 0;
+}
+
+static void
+pg_close(struct backend *b)
+{
+	db_close(&b->db);
+}
+
+/* One call with what is left of the budget, connecting first if needed;
+ * the time it took is taken off the budget. */
+static enum db_status
+call(struct backend *b, const char *sql, int n, const char *const *params,
+    PGresult **res, char *err, size_t errlen)
+{
+	int64_t		t0 = db_clock_ms(), deadline = t0 + b->budget_ms;
+	enum db_status	s = DB_OK;
+
+	*res = NULL;
+	if (b->budget_ms <= 0) {
+		seterr(err, errlen, "database: no time left of db_timeout");
+		return DB_TIMEOUT;
+	}
+	if (b->db.pg == NULL)
+		s = db_connect(&b->db, b->cfg->db_conninfo, deadline, err,
+		    errlen);
+	b->db.deadline = deadline;
+	if (s == DB_OK)
+		s = db_exec(&b->db, sql, n, params, res, err, errlen);
+	b->budget_ms -= db_clock_ms() - t0;
+	if (s == DB_OK && PQntuples(*res) != 1) {
+		seterr(err, errlen, "database: unexpected answer");
+		PQclear(*res);
+		*res = NULL;
+		s = DB_FAILED;
+	}
+	return s;
+}
+
+static int
+pg_may_have_record(struct backend *b, const char *user)
+{
+	const char	*p[1] = { user };
+	PGresult	*res;
+	int		 r = 1;
+
+	if (call(b, "SELECT awsmfa.has_user($1)", 1, p, &res, NULL, 0) ==
+	    DB_OK)
+		r = strcmp(PQgetvalue(res, 0, 0), "f") != 0;
+	PQclear(res);
+	return r;
+}
+
+/* "{6,8}" (an int[] in text form) to bits 6 and 8. */
+static unsigned
+digits_of(const char *v)
+{
+	unsigned	mask = 0;
+	long		d;
+	char		*end;
+
+	for (; *v != '\0'; v++) {
+		if (*v < '0' || *v > '9')
+			continue;
+		d = strtol(v, &end, 10);
+		if (d >= OTP_MIN_DIGITS && d <= OTP_MAX_DIGITS)
+			mask |= 1U << d;
+		v = end - 1;
+	}
+	return mask;
+}
+
+static enum verify_result
+pg_peek(struct backend *b, const char *user, unsigned *digits_mask,
+    char *err, size_t errlen)
+{
+	const char	*p[1] = { user };
+	PGresult	*res;
+
+	*digits_mask = 0;
+	if (call(b, "SELECT awsmfa.peek($1)", 1, p, &res, err, errlen) !=
+	    DB_OK)
+		return VERIFY_ERROR;
+	*digits_mask = digits_of(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return *digits_mask != 0 ? VERIFY_OK : VERIFY_NODEVICE;
+}
+
+/* Asking which split would be accepted would let a login host test codes
+ * without counting them; the fleet takes the shortest (pam_awsmfa(8)). */
+static unsigned
+pg_split_len(struct backend *b, const char *user, const char *input,
+    size_t inputlen, int64_t now)
+{
+	(void)b;
+	(void)user;
+	(void)input;
+	(void)inputlen;
+	(void)now;
+	return 0;
+}
+
+/* What is sent for input: blanks around it dropped as otp_parse_code
+ * drops them; PG_NOT_A_CODE for what no code or recovery code can be.
+ * 0, or -1 for a try_first_pass token shaped like neither, which is not
+ * sent at all: it may be a password. */
+static int
+pg_input(const char *in, size_t len, int try_only, char out[PG_INPUT_MAX + 1])
+{
+	char	 norm[RECOVERY_CODE_BUFLEN];
+	size_t	 a = 0, i;
+	int	 digits = 1, shaped;
+
+	while (a < len && (in[a] == ' ' || in[a] == '\t'))
+		a++;
+	while (len > a && (in[len - 1] == ' ' || in[len - 1] == '\t'))
+		len--;
+	len -= a;
+	for (i = 0; i < len; i++)
+		if (in[a + i] < '0' || in[a + i] > '9')
+			digits = 0;
+	shaped = (digits && len >= OTP_MIN_DIGITS && len <= OTP_MAX_DIGITS) ||
+	    recovery_normalize(in + a, len, norm) == 0;
+	OPENSSL_cleanse(norm, sizeof(norm));
+	if (try_only && !shaped)
+		return -1;
+	if (!shaped || len > PG_INPUT_MAX || memchr(in + a, '\0', len))
+		snprintf(out, PG_INPUT_MAX + 1, "%s", PG_NOT_A_CODE);
+	else {
+		memcpy(out, in + a, len);
+		out[len] = '\0';
+	}
+	return 0;
+}
+
+static void
+map_answer(const PGresult *res, struct verify_outcome *out)
+{
+	const char	*v;
+	size_t		 i;
+
+	out->result = VERIFY_ERROR;
+	out->reason = "database: unknown answer";
+	v = PQgetvalue(res, 0, 0);
+	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++)
+		if (strcmp(v, answers[i].name) == 0)
+			out->result = answers[i].r;
+	v = PQgetvalue(res, 0, 2);
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (strcmp(v, reasons[i]) == 0)
+			out->reason = reasons[i];
+	snprintf(out->device, sizeof(out->device), "%s", PQgetvalue(res, 0, 1));
+	out->failures = (unsigned)strtoul(PQgetvalue(res, 0, 3), NULL, 10);
+	out->locked_until = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
+}
+
+static enum verify_result
+pg_login(struct backend *b, const char *user, const char *input,
+    size_t inputlen, int flags, int64_t now, struct verify_outcome *out,
+    char *err, size_t errlen)
+{
+	char		 code[PG_INPUT_MAX + 1];
+	const char	*p[3] = { user, code, (flags & BACKEND_TRY) ? "t" : "f" };
+	PGresult	*res;
+
+	(void)now;
+	memset(out, 0, sizeof(*out));
+	out->result = VERIFY_ERROR;
+	out->reason = "store error";
+	if (pg_input(input, inputlen, flags & BACKEND_TRY, code) != 0) {
+		out->result = VERIFY_MALFORMED;
+		out->reason = "not a code";
+		return out->result;
+	}
+	if (call(b, "SELECT result, device, reason, failures, locked_until "
+	    "FROM awsmfa.login($1, $2, $3)", 3, p, &res, err, errlen) ==
+	    DB_OK) {
+		map_answer(res, out);
+		PQclear(res);
+	}
+	OPENSSL_cleanse(code, sizeof(code));
+	return out->result;
+}
+
+const struct backend_ops backend_pg_ops = {
+	pg_open, pg_close, pg_may_have_record, pg_peek, pg_split_len,
+	pg_login
+};
