@@ -1,0 +1,137 @@
+#!/bin/bash
+# The module on a PostgreSQL store: two PAM configurations with their own
+# database roles stand for two hosts.  Enrol once, log in on both; a code
+# used on one is refused on the other; lockout and races are fleet-wide;
+# a database that is down, mute or waiting for a standby is refused
+# within db_timeout, and an answer that came with a WARNING is refused.
+. "$AWSMFA_SRCDIR/tests/pg/pglib.sh"
+command -v oathtool >/dev/null || skip_all "oathtool missing"
+MODULE="$AWSMFA_BUILDDIR/pam_module/.libs/pam_awsmfa.so"
+DRIVER="$AWSMFA_BUILDDIR/tests/pam/driver"
+[ -x "$MODULE" ] || skip_all "module not built"
+
+pg_start db || skip_all "could not start a PostgreSQL server"
+db_init || { echo "Bail out! db-init failed"; exit 1; }
+mkdir -p "$SANDBOX/pam.d"
+
+# host NAME ROLE [CONNINFO-EXTRA] [TIMEOUT]: awsmfa.conf and a PAM service
+# NAME for a host that logs in to the database as ROLE.
+host() {
+	cat >"$SANDBOX/$1.conf" <<CONF
+store = "postgresql";
+db_conninfo = "host=$PG_DIR port=$PG_PORT dbname=awsmfa user=$2 ${3:-}";
+db_timeout = ${4:-5};
+window = 1;
+CONF
+	chmod 0644 "$SANDBOX/$1.conf"
+	echo "auth required $MODULE conf=$SANDBOX/$1.conf" >"$SANDBOX/pam.d/$1"
+}
+host hosta host_a
+host hostb host_b
+# auth SERVICE USER ANSWER...: the result of one login through libpam.
+auth() {
+	pam_run "" -- "$DRIVER" -s "$1" -u "$2" "${@:3}" 2>&1 |
+	    sed -n 's/^result: //p' | tail -n 1
+}
+totp() { oathtool --totp -N "@$(($(date +%s) + $2))" "$1"; }
+ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# The database's window: codes up to three periods ahead stay valid for
+# the whole test.
+sql postgres -c 'UPDATE awsmfa.settings SET win = 3' >/dev/null
+s=$(enrol alice)
+c=$(totp "$s" 30)
+is "enrolled once, a code logs in on host A" PAM_SUCCESS "$(auth hosta alice "$c")"
+is "the same code on host B: refused" PAM_AUTH_ERR "$(auth hostb alice "$c")"
+is "a fresh code on host B" PAM_SUCCESS "$(auth hostb alice "$(totp "$s" 60)")"
+is "a user without a device is refused" PAM_AUTH_ERR "$(auth hosta nobody1 123456)"
+is "input with blanks around is accepted as on files" PAM_SUCCESS \
+    "$(auth hosta alice " $(totp "$s" 90) ")"
+
+# Lockout counted across both hosts.
+s=$(enrol carol)
+for i in 1 2 3 4 5; do
+	auth "host$([ $((i % 2)) = 0 ] && echo a || echo b)" carol 000000 >/dev/null
+done
+is "five failures over two hosts lock on both (A)" PAM_MAXTRIES \
+    "$(auth hosta carol "$(totp "$s" 30)")"
+is "and B" PAM_MAXTRIES "$(auth hostb carol "$(totp "$s" 30)")"
+is "the failures are in the database" "5" \
+    "$(sql postgres -c "SELECT failures FROM awsmfa.users WHERE name = 'carol'")"
+
+# 32 logins at once over both hosts with one code: one wins.
+sql postgres -c 'UPDATE awsmfa.settings SET max_failures = 100' >/dev/null
+s=$(enrol bob)
+c=$(totp "$s" 30)
+for i in $(seq 32); do
+	auth "host$([ $((i % 2)) = 0 ] && echo a || echo b)" bob "$c" \
+	    >"$SANDBOX/race.$i" &
+done
+wait
+is "32 racing logins with one code over two hosts: one accepted" 1 \
+    "$(cat "$SANDBOX"/race.* | grep -c PAM_SUCCESS)"
+is "31 refused" 31 "$(cat "$SANDBOX"/race.* | grep -c PAM_AUTH_ERR)"
+sql postgres -c 'UPDATE awsmfa.settings SET max_failures = 5' >/dev/null
+
+s=$(enrol dave)
+# A peer that listens and never answers: refused within db_timeout.
+port=$(free_port)
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
+print("ready", flush=True)
+time.sleep(60)' "$port" >"$SANDBOX/mute.out" &
+at_exit "kill $! 2>/dev/null"
+for i in $(seq 50); do grep -q ready "$SANDBOX/mute.out" && break; sleep 0.1; done
+cat >"$SANDBOX/mute.conf" <<CONF
+store = "postgresql";
+db_conninfo = "host=127.0.0.1 port=$port dbname=awsmfa user=host_a";
+db_timeout = 2;
+CONF
+chmod 0644 "$SANDBOX/mute.conf"
+echo "auth required $MODULE conf=$SANDBOX/mute.conf" >"$SANDBOX/pam.d/mute"
+t0=$(ms)
+is "a database that never answers: PAM_AUTHINFO_UNAVAIL" PAM_AUTHINFO_UNAVAIL \
+    "$(auth mute dave "$(totp "$s" 30)")"
+check "within db_timeout (2 s; took $(($(ms) - t0)) ms)" test $(($(ms) - t0)) -lt 3000
+
+# The database down, then back.
+pg_ctl_as "$PG_DIR" -m fast -w stop >/dev/null
+host hosta host_a "" 2
+t0=$(ms)
+is "database down: PAM_AUTHINFO_UNAVAIL" PAM_AUTHINFO_UNAVAIL \
+    "$(auth hosta dave "$(totp "$s" 30)")"
+check "at once (took $(($(ms) - t0)) ms)" test $(($(ms) - t0)) -lt 1500
+pg_ctl_as "$PG_DIR" -l "$PG_DIR/log" -w \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null
+is "back up: the same code logs in" PAM_SUCCESS \
+    "$(auth hosta dave "$(totp "$s" 30)")"
+
+# A primary that waits for a synchronous standby it does not have: the
+# login is refused within db_timeout and never cancelled (a cancelled
+# commit is committed all the same).
+sql postgres -c "ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (nobody)'" \
+    -c 'SELECT pg_reload_conf()' >/dev/null
+t0=$(ms)
+c=$(totp "$s" 60)
+is "a commit waiting for a standby: PAM_AUTHINFO_UNAVAIL" \
+    PAM_AUTHINFO_UNAVAIL "$(auth hosta dave "$c")"
+check "within db_timeout (2 s; took $(($(ms) - t0)) ms)" test $(($(ms) - t0)) -lt 3000
+# Someone cancels such a wait: the server warns and reports the row.
+host hosta host_a "" 10
+c=$(totp "$s" 90)
+auth hosta dave "$c" >"$SANDBOX/warned" &
+waiter=$!
+for i in $(seq 50); do
+	sql postgres -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'host_a' AND wait_event = 'SyncRep'" | grep -qx 1 && break
+	sleep 0.1
+done
+sql postgres -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE usename = 'host_a' AND wait_event = 'SyncRep'" >/dev/null
+wait "$waiter"
+is "an answer that came with a WARNING: PAM_AUTHINFO_UNAVAIL" \
+    PAM_AUTHINFO_UNAVAIL "$(cat "$SANDBOX/warned")"
+sql postgres -c "ALTER SYSTEM RESET synchronous_standby_names" \
+    -c 'SELECT pg_reload_conf()' >/dev/null
+is "and the code it burnt stays burnt" PAM_AUTH_ERR "$(auth hostb dave "$c")"
+done_testing
