@@ -8,7 +8,12 @@ printf 'T1,3132333435363738393031323334353637383930\n' > "$SANDBOX/t.csv"
 chmod 0644 "$SANDBOX/t.csv"
 before=$(cd "$STORE" && cat -- * 2>/dev/null | sha256sum)
 
-as_nobody() { runuser -u nobody -- "$ENROLL" --conf "$CONF" "$@" </dev/null; }
+# The build folder may sit where nobody cannot enter (a clone in /root is
+# 0700): nobody runs a copy from the sandbox, which anyone may read.
+install -m 0755 "$ENROLL" "$SANDBOX/mfa-enroll"
+as_nobody() {
+	runuser -u nobody -- "$SANDBOX/mfa-enroll" --conf "$CONF" "$@" </dev/null
+}
 
 while read -r verb args; do
 	# shellcheck disable=SC2086
