@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* create: a new pending virtual device, shown as QR code, base32 and URI;
  * on a terminal, enabled right away with two codes typed by the admin. */
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* enable, resync, deactivate: thin wrappers around lib/device.c. */
 #include <string.h>
 #include <time.h>

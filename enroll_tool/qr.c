@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * QR rendering through libqrencode.  Error correction M: enough for a
  * phone camera, small enough for an 80-column terminal with a SHA512

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* otpauth:// Key URI (Google Authenticator key URI format). */
 #ifndef AWSMFA_URI_H
 #define AWSMFA_URI_H

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs what the tests need, builds, and runs every test: the suite with
 # gcc, again with AddressSanitizer + UndefinedBehaviorSanitizer, a clang
 # build, cppcheck, the fuzzers for a bounded time, and make distcheck.

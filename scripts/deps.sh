@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Debian packages, shared by quickstart.sh and check.sh.
 # shellcheck shell=bash
 

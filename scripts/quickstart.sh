@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs the build dependencies, builds, and shows the main job in a
 # sandbox that changes nothing on the system: enrol a user with the real
 # mfa-enroll (QR code on the terminal), then log in through the real PAM

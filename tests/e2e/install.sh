@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # make install / make uninstall into a staging folder (DESTDIR): every part
 # lands where it belongs with the right mode, an existing config is never
 # overwritten, uninstall leaves only a config the admin changed.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The manual pages are clean for both formatters an admin may have:
 # mandoc's linter (warnings and worse) and groff with every warning on.
 . "$AWSMFA_SRCDIR/tests/lib.sh"

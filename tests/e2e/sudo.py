@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """sudo for real, inside a private mount namespace: test files are
 bind-mounted over /etc/pam.d/sudo and /etc/sudoers only there, the test
 user types password and code at sudo's prompts through a pseudo-terminal,

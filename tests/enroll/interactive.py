@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """create on a terminal (through a pseudo-terminal): the QR code is shown,
 two codes typed at the prompts enable the device; a bad pair is refused and
 asked again; end of input leaves the device pending.  TAP output."""

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # create --qr-file: the PNG decodes to exactly the printed URI, its secret
 # enables the device through oathtool's codes; files are 0600 and never
 # overwritten; terminal renderings have their quiet zone.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Every writing verb refuses a non-root caller with one line and exit 1,
 # after its arguments parsed and before anything is touched.
 . "$AWSMFA_SRCDIR/tests/enroll/enroll_lib.sh"

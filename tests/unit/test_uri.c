@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* otpauth:// URIs: the exact text we build, and parsing it back. */
 #include <setjmp.h>
 #include <stdarg.h>
