@@ -68,7 +68,8 @@ suite() {
 configure_in() (
 	dir=$1
 	shift
-	mkdir -p "$dir" && cd "$dir" && "$top/configure" -q "$@" && make -j2
+	mkdir -p "$dir" && cd "$dir" &&
+	    "$top/configure" -q --enable-werror "$@" && make -j2
 )
 
 fuzz() {
