@@ -83,6 +83,22 @@ fuzz() {
 	grep -E '^(ok|not ok|#)' "$log" | sed 's/^/     /'
 }
 
+# overlay_test NAME SCRIPT ARGS...: a TAP test that installs onto the
+# system, run in a throwaway overlay of / (tests/e2e/overlay.sh).
+overlay_test() {
+	local name=$1 log="$logs/$1.log" t0=$SECONDS p f s rc
+	shift
+	tests/e2e/overlay.sh "$top/tests/e2e/$1" "${@:2}" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok' "$log")
+	s=$(grep -c '^1\.\.0 # SKIP' "$log")
+	[ $rc -ne 0 ] || [ $((p + s)) -eq 0 ] && [ "$f" -eq 0 ] && f=1
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	echo "OVERLAY: $name: $p passed, $f failed, $s skipped ($((SECONDS - t0))s)"
+	grep -E '^(not ok|1\.\.0 # SKIP)' "$log" | sed 's/^/     /'
+}
+
 cppcheck_all() {
 	cppcheck --enable=warning,portability,performance --error-exitcode=1 \
 	    --inline-suppr -q -D_GNU_SOURCE -I lib --suppress=missingIncludeSystem \
@@ -111,6 +127,9 @@ suite tests-asan "$build/asan" AWSMFA_PRELOAD="$preload" \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 fuzz
 stage distcheck make -C "$build/gcc" -j2 distcheck
+stage deb-lintian scripts/deb.sh "$build/deb" "$build"/gcc/pam_awsmfa-*.tar.gz
+overlay_test deb-lifecycle deb_lifecycle.sh "$top" "$build"/deb/libpam-awsmfa_*_*.deb
+overlay_test uninstall-live uninstall_live.sh "$top" "$build/gcc"
 
 echo "Total time: $((SECONDS - t_start))s; logs in $logs"
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -7,7 +7,8 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 RUN_DEPS="libpam-wrapper pamtester oathtool libfaketime"
 TEST_DEPS="libcmocka-dev faketime zbar-tools python3 python3-pexpect
     openssh-server openssh-client sudo mandoc groff-base valgrind clang
-    libclang-rt-14-dev cppcheck expect util-linux passwd openssl strace"
+    libclang-rt-14-dev cppcheck expect util-linux passwd openssl strace
+    debhelper dpkg-dev fakeroot lintian"
 
 # Installs what is missing, and only that: a second run changes nothing
 # and needs no network.
