@@ -127,6 +127,9 @@ suite tests-asan "$build/asan" AWSMFA_PRELOAD="$preload" \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 fuzz
 stage distcheck make -C "$build/gcc" -j2 distcheck
+# The Debian package from distcheck's tarball, lintian-clean; installed,
+# used, removed and purged, and make install/uninstall onto the live
+# system, each in a throwaway overlay of / that the machine never sees.
 stage deb-lintian scripts/deb.sh "$build/deb" "$build"/gcc/pam_awsmfa-*.tar.gz
 overlay_test deb-lifecycle deb_lifecycle.sh "$top" "$build"/deb/libpam-awsmfa_*_*.deb
 overlay_test uninstall-live uninstall_live.sh "$top" "$build/gcc"
