@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Benchmark: microseconds per pam_authenticate for any TOTP module, run
  * under pam_wrapper (see bench/run.sh).
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Microseconds per pam_authenticate for pam_awsmfa (1 and 100,000 enrolled
 # users), Debian's pam_oath (usersfile with the same users) and
 # pam_google_authenticator (secret=DIR/${USER}), in one run, through

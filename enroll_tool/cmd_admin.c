@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* import-tokens, recovery-codes and check. */
 #include <errno.h>
 #include <fcntl.h>

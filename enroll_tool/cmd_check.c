@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* check: every problem of the config and the store, one line each with
  * its path; exit 1 when there is any. */
 #include <stdlib.h>

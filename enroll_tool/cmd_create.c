@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* create: a new pending virtual device, shown as QR code, base32 and URI;
  * on a terminal, enabled right away with two codes typed by the admin. */
 #include <limits.h>
@@ -85,7 +86,8 @@ enable_interactive(struct ctx *c, const char *user, const char *device)
 	char err[DEVICE_ERRLEN], *c1, *c2;
 	int i, r;
 
-	printf("Enter two consecutive codes from the app to enable it.\n");
+	/* On the prompt's line: the QR code above must stay on screen. */
+	printf("Enter two consecutive codes from the app to enable it. ");
 	for (i = 0; i < ENABLE_TRIES; i++) {
 		c1 = read_code("First code: ");
 		c2 = c1 != NULL ? read_code("Next code: ") : NULL;
@@ -115,8 +117,9 @@ enable_interactive(struct ctx *c, const char *user, const char *device)
 	return EXIT_FAIL;
 }
 
-/* What the admin copies into the app: the QR code, the grouped secret
- * and the URI on a line of its own. */
+/* What the admin copies into the app: the URI on a line of its own, the
+ * QR code, the grouped secret.  The URI comes first: on an 80x24
+ * terminal it may scroll away, the QR code and the prompts below it not. */
 static int
 show(const struct create_args *a, const struct mfa_device *d,
     const char *uri)
@@ -124,6 +127,7 @@ show(const struct create_args *a, const struct mfa_device *d,
 	char grouped[2 * OTP_SECRET_MAX * 8 / 5 + 16], err[256];
 	int r;
 
+	printf("%s\n", uri);
 	if (qr_print(stdout, uri, a->style, err, sizeof(err)) == -1) {
 		warnx_("%s", err);
 		return -1;
@@ -132,9 +136,14 @@ show(const struct create_args *a, const struct mfa_device *d,
 	    sizeof(grouped));
 	if (r == 0)
 		printf("Secret: %s\nType: TOTP, %s, %u digits, every %u "
-		    "seconds\n%s\n", grouped, otp_alg_name(d->alg),
-		    d->digits, d->period, uri);
+		    "seconds\n", grouped, otp_alg_name(d->alg), d->digits,
+		    d->period);
 	OPENSSL_cleanse(grouped, sizeof(grouped));
+	if (r == 0 && uri_app_caveats(d->alg, d->digits, d->period, err,
+	    sizeof(err))) {
+		fflush(stdout);
+		warnx_("warning: %s", err);
+	}
 	return r;
 }
 

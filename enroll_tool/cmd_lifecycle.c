@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* enable, resync, deactivate: thin wrappers around lib/device.c. */
 #include <stdlib.h>
 #include <string.h>

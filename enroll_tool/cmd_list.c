@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* list: one row per device, as a table or as JSON.  Records are read
  * without locks: every write is an atomic rename, so each read sees a
  * whole record. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mfa-enroll: what the verbs share.  The tool is glue: it reads
  * arguments, calls lib/, prints and audits; lib/ decides. */
 #ifndef AWSMFA_ENROLL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mfa-enroll: the administrator's side of pam_awsmfa.  Verbs follow the
  * AWS CLI (create, enable, resync, deactivate, list, ...).  Exit 0 on
@@ -107,6 +108,7 @@ main_help(void)
 	for (v = verbs; v->name != NULL; v++)
 		printf("  %s %s\n", v->name, v->usage);
 	printf("\n  --conf FILE   configuration (default %s)\n"
+	    "  --version     prints the version\n"
 	    "Verbs that change anything must be run as root.\n"
 	    "'" PROG " VERB --help' explains a verb; see mfa-enroll(8).\n",
 	    AWSMFA_DEFAULT_CONF);
@@ -224,6 +226,9 @@ global_options(struct ctx *c, int argc, char **argv)
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
 			main_help();
+			exit(0);
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf(PROG " " PACKAGE_VERSION "\n");
 			exit(0);
 		} else if (strcmp(argv[i], "--conf") == 0 && i + 1 < argc) {
 			c->conf = argv[++i];

@@ -1,7 +1,10 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * QR rendering through libqrencode.  Error correction M: enough for a
- * phone camera, small enough for an 80-column terminal with a SHA512
- * secret.
+ * QR rendering through libqrencode.  Files get error correction M and
+ * the standard quiet zone of 4; the terminal gets L and 2, as
+ * google-authenticator does: a lit screen is not a creased printout, and
+ * the code, the secret and the prompts then fit 80x24 with a typical
+ * issuer and user.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,14 +21,18 @@
 #include "qr.h"
 
 #define QUIET		4	/* modules of white around the code */
+#define QUIET_TERM	2	/* the same on a terminal */
+/* Dark modules black, light ones white, whatever the terminal's theme. */
+#define TERM_COLOURS	"\033[30;47m"
+#define TERM_RESET	"\033[0m"
 #define PNG_SCALE	8	/* pixels per module */
 
 static QRcode *
-encode(const char *text, char *err, size_t errlen)
+encode(const char *text, QRecLevel level, char *err, size_t errlen)
 {
 	QRcode *q;
 
-	q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	q = QRcode_encodeString(text, 0, level, QR_MODE_8, 1);
 	if (q == NULL)
 		snprintf(err, errlen, "cannot encode the QR code: %s",
 		    strerror(errno));
@@ -69,37 +76,41 @@ qr_file_format(const char *path, enum qr_format *fmt)
 	return 0;
 }
 
-/* Light modules are drawn as blocks, for the usual light-on-dark
- * terminal: the code then reads dark on light, as cameras expect. */
+/* Two rows of modules per line in half blocks, drawn in the foreground
+ * colour (black) on the background (white), both set on every line: on a
+ * dark-on-light and a light-on-dark terminal alike the code reads dark on
+ * light, as cameras expect. */
 static void
 print_utf8(FILE *out, const QRcode *q)
 {
 	static const char *glyph[4] = {
-		"\u2588",	/* both light */
-		"\u2580",	/* upper light, lower dark */
-		"\u2584",	/* upper dark, lower light */
-		" "		/* both dark */
+		" ",		/* both light */
+		"\u2584",	/* upper light, lower dark */
+		"\u2580",	/* upper dark, lower light */
+		"\u2588"	/* both dark */
 	};
 	int x, y;
 
-	for (y = -QUIET; y < q->width + QUIET; y += 2) {
-		for (x = -QUIET; x < q->width + QUIET; x++)
+	for (y = -QUIET_TERM; y < q->width + QUIET_TERM; y += 2) {
+		fputs(TERM_COLOURS, out);
+		for (x = -QUIET_TERM; x < q->width + QUIET_TERM; x++)
 			fputs(glyph[dark(q, x, y) << 1 | dark(q, x, y + 1)],
 			    out);
-		fputc('\n', out);
+		fputs(TERM_RESET "\n", out);
 	}
 }
 
+/* For terminals without block glyphs: two spaces per module, coloured. */
 static void
 print_ansi(FILE *out, const QRcode *q)
 {
 	int x, y;
 
-	for (y = -QUIET; y < q->width + QUIET; y++) {
-		for (x = -QUIET; x < q->width + QUIET; x++)
+	for (y = -QUIET_TERM; y < q->width + QUIET_TERM; y++) {
+		for (x = -QUIET_TERM; x < q->width + QUIET_TERM; x++)
 			fputs(dark(q, x, y) ? "\033[40m  " : "\033[47m  ",
 			    out);
-		fputs("\033[0m\n", out);
+		fputs(TERM_RESET "\n", out);
 	}
 }
 
@@ -119,7 +130,7 @@ qr_print(FILE *out, const char *text, enum qr_style style, char *err,
 
 	if (style == QR_NONE)
 		return 0;
-	if ((q = encode(text, err, errlen)) == NULL)
+	if ((q = encode(text, QR_ECLEVEL_L, err, errlen)) == NULL)
 		return -1;
 	if (style == QR_ANSI)
 		print_ansi(out, q);
@@ -305,7 +316,7 @@ qr_file_write(struct qr_file *f, enum qr_format fmt, const char *text,
 		return -1;
 	}
 	f->fd = -1;	/* fp owns it now */
-	if ((q = encode(text, err, errlen)) == NULL) {
+	if ((q = encode(text, QR_ECLEVEL_M, err, errlen)) == NULL) {
 		(void)fclose(fp);	/* failing already */
 		return -1;
 	}

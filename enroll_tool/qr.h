@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* QR codes of the otpauth:// URI: on the terminal, or to a PNG or SVG
  * file, always with the 4-module quiet zone cameras need. */
 #ifndef AWSMFA_QR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One audit line per event.  Every value that can come from outside (user
  * names, remote hosts, tty names) is quoted and escaped so that a crafted
  * value can neither forge a field nor start a new log line. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One structured line per event, for syslog (LOG_AUTHPRIV).  The line is
  * built here; the caller emits it (pam_syslog in the module, syslog in
  * mfa-enroll).  Values are quoted and control characters escaped, since

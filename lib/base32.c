@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * RFC 4648 base32.  Decoding is forgiving only where people are (case,
  * spaces, padding left off) and strict everywhere else, so a mistyped

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* RFC 4648 base32. */
 #ifndef AWSMFA_BASE32_H
 #define AWSMFA_BASE32_H

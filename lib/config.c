@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * awsmfa.conf: a libconfig file, read through a descriptor that was
  * checked before a byte of it is trusted, then validated key by key

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* /etc/awsmfa/awsmfa.conf: libconfig syntax, validated, with defaults. */
 #ifndef AWSMFA_CONFIG_H
 #define AWSMFA_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The device lifecycle, AWS IAM style.  Every change follows the same
  * order: lock (inventory first, then the user), load, decide, save, unlock;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The device lifecycle, AWS IAM style: create (pending), enable with two
  * consecutive codes, resync, deactivate, recovery codes, hardware token
  * import.  Each call locks, loads, changes and saves atomically; nothing is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One-line error messages into a caller's buffer, for every lib/ file that
  * reports through (err, errlen). */
 #ifndef AWSMFA_ERRMSG_H

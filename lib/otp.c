@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * HOTP (RFC 4226) and TOTP (RFC 6238).  The HMAC comes from OpenSSL's
  * EVP_MAC interface so that the digest is chosen by name and no key

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* HOTP (RFC 4226) and TOTP (RFC 6238) over OpenSSL's EVP API. */
 #ifndef AWSMFA_OTP_H
 #define AWSMFA_OTP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The record and inventory text formats.  The parser accepts exactly one
  * spelling of each record, the one record_format writes: fields in a fixed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The per-user device record and the hardware token inventory, in memory
  * and in their versioned text form.  No I/O here: store.c reads and writes
  * the files, this file only parses and formats them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Recovery codes: 12 random characters of the base32 alphabet (60 bits),
  * stored only as salted PBKDF2-HMAC-SHA256.  With 60 bits of entropy the
  * iteration count only has to make a stolen store expensive to search.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One-time recovery codes: generated here, shown once, stored as salted
  * PBKDF2-HMAC-SHA256 hashes, "$pbkdf2-sha256$ITER$SALT$HASH$TAG": SALT 16
  * bytes and HASH 32 bytes in padded base64, TAG the first 3 bytes of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The folders above a file root trusts.  A non-root user who can write to
  * any of them can rename another file or folder in place of the one that

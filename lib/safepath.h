@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The folders above a file that root trusts: a walk from "/" that opens
  * each one relative to the one before it, without following a symlink,
  * and checks it with fstat, so no folder can be swapped in between the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Two checksummed copies of a record in one file (see slots.h for why).
  * Pure functions over buffers: store.c does the I/O, the fuzz target and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The container of a record file: two copies ("slots") of the record text,
  * so that a login can save its new state in place.
  *

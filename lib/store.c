@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The root-owned store.  Every name is opened relative to the directory
  * descriptor checked in store_open, without following symlinks, and every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The root-owned store: one record file per user plus the hardware token
  * inventory, in one directory.  Every open refuses symlinks, hard links,
  * files not owned by root:root and modes wider than 0600 (0700 for the

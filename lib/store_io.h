@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Internal to lib/store*.c: the checked file operations that store.c
  * provides to store_record.c.  Every name is opened relative to the store's
  * checked directory descriptor, without following symlinks. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A user's record file: the record text in one of two checksummed slots
  * (slots.h).  mfa-enroll replaces the whole file, so a change it makes

@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * otpauth:// Key URI, as read by authenticator apps:
- *   otpauth://totp/ISSUER:ACCOUNT?secret=B32&issuer=ISSUER&algorithm=SHA1
- *   &digits=6&period=30
+ *   otpauth://totp/ISSUER:ACCOUNT?secret=B32&issuer=ISSUER&algorithm=SHA256
+ *   &digits=8&period=60
+ * (algorithm, digits and period only when not SHA1, 6 and 30)
  * The colon between issuer and account is the only literal one in the
  * label; a colon inside either part is percent-encoded like every other
  * byte outside RFC 3986's unreserved set.
@@ -86,8 +88,19 @@ uri_build(const char *issuer, const char *account,
 		return NULL;
 	/* Apps want the secret without padding. */
 	b32[strcspn(b32, "=")] = '\0';
-	n = snprintf(tail, sizeof(tail), "&algorithm=%s&digits=%u&period=%u",
-	    name, digits, period);
+	/* Parameters equal to the Key Uri Format's defaults are left out:
+	 * a shorter URI is a smaller QR code.  tail has room for all three. */
+	n = 0;
+	tail[0] = '\0';
+	if (alg != OTP_SHA1)
+		n += snprintf(tail + n, sizeof(tail) - (size_t)n,
+		    "&algorithm=%s", name);
+	if (digits != URI_DEFAULT_DIGITS)
+		n += snprintf(tail + n, sizeof(tail) - (size_t)n,
+		    "&digits=%u", digits);
+	if (period != URI_DEFAULT_PERIOD)
+		n += snprintf(tail + n, sizeof(tail) - (size_t)n,
+		    "&period=%u", period);
 	if (n < 0 || (size_t)n >= sizeof(tail)) {
 		OPENSSL_cleanse(b32, sizeof(b32));
 		return NULL;
@@ -332,8 +345,8 @@ uri_parse(const char *uri, struct otp_uri *out)
 		return -1;
 	memset(out, 0, sizeof(*out));
 	out->alg = OTP_SHA1;
-	out->digits = 6;
-	out->period = 30;
+	out->digits = URI_DEFAULT_DIGITS;
+	out->period = URI_DEFAULT_PERIOD;
 	if (uri == NULL || !uri_chars_ok(uri) ||
 	    strncasecmp(uri, URI_PREFIX, plen) != 0)
 		return -1;
@@ -361,4 +374,39 @@ uri_clear(struct otp_uri *u)
 	free(u->issuer);
 	free(u->account);
 	OPENSSL_cleanse(u, sizeof(*u));
+}
+
+/*
+ * Google Authenticator reads only SHA1, 6 digits and 30 seconds, and shows
+ * wrong codes for anything else; the Key Uri Format knows 6 or 8 digits
+ * only.  Writes what a user of such an app needs to hear; 0 when nothing.
+ */
+int
+uri_app_caveats(enum otp_alg alg, unsigned digits, unsigned period,
+    char *buf, size_t len)
+{
+	char	what[64] = "";
+	size_t	n = 0;
+
+	if (digits != 6 && digits != 8) {
+		snprintf(buf, len, "%u digits are outside the Key Uri Format "
+		    "(6 or 8): most authenticator apps cannot show such "
+		    "codes", digits);
+		return 1;
+	}
+	if (alg != OTP_SHA1)
+		n += (size_t)snprintf(what + n, sizeof(what) - n, "%s",
+		    otp_alg_name(alg));
+	if (digits != URI_DEFAULT_DIGITS)
+		n += (size_t)snprintf(what + n, sizeof(what) - n, "%s%u digits",
+		    n > 0 ? ", " : "", digits);
+	if (period != URI_DEFAULT_PERIOD)
+		n += (size_t)snprintf(what + n, sizeof(what) - n,
+		    "%sa period of %u seconds", n > 0 ? ", " : "", period);
+	if (n == 0)
+		return 0;
+	snprintf(buf, len, "Google Authenticator ignores %s (set in the "
+	    "config) and would show wrong codes: use an app that reads them",
+	    what);
+	return 1;
 }

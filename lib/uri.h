@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* otpauth:// Key URI (Google Authenticator key URI format). */
 #ifndef AWSMFA_URI_H
 #define AWSMFA_URI_H
@@ -16,13 +17,22 @@ struct otp_uri {
 };
 
 /* otpauth://totp/ISSUER:USER?secret=...&issuer=...&algorithm=...&digits=..
- * &period=..; label and issuer percent-encoded.  Returns a malloc'd string,
+ * &period=..; label and issuer percent-encoded, the last three only when
+ * not SHA1, 6 and 30.  Returns a malloc'd string,
  * or NULL on failure.  The caller cleanses and frees it (it holds the
  * secret). */
 char	*uri_build(const char *issuer, const char *account,
 	    const unsigned char *secret, size_t secret_len, enum otp_alg alg,
 	    unsigned digits, unsigned period);
 
+/* The Key Uri Format's defaults, left out of a built URI. */
+#define URI_DEFAULT_DIGITS	6
+#define URI_DEFAULT_PERIOD	30
+
+/* A warning for parameters that common apps ignore or cannot show, in buf;
+ * 1 when there is one, else 0. */
+int	 uri_app_caveats(enum otp_alg alg, unsigned digits, unsigned period,
+	    char *buf, size_t len);
 /* Parses a totp URI back (used by tests and by token import).  0 or -1. */
 int	 uri_parse(const char *uri, struct otp_uri *out);
 void	 uri_clear(struct otp_uri *u);

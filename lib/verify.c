@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one place where a code is accepted or refused.
  *
  * A login attempt costs at most 2 * window + 1 HMACs per active device: no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one place that decides whether a code is accepted: a login attempt
  * (window, drift, one-time use, lockout, recovery codes) and the two
  * consecutive codes of enable and resync. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Argument parsing for pam_awsmfa.so.  A typo in /etc/pam.d must not
  * silently weaken the module, so anything unknown is an error. */
 #include <string.h>

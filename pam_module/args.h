@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The module's arguments, parsed in one place. */
 #ifndef AWSMFA_PAM_ARGS_H
 #define AWSMFA_PAM_ARGS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Group membership through NSS, for require_groups. */
 #include <sys/types.h>
 

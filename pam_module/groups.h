@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* require_groups: members always need a device, nullok or not. */
 #ifndef AWSMFA_PAM_GROUPS_H
 #define AWSMFA_PAM_GROUPS_H

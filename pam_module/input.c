@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The conversation with the user, kept apart from the decision. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Getting what the user typed: the conversation, and the split_pass
  * split of "password followed by code". */
 #ifndef AWSMFA_PAM_INPUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pam_awsmfa.so: PAM glue only.  It gets the user and what was typed,
  * asks lib/verify for the decision and translates it into a PAM return
  * code, an audit line and, when locked out, a message.  Every path that is
@@ -433,6 +434,8 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		free(c);
 		return PAM_SERVICE_ERR;
 	}
+	if (c->args.debug)
+		pam_syslog(pamh, LOG_DEBUG, "pam_awsmfa " PACKAGE_VERSION);
 	/* libpam only waits when the whole stack fails. */
 	pam_fail_delay(pamh, FAIL_DELAY_USEC);
 	c->service = item(pamh, PAM_SERVICE);

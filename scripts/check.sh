@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs what the tests need, builds, and runs every test: the suite with
 # gcc, again with AddressSanitizer + UndefinedBehaviorSanitizer, a clang
 # build, cppcheck, the fuzzers for a bounded time, and make distcheck.
@@ -9,6 +10,8 @@ top=$PWD
 . scripts/deps.sh
 
 need_root
+# The QR tests read UTF-8 half blocks; C.UTF-8 is in libc-bin everywhere.
+export LC_ALL=C.UTF-8
 build=$top/build
 logs=$build/logs
 mkdir -p "$logs"
@@ -65,7 +68,8 @@ suite() {
 configure_in() (
 	dir=$1
 	shift
-	mkdir -p "$dir" && cd "$dir" && "$top/configure" -q "$@" && make -j2
+	mkdir -p "$dir" && cd "$dir" &&
+	    "$top/configure" -q --enable-werror "$@" && make -j2
 )
 
 fuzz() {
@@ -77,6 +81,22 @@ fuzz() {
 	failed=$((failed + f))
 	echo "FUZZ: $p passed, $f failed ($((SECONDS - t0))s)"
 	grep -E '^(ok|not ok|#)' "$log" | sed 's/^/     /'
+}
+
+# overlay_test NAME SCRIPT ARGS...: a TAP test that installs onto the
+# system, run in a throwaway overlay of / (tests/e2e/overlay.sh).
+overlay_test() {
+	local name=$1 log="$logs/$1.log" t0=$SECONDS p f s rc
+	shift
+	tests/e2e/overlay.sh "$top/tests/e2e/$1" "${@:2}" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok' "$log")
+	s=$(grep -c '^1\.\.0 # SKIP' "$log")
+	[ $rc -ne 0 ] || [ $((p + s)) -eq 0 ] && [ "$f" -eq 0 ] && f=1
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	echo "OVERLAY: $name: $p passed, $f failed, $s skipped ($((SECONDS - t0))s)"
+	grep -E '^(not ok|1\.\.0 # SKIP)' "$log" | sed 's/^/     /'
 }
 
 cppcheck_all() {
@@ -119,6 +139,12 @@ suite tests-asan "$build/asan" AWSMFA_PRELOAD="$preload" \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 fuzz
 stage distcheck make -C "$build/gcc" -j2 distcheck
+# The Debian package from distcheck's tarball, lintian-clean; installed,
+# used, removed and purged, and make install/uninstall onto the live
+# system, each in a throwaway overlay of / that the machine never sees.
+stage deb-lintian scripts/deb.sh "$build/deb" "$build"/gcc/pam_awsmfa-*.tar.gz
+overlay_test deb-lifecycle deb_lifecycle.sh "$top" "$build"/deb/libpam-awsmfa_*_*.deb
+overlay_test uninstall-live uninstall_live.sh "$top" "$build/gcc"
 
 echo "Total time: $((SECONDS - t_start))s; logs in $logs"
 echo "$passed passed, $failed failed, $skipped skipped"

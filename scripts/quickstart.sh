@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs the build dependencies, builds, and shows the main job in a
 # sandbox that changes nothing on the system: enrol a user with the real
 # mfa-enroll (QR code on the terminal), then log in through the real PAM
@@ -11,13 +12,24 @@ top=$PWD
 . scripts/deps.sh
 
 need_root
-install_deps $BUILD_DEPS $RUN_DEPS
+mkdir -p build/quickstart
+log=$top/build/quickstart/step.log
+# fail WHAT HINT: says which step failed, its last lines, and what to do.
+fail() {
+	echo "quickstart: $1 failed; its last lines ($log):" >&2
+	tail -n 15 "$log" | sed 's/^/  /' >&2
+	echo "quickstart: $2" >&2
+	exit 1
+}
+install_deps $BUILD_DEPS $RUN_DEPS >"$log" 2>&1 ||
+    fail "apt-get (installing the build dependencies)" \
+    "check the network and the mirrors in /etc/apt/sources.list*, then run it again"
 
 echo "== Building"
-[ -x configure ] || autoreconf -fi >/dev/null 2>&1
-autoreconf -fi >/dev/null 2>&1
-mkdir -p build/quickstart
-(cd build/quickstart && "$top/configure" -q && make -j2 >/dev/null)
+autoreconf -fi >"$log" 2>&1 ||
+    fail autoreconf "autoconf, automake, libtool and pkg-config must be installed"
+(cd build/quickstart && "$top/configure" -q && make -j2) >"$log" 2>&1 ||
+    fail "configure and make" "see $log"
 module=$top/build/quickstart/pam_module/.libs/pam_awsmfa.so
 enroll=$top/build/quickstart/enroll_tool/mfa-enroll
 
@@ -65,11 +77,17 @@ else
 fi
 "$enroll" --conf "$conf" list
 
-# A code is accepted once: the login needs the next one.
-wait=$(( 30 - $(date +%s) % 30 + 1 ))
+# A code is accepted once: the login needs the one after the last code
+# used, the current step's when typed at the prompts, step's otherwise.
+now=$(date +%s)
+[ "$interactive" -eq 1 ] && step=$(( now / 30 ))
+wait=$(( (step + 1) * 30 - now ))
+[ "$wait" -lt 0 ] && wait=0
 echo
 echo "== Login through PAM: pamtester demo $user authenticate"
-echo "   (the code used to enable is spent; the next one comes in ${wait}s)"
+if [ "$wait" -gt 0 ]; then
+	echo "   (the code used to enable is spent; the next one comes in ${wait}s)"
+fi
 run_pam() {
 	LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 \
 	    PAM_WRAPPER_SERVICE_DIR="$sandbox/pam.d" \
@@ -80,7 +98,7 @@ if [ "$interactive" -eq 1 ]; then
 	run_pam
 else
 	sleep "$wait"
-	code=$(oathtool --totp -b "$secret")
+	code=$(oathtool --totp -b -N "@$(( (step + 1) * 30 ))" "$secret")
 	echo "   answering: the password, then $code"
 	printf '%s\n%s\n' "$password" "$code" | run_pam
 fi

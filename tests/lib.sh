@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared by the shell tests: TAP output, a private sandbox, and the way to
 # run a program against the real libpam through pam_wrapper.
 # shellcheck shell=bash

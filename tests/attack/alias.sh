@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Attack: with a case-insensitive NSS backend (sssd, winbind, LDAP) "ALICE"
 # logs into alice's account, and sshd hands PAM the name as the client
 # typed it.  The record is alice's, so the module must look the user up

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Attack: sshd hands PAM whatever user name the client sent, and the stack
 # runs this module even when pam_unix already failed.  A client cycling
 # through made-up names must not leave one file per name in the root-owned

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Test shim, preloaded: makes getpwnam_r case-insensitive for one user,
  * as sssd (case_sensitive = false), winbind and many LDAP setups are.
  * NSS_FOLD_USER names the canonical entry; any spelling of it in another

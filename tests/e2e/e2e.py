@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Shared by the end-to-end tests: TAP output, a sandbox removed on exit,
 a real test user, enrolment with the real mfa-enroll, and codes from
 oathtool.  Everything started or created is undone at exit, also when a

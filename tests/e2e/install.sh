@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # make install / make uninstall into a staging folder (DESTDIR): every part
 # lands where it belongs with the right mode, an existing config is never
 # overwritten, uninstall leaves only a config the admin changed.
@@ -79,6 +80,22 @@ touch "$D$localstatedir/lib/awsmfa/alice"
 mk uninstall DESTDIR="$D" >/dev/null 2>&1
 check "a store with records survives uninstall" \
     test -f "$D$localstatedir/lib/awsmfa/alice"
+rm -rf "$D"
+
+# A PAM stack still naming the module stops the uninstall before anything
+# goes: without the module, every login through it would fail.
+mk install DESTDIR="$D" >/dev/null 2>&1
+mkdir -p "$D/etc/pam.d"
+printf 'auth required %s/pam_awsmfa.so\n' "$securedir" >"$D/etc/pam.d/sshd"
+printf '#auth required %s/pam_awsmfa.so\n' "$securedir" >"$D/etc/pam.d/sudo"
+err=$(mk uninstall DESTDIR="$D" 2>&1)
+check "uninstall fails while a PAM stack names the module" test $? -ne 0
+check "and names that stack, not a commented one" \
+    grep -q "still used by $D/etc/pam.d/sshd\$" <<<"$err"
+check "the module is still installed" test -f "$D$securedir/pam_awsmfa.so"
+rm "$D/etc/pam.d/sshd"
+check "without it, uninstall succeeds" mk uninstall DESTDIR="$D"
+check "and removes the module" test ! -e "$D$securedir/pam_awsmfa.so"
 rm -rf "$D"
 
 # As root without DESTDIR (the live install), config and store are root's.

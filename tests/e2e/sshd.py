@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """A real sshd on 127.0.0.1 with its own config, host key and PAM service
 (pam_wrapper), and the real ssh client through a pseudo-terminal:
 password + code, a wrong code, a replayed code, publickey + code."""

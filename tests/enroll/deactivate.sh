@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # deactivate: afterwards a login behaves as for a user who never had a
 # device; a hardware token goes back to the inventory; a virtual secret
 # leaves the store.

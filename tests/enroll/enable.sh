@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # enable: two consecutive codes within resync_window; every refusal is
 # one clear line, exit 1, and changes nothing.
 . "$AWSMFA_SRCDIR/tests/enroll/enroll_lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared by the mfa-enroll tests: a sandbox config and store, a PAM
 # service using the module, and codes from oathtool.
 # shellcheck shell=bash

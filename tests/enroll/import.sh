@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # import-tokens: hex and base32 seeds, optional parameters, comments; every
 # bad line reported with its number, and then nothing imported.
 . "$AWSMFA_SRCDIR/tests/enroll/enroll_lib.sh"

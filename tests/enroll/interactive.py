@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """create on a terminal (through a pseudo-terminal): the QR code is shown,
 two codes typed at the prompts enable the device; a bad pair is refused and
 asked again; end of input leaves the device pending.  TAP output."""
@@ -55,15 +56,23 @@ def spawn(*args):
 
 try:
     child = spawn("create", "carol")
+    child.expect(r"(otpauth://totp/\S+)\r\n")
+    uri = child.match.group(1)
     child.expect(r"Secret: ([A-Z2-7 ]+)\r\n")
     secret = child.match.group(1).replace(" ", "")
+    shown = child.before + child.after
     ok("\u2588" in child.before and ("\u2580" in child.before or
                                      "\u2584" in child.before),
        "the QR code is shown in half blocks")
-    child.expect(r"(otpauth://totp/\S+)\r\n")
-    ok("secret=" + secret in child.match.group(1),
-       "the URI on its own line holds the secret")
+    ok("secret=" + secret in uri,
+       "the URI on its own line, above the code, holds the secret")
     child.expect("First code: ")
+    # On an 80x24 terminal, the URI may scroll away but not the code:
+    # the code, the text and the prompt's line take 24 lines at most.
+    shown += child.before + child.after
+    ok(shown.count("\n") + 1 <= 24,
+       "below the URI, code, text and prompt fit 24 lines (%d)" %
+       (shown.count("\n") + 1))
     ok(status("carol") == ["pending"], "pending while the codes are asked")
 
     t = int(time.time())

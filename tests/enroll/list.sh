@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # list and list --json against a store built at known moments (frozen
 # clocks through libfaketime).
 . "$AWSMFA_SRCDIR/tests/enroll/enroll_lib.sh"

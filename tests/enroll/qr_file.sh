@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # create --qr-file: the PNG decodes to exactly the printed URI, its secret
 # enables the device through oathtool's codes; files are 0600 and never
 # overwritten; terminal renderings have their quiet zone.
@@ -115,19 +116,54 @@ check "no file left behind" test ! -e "$SANDBOX/x.jpg"
 err=$(mfa create bob --qr sixel 2>&1 >/dev/null </dev/null)
 is "--qr with an unknown style is a usage error" 2 $?
 
-# Terminal renderings: UTF-8 half blocks with a 4-module quiet zone (two
-# lines of full blocks on top), ANSI background colours.
+# Terminal renderings, painted as a dark-on-light and a light-on-dark
+# terminal shows them (qr_render.py): the colours are forced, so zbarimg
+# reads the URI from both.
 out=$(mfa create carol </dev/null)
-first=$(printf '%s\n' "$out" | head -n 1)
-width=$(printf '%s' "$first" | python3 -c 'import sys; print(len(sys.stdin.read()))')
-check "utf8 QR starts with a light row" grep -Eq '^█+$' <<<"$first"
-check "utf8 QR has two light rows on top" grep -Eq '^█+$' <<<"$(printf '%s\n' "$out" | sed -n 2p)"
-third=$(printf '%s\n' "$out" | sed -n 3p)
-check "utf8 QR rows keep 4 light columns each side" grep -Eq '^████[^█].*[^█]████$' <<<"$third"
-is "the code is 4+N+4 modules wide (N = 21+4k)" 0 $(( (width - 8 - 21) % 4 ))
-out=$(mfa create carol --device ansi --qr ansi </dev/null)
-check "ansi QR uses white and black backgrounds" grep -q $'\033\\[47m  \033\\[40m' <<<"$out"
+uri=$(printf '%s\n' "$out" | grep '^otpauth://')
+for style in utf8 ansi; do
+	[ $style = ansi ] && out=$(mfa create carol --device ansi --qr ansi </dev/null)
+	for theme in light dark; do
+		python3 "$AWSMFA_SRCDIR/tests/enroll/qr_render.py" $theme \
+		    "$SANDBOX/$theme.pgm" <<<"$out"
+		is "$style QR decodes on a $theme terminal" \
+		    "$(printf '%s\n' "$out" | grep '^otpauth://')" \
+		    "$(zbarimg -q --raw "$SANDBOX/$theme.pgm" 2>/dev/null)"
+	done
+done
+out=$(mfa create carol --device fit </dev/null)
+plain=$(printf '%s\n' "$out" | sed 's/\x1b\[[0-9;]*m//g')
+check "utf8 QR: black on white set on every line" \
+    test "$(printf '%s\n' "$out" | sed -n '2,/^Secret/p' | grep -vc $'^\033\\[30;47m.*\033\\[0m$')" = 1
+check "utf8 QR: a quiet zone of 2 modules (one blank line on top)" \
+    grep -Eq '^ +$' <<<"$(printf '%s\n' "$plain" | sed -n 2p)"
+check "utf8 QR: 2 blank columns each side" \
+    grep -Eq '^  [^ ].*[^ ]  $' <<<"$(printf '%s\n' "$plain" | sed -n 3p)"
+# Below the URI (which may scroll away), the QR code, the secret, the type
+# and the prompt's line fit an 80x24 terminal for "Example Corp" and carol.
+is "URI without the default parameters" "" "$(grep -o '&\(algorithm\|digits\|period\)=' <<<"$uri")"
+n=$(printf '%s\n' "$plain" | sed -n '2,/^Type: /p' | wc -l)
+check "QR, Secret and Type take at most 23 lines ($n), the prompt the 24th" \
+    test "$n" -le 23
+check "no line is wider than 80 columns" \
+    test "$(printf '%s\n' "$plain" | sed -n '2,/^Type: /p' | wc -L)" -le 80
+err=$(mfa create carol --device quiet --qr none 2>&1 >/dev/null </dev/null)
+is "no warning for SHA1, 6 digits, 30 seconds" "" "$err"
+
+# Parameters Google Authenticator ignores, or no app shows, are warned of.
+write_conf 'algorithm = "SHA256";' 'digits = 8;' 'period = 60;'
+err=$(mfa create carol --device sha256 --qr none 2>&1 >/dev/null </dev/null)
+is "a warning for SHA256, 8 digits, 60 seconds" \
+    "mfa-enroll: warning: Google Authenticator ignores SHA256, 8 digits, a period of 60 seconds (set in the config) and would show wrong codes: use an app that reads them" \
+    "$err"
+write_conf 'digits = 7;'
+err=$(mfa create carol --device seven --qr none 2>&1 >/dev/null </dev/null)
+is "a warning for 7 digits" \
+    "mfa-enroll: warning: 7 digits are outside the Key Uri Format (6 or 8): most authenticator apps cannot show such codes" \
+    "$err"
+write_conf
 out=$(mfa create carol --device none --qr none </dev/null)
-check "--qr none prints no code" grep -q '^Secret: ' <<<"$(printf '%s\n' "$out" | head -n 1)"
+check "--qr none prints no code: the URI, then Secret:" \
+    grep -q '^Secret: ' <<<"$(printf '%s\n' "$out" | sed -n 2p)"
 
 done_testing

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # recovery-codes: shown once, each works once through the PAM module, a
 # new set replaces the old, only hashes are stored.
 . "$AWSMFA_SRCDIR/tests/enroll/enroll_lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # resync: a device whose clock runs 10 minutes fast (libfaketime under
 # oathtool) fails logins through the PAM module until resync stores its
 # drift; wrong codes change nothing.

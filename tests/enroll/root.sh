@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Every writing verb refuses a non-root caller with one line and exit 1,
 # after its arguments parsed and before anything is touched.
 . "$AWSMFA_SRCDIR/tests/enroll/enroll_lib.sh"
@@ -8,7 +9,12 @@ printf 'T1,3132333435363738393031323334353637383930\n' > "$SANDBOX/t.csv"
 chmod 0644 "$SANDBOX/t.csv"
 before=$(cd "$STORE" && cat -- * 2>/dev/null | sha256sum)
 
-as_nobody() { runuser -u nobody -- "$ENROLL" --conf "$CONF" "$@" </dev/null; }
+# The build folder may sit where nobody cannot enter (a clone in /root is
+# 0700): nobody runs a copy from the sandbox, which anyone may read.
+install -m 0755 "$ENROLL" "$SANDBOX/mfa-enroll"
+as_nobody() {
+	runuser -u nobody -- "$SANDBOX/mfa-enroll" --conf "$CONF" "$@" </dev/null
+}
 
 while read -r verb args; do
 	# shellcheck disable=SC2086

@@ -1,8 +1,11 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Help, usage errors (exit 2, one line) and the check verb.
 . "$AWSMFA_SRCDIR/tests/enroll/enroll_lib.sh"
 write_conf
 
+is "--version" "mfa-enroll $(sed -n 's/^AC_INIT(\[[^]]*\], \[\([^]]*\)\].*/\1/p' \
+    "$AWSMFA_SRCDIR/configure.ac")" "$("$ENROLL" --version)"
 out=$("$ENROLL" --help)
 is "--help exits 0" 0 $?
 for v in create enable resync deactivate list import-tokens recovery-codes check; do

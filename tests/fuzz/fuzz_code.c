@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What users and files hand us: typed codes (otp_parse_code), base32
  * secrets (base32_decode), otpauth URIs (uri_parse), typed recovery codes

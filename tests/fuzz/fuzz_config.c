@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Arbitrary bytes as the text of awsmfa.conf: parsing must return 0 or -1
  * with a one-line message, and never crash, leak or read out of bounds.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * inventory_parse on arbitrary bytes.  What it accepts formats back to the
  * same bytes; what it refuses leaves an empty inventory and a reason.

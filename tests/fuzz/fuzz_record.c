@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * record_parse on arbitrary bytes.  Whatever it accepts must be the
  * canonical text: formatting the parsed record gives back the very same

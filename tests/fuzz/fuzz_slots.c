@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * slots_pick on arbitrary bytes, as a record file an attacker or a crash
  * could leave.  Whatever it accepts must point inside the file, at a slot

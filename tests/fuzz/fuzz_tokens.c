@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The hardware token CSV parser on arbitrary bytes, against an inventory
  * that already holds one token so both kinds of duplicate are reached. */
 #include <stddef.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Builds every tests/fuzz/fuzz_*.c with libFuzzer + ASan + UBSan and runs
 # each for a bounded time.  Prints TAP: one point per target.
 # Usage: tests/fuzz/run.sh [BUILD_DIR]   (FUZZ_SECONDS, default 20)

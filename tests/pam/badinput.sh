@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Bad input from the conversation: refused without a crash, counted as a
 # failure when it was an attempt, not counted when there was no answer.
 . "$AWSMFA_SRCDIR/tests/pam/pamlib.sh"

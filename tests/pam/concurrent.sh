@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # 32 logins racing with one code: the per-user lock makes exactly one win,
 # and the record they all rewrote still parses.
 . "$AWSMFA_SRCDIR/tests/pam/pamlib.sh"

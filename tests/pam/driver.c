@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Test driver: pam_authenticate through the real libpam with a scripted
  * conversation that can send what pamtester cannot: no
  * answer at all, a NULL answer, a megabyte, embedded NUL bytes.

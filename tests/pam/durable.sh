@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # What reaches the disk before pam_authenticate returns, seen with strace:
 # an accepted code is written in place into the record's spare slot and
 # fdatasync'd before PAM_SUCCESS; so is a refusal's failure count; a burnt

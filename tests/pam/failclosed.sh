@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Fail closed: whenever the config or the store cannot be trusted the
 # module returns PAM_AUTHINFO_UNAVAIL, even for a right code, and logs one
 # line naming the file and the reason.

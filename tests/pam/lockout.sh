@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Lockout after max_failures wrong codes, refusal of even a right code while
 # locked (PAM_MAXTRIES and a message), release after lockout_seconds.
 . "$AWSMFA_SRCDIR/tests/pam/pamlib.sh"

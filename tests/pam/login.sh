@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Accepting and refusing codes: the current code, the window edges, drift,
 # one-time use, the prompt, and recovery codes.
 . "$AWSMFA_SRCDIR/tests/pam/pamlib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Test helper: writes and shows store records without mfa-enroll, so the
  * PAM tests depend only on record.h and store.h.
  *

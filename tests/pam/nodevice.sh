@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Users without an active device: PAM_AUTH_ERR, PAM_IGNORE under nullok,
 # except members of require_groups; unknown users are prompted like anyone.
 . "$AWSMFA_SRCDIR/tests/pam/pamlib.sh"

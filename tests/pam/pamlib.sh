@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared by tests/pam/*.sh: a store and config in the sandbox, PAM service
 # files, codes from oathtool, the driver under pam_wrapper and libfaketime,
 # and (optionally) a private /dev/log to read what the module logs.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # split_pass, try_first_pass and use_first_pass in real stacks, with
 # pam_matrix (password module of libpam-wrapper) and pam_set_items (puts
 # PAM_AUTHTOK from the environment, as an earlier module would).

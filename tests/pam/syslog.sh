@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # One audit line per attempt through the real syslog(3) path, to a private
 # /dev/log: facility authpriv, the fields, escaping, and never the code.
 if [ -z "${AWSMFA_PRIVATE_NS:-}" ] && unshare -m true 2>/dev/null; then
@@ -107,5 +108,12 @@ for secretish in "$good" "$wrong" "$(code $((T0 + 30)))" "$rc1" \
 	check "log does not contain ${secretish:0:2}..." \
 	    bash -c '! grep -qF -- "$1" "$2"' _ "$secretish" "$SYSLOG"
 done
+
+# With debug, the module names its version: which build answered.
+service debug "auth required $MODULE conf=$CONF debug"
+syslog_mark
+auth $T0 -s debug "$(code $((T0 + 60)))" >/dev/null
+is "debug logs the module's version" 1 \
+    "$(syslog_new | grep -c 'pam_awsmfa(debug:auth): pam_awsmfa [0-9][0-9.]*$')"
 
 done_testing

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Receives syslog datagrams on a Unix socket and appends them, one per
 line, to a file: the PAM tests read what pam_syslog wrote.
 usage: syslog_listen.py SOCKET OUTFILE"""

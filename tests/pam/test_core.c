@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for audit_format, the recovery codes and verify_consecutive:
  * the parts of verify/recovery/audit that the PAM tests reach only
  * indirectly. */

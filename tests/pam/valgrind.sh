@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # A few authentications under valgrind: no definite or indirect leak and
 # no memory error (skipped in sanitizer runs, which check the same).
 . "$AWSMFA_SRCDIR/tests/pam/pamlib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Helper for otp_oathtool.sh, not a test by itself: prints TOTP cases,
  * one a line, as "HEXSECRET ALG DIGITS PERIOD TIME CODE" where CODE is

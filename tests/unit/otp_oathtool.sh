@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Our TOTP codes against oathtool's, an independent implementation, for
 # random secrets, algorithms, digit counts, periods and times from 1970
 # to far beyond 2106.  AWSMFA_OTP_SEED and AWSMFA_OTP_CASES override the

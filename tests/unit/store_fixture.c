@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* See store_fixture.h. */
 #include <sys/stat.h>
 #include <sys/types.h>

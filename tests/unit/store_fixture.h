@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A private store under /tmp for each store test (cmocka setup and
  * teardown), shared by test_store and test_store_rw.  Runs as root: the
  * store's ownership checks want root:root files; as another user the

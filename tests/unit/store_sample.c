@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Sample records for the record and store tests. */
 #include <stdio.h>
 #include <string.h>

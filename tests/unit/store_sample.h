@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Records and inventories with every field set, shared by the record and
  * store tests. */
 #ifndef AWSMFA_TEST_STORE_SAMPLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * lib/config: defaults, every key, every class of error with its exact
  * message, and the checks config_load makes on the file itself.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* HOTP/TOTP against the RFC test vectors, and the code-handling helpers. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The record and inventory text formats: round trips of every field, and
  * everything the strict parser must refuse. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The walk to a trusted folder (lib/safepath.c): the fast way (one openat2,
  * then a stat of each folder above through "..") must say yes exactly
  * where the walk one component at a time does, open the same folder, and

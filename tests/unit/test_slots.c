@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The two-slot container of a record file (lib/slots.c), as a crash and an
  * attacker see it: a torn write of the spare slot, in any order of its
  * sectors or bytes, leaves exactly the old text or exactly the new one;

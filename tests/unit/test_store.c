@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The root-owned store on a real file system: what it refuses, atomic
  * saves, locking between processes.  Runs as root (ownership checks). */
 #include <sys/file.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A login's read-modify-write of a record file (store_load_rw,
  * store_save_rw) on a real file system: written in place into the spare
  * slot; a failed write leaves the previous state; mfa-enroll's whole-file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* otpauth:// URIs: the exact text we build, and parsing it back. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,8 +23,21 @@ test_build_exact(void **state)
 	    6, 30);
 	assert_non_null(u);
 	assert_string_equal(u, "otpauth://totp/Example%20Co:alice%40example.com"
-	    "?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example%20Co"
-	    "&algorithm=SHA1&digits=6&period=30");
+	    "?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example%20Co");
+	free(u);
+
+	/* Only what differs from the Key Uri Format's defaults is named. */
+	u = uri_build("i", "a", seed, 20, OTP_SHA1, 8, 30);
+	assert_non_null(u);
+	assert_string_equal(strchr(u, '&'), "&issuer=i&digits=8");
+	free(u);
+	u = uri_build("i", "a", seed, 20, OTP_SHA1, 6, 60);
+	assert_non_null(u);
+	assert_string_equal(strchr(u, '&'), "&issuer=i&period=60");
+	free(u);
+	u = uri_build("i", "a", seed, 20, OTP_SHA256, 6, 30);
+	assert_non_null(u);
+	assert_string_equal(strchr(u, '&'), "&issuer=i&algorithm=SHA256");
 	free(u);
 
 	/* A colon inside a part is escaped; only the separator is literal. */
@@ -41,6 +55,30 @@ test_build_exact(void **state)
 	    "?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 	    "&issuer=%C3%9Cn%C3%AF-._~&algorithm=SHA256&digits=7&period=1");
 	free(u);
+}
+
+static void
+test_app_caveats(void **state)
+{
+	char	buf[256];
+
+	(void)state;
+	assert_int_equal(uri_app_caveats(OTP_SHA1, 6, 30, buf, sizeof(buf)),
+	    0);
+	assert_int_equal(uri_app_caveats(OTP_SHA256, 8, 60, buf, sizeof(buf)),
+	    1);
+	assert_string_equal(buf, "Google Authenticator ignores SHA256, 8 "
+	    "digits, a period of 60 seconds (set in the config) and would "
+	    "show wrong codes: use an app that reads them");
+	assert_int_equal(uri_app_caveats(OTP_SHA1, 6, 15, buf, sizeof(buf)),
+	    1);
+	assert_string_equal(buf, "Google Authenticator ignores a period of 15 "
+	    "seconds (set in the config) and would show wrong codes: use an "
+	    "app that reads them");
+	assert_int_equal(uri_app_caveats(OTP_SHA1, 7, 30, buf, sizeof(buf)),
+	    1);
+	assert_string_equal(buf, "7 digits are outside the Key Uri Format "
+	    "(6 or 8): most authenticator apps cannot show such codes");
 }
 
 static void
@@ -246,6 +284,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_exact),
 		cmocka_unit_test(test_build_refuses),
+		cmocka_unit_test(test_app_caveats),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_parse_defaults_and_extras),
 		cmocka_unit_test(test_parse_refuses),

@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# The package's life on a machine, run by scripts/check.sh through
+# overlay.sh (a throwaway overlay of /): install the .deb, check the setup,
+# enrol a user and log in through PAM with the installed module, enable the
+# pam-auth-update profile, remove (the profile goes first, the secrets
+# stay), purge (the secrets go).
+# usage: overlay.sh deb_lifecycle.sh SRCDIR DEB
+AWSMFA_SRCDIR=$1 AWSMFA_BUILDDIR=/nonexistent
+deb=$2
+. "$AWSMFA_SRCDIR/tests/lib.sh"
+export DEBIAN_FRONTEND=noninteractive
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null ||
+    gcc -print-multiarch)
+so=/lib/$multiarch/security/pam_awsmfa.so
+grep -q pam_awsmfa /etc/pam.d/common-auth &&
+    skip_all "pam_awsmfa is already in this machine's common-auth"
+q() { "$@" >>"$SANDBOX/dpkg.log" 2>&1; }
+
+check "dpkg -i installs the package" q dpkg -i "$deb"
+check "the module is in the security folder" test -f "$so"
+is "the store is 0700 root:root" 700:root:root \
+    "$(stat -c %a:%U:%G /var/lib/awsmfa 2>&1)"
+check "installing enables nothing" bash -c '! grep -rq pam_awsmfa /etc/pam.d'
+is "mfa-enroll --version" "mfa-enroll $(dpkg-query -W -f '${Version}' \
+    libpam-awsmfa | sed 's/-[^-]*$//')" "$(mfa-enroll --version)"
+out=$(mfa-enroll check 2>&1)
+is "mfa-enroll check finds the setup clean" 0 $?
+[ -n "$out" ] && diag "$out"
+# The examples the manual pages name are where the package put them.
+for p in $(zcat /usr/share/man/man8/pam_awsmfa.8.gz \
+    /usr/share/man/man5/awsmfa.conf.5.gz | grep -o '/usr/share/doc/[^ ]*'); do
+	check "$p, named in the manual, exists" test -e "$p"
+done
+
+# A user and a login through the real libpam, with the installed module
+# named as an admin would, and codes from oathtool.
+useradd -M lifecycle
+cat >/etc/pam.d/awsmfa-lifecycle <<PAM
+auth required pam_awsmfa.so
+account required pam_permit.so
+PAM
+out=$(mfa-enroll create lifecycle --qr none </dev/null)
+is "create succeeds" 0 $?
+secret=$(printf '%s\n' "$out" | sed -n 's/^Secret: //p' | tr -d ' ')
+t=$(date +%s)
+mfa-enroll enable lifecycle default "$(oathtool --totp -b -N @$((t - 30)) \
+    "$secret")" "$(oathtool --totp -b -N @"$t" "$secret")" >/dev/null
+is "enable succeeds" 0 $?
+# The codes used to enable are spent: the login takes the next step's,
+# at a clock 30 s ahead (libfaketime, no waiting).
+code=$(oathtool --totp -b -N @$((t + 30)) "$secret")
+login() {
+	echo "$1" | LD_PRELOAD=$FAKETIME_LIB FAKETIME=+30s \
+	    pamtester awsmfa-lifecycle lifecycle authenticate >/dev/null 2>&1
+}
+check "a login with the right code succeeds" login "$code"
+login 000000
+is "a login with a wrong code fails" 1 $?
+
+check "pam-auth-update --enable awsmfa" q pam-auth-update --enable awsmfa
+check "the module is in common-auth" grep -q pam_awsmfa /etc/pam.d/common-auth
+
+check "dpkg -r removes the package" q dpkg -r libpam-awsmfa
+check "the module is gone" test ! -e "$so"
+check "and no longer in common-auth (prerm took it out)" \
+    bash -c '! grep -rq pam_awsmfa /etc/pam.d/common-*'
+check "the store with its secrets stays after remove" \
+    test -f /var/lib/awsmfa/lifecycle
+check "the config stays after remove" test -f /etc/awsmfa/awsmfa.conf
+
+check "dpkg -P purges the package" q dpkg -P libpam-awsmfa
+check "the store is gone after purge" test ! -e /var/lib/awsmfa
+check "the config is gone after purge" test ! -e /etc/awsmfa/awsmfa.conf
+is "dpkg no longer knows the package" "" \
+    "$(dpkg-query -W -f '${Status}' libpam-awsmfa 2>/dev/null)"
+done_testing
