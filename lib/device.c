@@ -751,9 +751,12 @@ add_token(struct token_parse *tp, const struct hw_token *t, size_t lineno,
 	return 0;
 }
 
+/* `cut` is set for a last line without its newline: input cut short may
+ * end in a seed that is shorter but still valid, so a data line must be
+ * whole. */
 static void
 parse_line(struct token_parse *tp, const char *p, size_t n, size_t lineno,
-    int *seen_data)
+    int cut, int *seen_data)
 {
 	char buf[TOKEN_LINE_MAX + 1], why[160], *line, *f[TOKEN_MAX_FIELDS];
 	struct hw_token t;
@@ -772,6 +775,11 @@ parse_line(struct token_parse *tp, const char *p, size_t n, size_t lineno,
 	line = trim(buf);
 	if (*line == '\0' || *line == '#')
 		goto out;
+	if (cut) {
+		bad_line(tp, lineno, "no newline at the end of the last "
+		    "line: the input may be cut short");
+		goto out;
+	}
 	if (split_fields(line, f, &nf) == -1) {
 		bad_line(tp, lineno, "more than 5 fields");
 		goto out;
@@ -818,7 +826,8 @@ device_parse_tokens_each(const char *csv, size_t len, struct inventory *inv,
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		parse_line(&tp, p, (size_t)(nl - p), ++lineno, &seen_data);
+		parse_line(&tp, p, (size_t)(nl - p), ++lineno, nl == end,
+		    &seen_data);
 		p = nl + 1;
 	}
 	free(tp.lines);
