@@ -75,8 +75,9 @@ make_initial_store() {
 	    "last_step=$s" "recovery=$h"
 	"$MKRECORD" write "$STORE" bob dev=tab "secret=$SB" status=pending
 	"$MKRECORD" write "$STORE" carl dev=phone "secret=$SC" "last_step=$s"
-	printf 'HW1,%s\nHW2,%s\nHW3,%s\n' "$HW1" "$HW2" "$HW3" |
-	    mfa import-tokens - >/dev/null
+	printf 'HW1,%s\nHW2,%s\nHW3,%s\n' "$HW1" "$HW2" "$HW3" \
+	    >"$SANDBOX/hw.csv"
+	mfa import-tokens "$SANDBOX/hw.csv" >/dev/null
 	"$MKRECORD" write "$STORE" dora dev=v "secret=$SB" "last_step=$s"
 	mfa_at $((T - 3600)) enable dora HW1 "$(hcode $((T - 3630)) $HW1)" \
 	    "$(hcode $((T - 3600)) $HW1)" >/dev/null
@@ -148,7 +149,9 @@ inject() {
 }
 
 # points NAME: the writer's write-path system calls after it read the
-# configuration, as "CALL N" (its Nth CALL); runs it once, for real.
+# configuration (for a login, until the driver prints the result: what
+# pam_wrapper does afterwards varies), as "CALL N" (its Nth CALL); runs it
+# once, for real.
 points() {
 	writer "$1"
 	env_for "$T" "${CMD[0]}"
@@ -156,6 +159,7 @@ points() {
 	    "${CMD[@]}" >/dev/null 2>&1 </dev/null
 	awk -v conf="\"${CONF##*/}\"" '
 	    { sub(/^[0-9]+ +/, "") }
+	    /^write\(1, "result: / { exit }
 	    match($0, /^[a-z0-9_]+\(/) {
 		c = substr($0, 1, RLENGTH - 1); n[c]++
 		if (started) print c, n[c]

@@ -3,8 +3,10 @@
 # accept, refuse or burn a recovery code, and every mfa-enroll verb.  strace
 # kills the writer on entering its Nth CALL; the points are every such
 # call after the configuration is read, shuffled with a seed
-# (AWSMFA_FAULT_SEED, printed) and the first AWSMFA_KILLS (default 320)
-# taken.  After each kill: the store is the writer's old or new state (its
+# (AWSMFA_FAULT_SEED, printed) and the first AWSMFA_KILLS (default 340)
+# taken.  A point can move when a run makes one more or one fewer call
+# (pam_wrapper retrying its temporary folder): a writer that then ends
+# without being killed is checked the same way but not counted.  After each kill: the store is the writer's old or new state (its
 # logical dump, tokens read by the rule of lib/store_token.c), `list --json`
 # parses, `check` exits 0, a code accepted before is refused, the state's
 # own codes behave (a token left free can be enabled by another user), and
@@ -12,7 +14,7 @@
 . "$AWSMFA_SRCDIR/tests/faults/faultlib.sh"
 
 SEED=${AWSMFA_FAULT_SEED:-10}
-KILLS=${AWSMFA_KILLS:-320}
+KILLS=${AWSMFA_KILLS:-340}
 JSON="$SANDBOX/json"
 mkdir -p "$JSON"
 make_initial_store
@@ -109,12 +111,12 @@ while read -r w call k; do
 	writer "$w"
 	rc=$(inject "$call" signal=KILL "$k")
 	bad=0
-	if [ $rc -ne 137 ]; then
+	if [ "$rc" -ne 137 ]; then
 		notkilled=$((notkilled + 1))
 		diag "$CASE: not killed (exit $rc)"
-		continue
+	else
+		kills=$((kills + 1))
 	fi
-	kills=$((kills + 1))
 	state >"$SANDBOX/now" 2>&1
 	if cmp -s "$SANDBOX/now" "$SANDBOX/old.$w"; then
 		s=old
@@ -126,10 +128,15 @@ while read -r w call k; do
 		diff "$SANDBOX/old.$w" "$SANDBOX/now" | head -n 20 | sed 's/^/#   /'
 		bad=1
 	fi
-	[ $s = old ] && old=$((old + 1))
-	[ $s = new ] && new=$((new + 1))
-	per[$w]="${per[$w]:-} $s"
-	at "$T" "$ENROLL" --conf "$CONF" list --json >"$JSON/$kills.json" 2>&1
+	if [ "$rc" -eq 137 ]; then
+		[ $s = old ] && old=$((old + 1))
+		[ $s = new ] && new=$((new + 1))
+		per[$w]="${per[$w]:-} $s"
+	elif [ "$rc" -eq 0 ] && [ "${CMD[0]}" != "$DRIVER" ]; then
+		want "the state after exit 0" new $s
+	fi
+	at "$T" "$ENROLL" --conf "$CONF" list --json \
+	    >"$JSON/$((kills + notkilled)).json" 2>&1
 	want "list --json" 0 $?
 	out=$(at "$T" "$ENROLL" --conf "$CONF" check 2>&1)
 	want "check ($out)" 0 $?
@@ -144,7 +151,8 @@ for w in $WRITERS; do
 	check "$w was killed at least once" test $((o + n)) -gt 0
 done
 diag "kills $kills, old $old, new $new, not killed $notkilled"
-is "every chosen point killed its writer" 0 "$notkilled"
+check "nearly every chosen point killed its writer" \
+    test "$notkilled" -le $((KILLS / 20))
 check "at least 300 kills" test "$kills" -ge 300
 is "every kill left the old or the new state, list, check and the codes right" \
     0 "$failed_kills"
