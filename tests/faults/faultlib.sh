@@ -6,6 +6,7 @@
 
 command -v strace >/dev/null || skip_all "strace missing"
 DUMP="$AWSMFA_BUILDDIR/tests/faults/dumpstore"
+LOGIN="$AWSMFA_BUILDDIR/tests/faults/pamlogin"
 INIT="$SANDBOX/init"
 # The moment of every writer, frozen (libfaketime without "@"), so that a
 # run and its reference write the same times.
@@ -24,33 +25,36 @@ WRITE_CALLS=openat,flock,fchown,fchmod,pwrite64,write,fsync,fdatasync,close,rena
 # hcode TIME HEX: a hardware token's code.
 hcode() { oathtool --totp -N "@$1" "$2"; }
 
-# env_for TIME [CMD...]: the tracee's environment in ENVS, given to strace
-# with -E so that neither the sanitizer runtimes nor libfaketime are loaded
-# into strace; pam_wrapper only for the driver.
+# env_for TIME: the tracee's environment in ENVS, given to strace with -E
+# so that neither the sanitizer runtimes nor libfaketime are loaded into
+# strace.
 env_for() {
-	local pw=
-	[ "${2:-}" = "$DRIVER" ] && pw="libpam_wrapper.so"
-	ENVS=(-E "LD_PRELOAD=$AWSMFA_PRELOAD $pw $FAKETIME_LIB"
-	    -E FAKETIME_DISABLE_SHM=1 -E PAM_WRAPPER=1
-	    -E "PAM_WRAPPER_SERVICE_DIR=$SANDBOX/pam.d"
+	ENVS=(-E "LD_PRELOAD=$AWSMFA_PRELOAD $FAKETIME_LIB"
+	    -E FAKETIME_DISABLE_SHM=1
 	    -E "FAKETIME=$(date -u -d "@$1" '+%Y-%m-%d %H:%M:%S')"
 	    -E "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:allocator_release_to_os_interval_ms=-1")
 }
 
-# at TIME command...: runs command at the frozen TIME with pam_wrapper.
+# at TIME command...: runs command at the frozen TIME.
 at() {
 	local t=$1
 	shift
-	env_for "$t" "$1"
+	env_for "$t"
 	strace -f -o /dev/null -e trace=none "${ENVS[@]}" "$@"
 }
 
 mfa() { at "$T" "$ENROLL" --conf "$CONF" "$@"; }
 mfa_at() { local t=$1; shift; at "$t" "$ENROLL" --conf "$CONF" "$@"; }
 
-# login TIME USER ANSWER: one authentication; prints its result.
+# login TIME USER ANSWER: one authentication; prints its result, or the
+# driver's output when it printed none.
 login() {
-	at "$1" "$DRIVER" -u "$2" "$3" 2>&1 | sed -n 's/^result: //p'
+	local out
+	out=$(at "$1" "$LOGIN" "$SANDBOX/pam.d" "$2" "$3" 2>&1)
+	case $out in
+	*"result: "*)	printf '%s\n' "$out" | sed -n 's/^result: //p' ;;
+	*)		printf '%s' "$out" | tr '\n' ' ' | cut -c1-300 ;;
+	esac
 }
 
 # The store every test starts from:
@@ -99,11 +103,11 @@ reset_store() {
 
 # writer NAME: sets CMD to the command of that writer.
 writer() {
-	local d=$DRIVER
+	local d=("$LOGIN" "$SANDBOX/pam.d")
 	case $1 in
-	login_ok)	CMD=("$d" -u alice "$(code "$T")") ;;
-	login_bad)	CMD=("$d" -u alice 000000) ;;
-	login_recovery)	CMD=("$d" -u alice "$RC") ;;
+	login_ok)	CMD=("${d[@]}" alice "$(code "$T")") ;;
+	login_bad)	CMD=("${d[@]}" alice 000000) ;;
+	login_recovery)	CMD=("${d[@]}" alice "$RC") ;;
 	create)		CMD=("$ENROLL" --conf "$CONF" create gil --qr none) ;;
 	enable_virtual)	CMD=("$ENROLL" --conf "$CONF" enable bob tab
 			    "$(code $((T - 30)) "$SB")" "$(code "$T" "$SB")") ;;
@@ -138,7 +142,7 @@ state() {
 # error=EIO) injected into its Nth CALL, the trace in $SANDBOX/trace;
 # prints the exit status.  The shell's "Killed" notice is kept quiet.
 inject() {
-	env_for "$T" "${CMD[0]}"
+	env_for "$T"
 	(
 		exec 2>/dev/null
 		strace -f -o "$SANDBOX/trace" -e trace="$WRITE_CALLS" \
@@ -149,12 +153,11 @@ inject() {
 }
 
 # points NAME: the writer's write-path system calls after it read the
-# configuration (for a login, until the driver prints the result: what
-# pam_wrapper does afterwards varies), as "CALL N" (its Nth CALL); runs it
-# once, for real.
+# configuration (for a login, until it prints the result), as "CALL N"
+# (its Nth CALL); runs it once, for real.
 points() {
 	writer "$1"
-	env_for "$T" "${CMD[0]}"
+	env_for "$T"
 	strace -f -o "$SANDBOX/trace" -e trace=$WRITE_CALLS "${ENVS[@]}" \
 	    "${CMD[@]}" >/dev/null 2>&1 </dev/null
 	awk -v conf="\"${CONF##*/}\"" '

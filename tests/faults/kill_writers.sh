@@ -4,9 +4,9 @@
 # kills the writer on entering its Nth CALL; the points are every such
 # call after the configuration is read, shuffled with a seed
 # (AWSMFA_FAULT_SEED, printed) and the first AWSMFA_KILLS (default 340)
-# taken.  A point can move when a run makes one more or one fewer call
-# (pam_wrapper retrying its temporary folder): a writer that then ends
-# without being killed is checked the same way but not counted.  After each kill: the store is the writer's old or new state (its
+# taken.  Should a point move (a run making one call more or fewer than
+# the run that found it), a writer that ends without being killed is
+# checked the same way but not counted.  After each kill: the store is the writer's old or new state (its
 # logical dump, tokens read by the rule of lib/store_token.c), `list --json`
 # parses, `check` exits 0, a code accepted before is refused, the state's
 # own codes behave (a token left free can be enabled by another user), and
@@ -15,6 +15,14 @@
 
 SEED=${AWSMFA_FAULT_SEED:-10}
 KILLS=${AWSMFA_KILLS:-340}
+MIN=300
+# Under the sanitizers every run costs twice as much; the gcc suite covers
+# the points, this one a seeded sample of them.
+if [ -n "$AWSMFA_PRELOAD" ] && [ -z "${AWSMFA_KILLS:-}" ]; then
+	KILLS=60
+	MIN=50
+	diag "under the sanitizers: a sample of $KILLS kills"
+fi
 JSON="$SANDBOX/json"
 mkdir -p "$JSON"
 make_initial_store
@@ -132,7 +140,7 @@ while read -r w call k; do
 		[ $s = old ] && old=$((old + 1))
 		[ $s = new ] && new=$((new + 1))
 		per[$w]="${per[$w]:-} $s"
-	elif [ "$rc" -eq 0 ] && [ "${CMD[0]}" != "$DRIVER" ]; then
+	elif [ "$rc" -eq 0 ] && [ "${CMD[0]}" != "$LOGIN" ]; then
 		want "the state after exit 0" new $s
 	fi
 	at "$T" "$ENROLL" --conf "$CONF" list --json \
@@ -153,7 +161,7 @@ done
 diag "kills $kills, old $old, new $new, not killed $notkilled"
 check "nearly every chosen point killed its writer" \
     test "$notkilled" -le $((KILLS / 20))
-check "at least 300 kills" test "$kills" -ge 300
+check "at least $MIN kills" test "$kills" -ge "$MIN"
 is "every kill left the old or the new state, list, check and the codes right" \
     0 "$failed_kills"
 check "every list --json parses" python3 -c '

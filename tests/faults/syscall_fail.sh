@@ -43,13 +43,23 @@ durable() {
 for w in $WRITERS; do
 	reset_store
 	state >"$SANDBOX/old.$w"
-	points "$w" | grep -v '^exit_group' | sed "s/^/$w /" >>"$SANDBOX/points"
+	points "$w" | awk -v w="$w" -v set=",$FAILABLE," \
+	    'index(set, "," $1 ",") { print w, $0 }' >>"$SANDBOX/points"
 	state >"$SANDBOX/new.$w"
 done
 
+MIN=180
+# Under the sanitizers every run costs twice as much; the gcc suite covers
+# every call, this one a seeded sample of them.
+if [ -n "$AWSMFA_PRELOAD" ]; then
+	shuf -n 60 --random-source=<(yes "${AWSMFA_FAULT_SEED:-10}") \
+	    "$SANDBOX/points" >"$SANDBOX/sample"
+	mv "$SANDBOX/sample" "$SANDBOX/points"
+	MIN=40
+	diag "under the sanitizers: a sample of 60 calls"
+fi
 runs=0 fails=0 ok0=0 old=0 new=0
 while read -r w call k; do
-	case ",$FAILABLE," in *",$call,"*) ;; *) continue ;; esac
 	CASE="$w, $call #$k fails"
 	reset_store
 	writer "$w"
@@ -68,7 +78,7 @@ while read -r w call k; do
 	fi
 	[ $s = old ] && old=$((old + 1))
 	[ $s = new ] && new=$((new + 1))
-	if [ "${CMD[0]}" = "$DRIVER" ]; then
+	if [ "${CMD[0]}" = "$LOGIN" ]; then
 		r=$(sed -n 's/^result: //p' "$SANDBOX/out")
 		if [ "$r" = PAM_SUCCESS ]; then
 			ok0=$((ok0 + 1))
@@ -96,7 +106,8 @@ while read -r w call k; do
 done <"$SANDBOX/points"
 
 diag "runs $runs: $ok0 succeeded anyway (flushed), $old old, $new new"
-check "every write-path call of every writer failed once" test "$runs" -ge 180
+check "every write-path call of every writer failed once" \
+    test "$runs" -ge "$MIN"
 is "no success without the state flushed, one line per failure, old or new" \
     0 "$fails"
 echo "# counts: runs=$runs succeeded=$ok0 old=$old new=$new"
