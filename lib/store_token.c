@@ -35,24 +35,23 @@ store_token_held(struct store *st, const struct hw_token *t, int *held,
 {
 	struct mfa_record	*rec;
 	unsigned		 i;
-	int			 r;
+	int			 found = 0, r = STORE_OK;
 
-	*held = 0;
-	if (t->user[0] == '\0')
-		return STORE_OK;
-	if ((rec = calloc(1, sizeof(*rec))) == NULL) {
-		seterr(err, errlen, "out of memory");
-		return STORE_IO;
+	if (t->user[0] != '\0') {
+		if ((rec = calloc(1, sizeof(*rec))) == NULL) {
+			seterr(err, errlen, "out of memory");
+			return STORE_IO;
+		}
+		r = store_load(st, t->user, rec, err, errlen);
+		if (r == STORE_NOENT)
+			r = STORE_OK;
+		for (i = 0; r == STORE_OK && i < rec->ndevices; i++)
+			if (rec->dev[i].type == DEVICE_HARDWARE &&
+			    strcmp(rec->dev[i].serial, t->serial) == 0)
+				found = 1;
+		record_wipe(rec);
+		free(rec);
 	}
-	r = store_load(st, t->user, rec, err, errlen);
-	if (r == STORE_NOENT)
-		r = STORE_OK;
-	for (i = 0; r == STORE_OK && i < rec->ndevices; i++) {
-		if (rec->dev[i].type == DEVICE_HARDWARE &&
-		    strcmp(rec->dev[i].serial, t->serial) == 0)
-			*held = 1;
-	}
-	record_wipe(rec);
-	free(rec);
+	*held = found;
 	return r;
 }
