@@ -217,7 +217,14 @@ cmd_recovery_codes(struct ctx *c, int argc, char **argv)
 			    "shown again):\n", user);
 		for (i = 0; i < count; i++)
 			printf("%s\n", codes[i]);
-		fflush(stdout);
+		/* They are shown only once: say so when they were not. */
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			warnx_("standard output: %s; the new recovery codes "
+			    "of %s were not shown and the earlier ones no "
+			    "longer work: run recovery-codes again",
+			    strerror(errno), user);
+			r = -1;
+		}
 	} else
 		warnx_("%s", err);
 	OPENSSL_cleanse(codes, count * sizeof(*codes));

@@ -207,6 +207,13 @@ finish(struct ctx *c, const struct create_args *a, struct mfa_device *d,
 	free(uri);
 	if (r == -1)
 		return undo(c, a, qf, "cannot show the secret");
+	/* A secret that never reached the admin makes a device nobody can
+	 * copy: undone like any other failure to show it. */
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		snprintf(err, sizeof(err), "standard output: %s",
+		    strerror(errno));
+		return undo(c, a, qf, err);
+	}
 	qr_file_keep(qf);
 	return 0;
 }
