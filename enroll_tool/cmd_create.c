@@ -65,7 +65,7 @@ free_code(char *s, size_t cap)
 	}
 }
 
-/* One whole answer line in *out.  NULL with *why NULL: the input ended
+/* One whole answer line, malloc'd.  NULL with *why NULL: the input ended
  * before the answer began (the admin postpones).  NULL with *why set: a
  * read error, a NUL byte, or an answer cut short by the end of input;
  * nothing of it is used. */
