@@ -169,4 +169,16 @@ import json, sys
 for f in sys.argv[1:]:
     json.load(open(f))' "$JSON"/*.json
 echo "# counts: kills=$kills old=$old new=$new"
+
+# A writer killed after writing its temp file leaves a copy of the record,
+# secrets and all; once the device is deactivated, no file in the store
+# may still hold its secret.
+reset_store
+writer resync
+rc=$(inject fsync signal=KILL 1)
+check "a resync killed after its temp file holds carl's secret there" \
+    grep -lq "$SC" "$STORE"/.tmp.*
+mfa deactivate carl phone >/dev/null
+is "after deactivate no file in the store holds the secret" "" \
+    "$(grep -rl "$SC" "$STORE")"
 done_testing
