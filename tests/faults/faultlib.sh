@@ -11,7 +11,6 @@ INIT="$SANDBOX/init"
 # The moment of every writer, frozen (libfaketime without "@"), so that a
 # run and its reference write the same times.
 T=$T0
-FROZEN="$(date -u -d "@$T" '+%Y-%m-%d %H:%M:%S')"
 HW1=3132333435363738393031323334353637383930
 HW2=3132333435363738393031323334353637383931
 HW3=3132333435363738393031323334353637383932
