@@ -20,37 +20,93 @@ static const struct option common_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* The whole file in memory; the caller cleanses it (it holds seeds). */
+/* Grows *buf to hold more than `used` bytes, cleansing the old copy. */
+static int
+grow(char **buf, size_t used, size_t *cap)
+{
+	size_t ncap = *cap == 0 ? 64 * 1024 : *cap * 2;
+	char *nb;
+
+	if (ncap > CSV_MAX + 1)
+		ncap = CSV_MAX + 1;
+	if ((nb = malloc(ncap + 1)) == NULL)
+		return -1;
+	if (*buf != NULL) {
+		memcpy(nb, *buf, used);
+		OPENSSL_cleanse(*buf, *cap);
+		free(*buf);
+	}
+	*buf = nb;
+	*cap = ncap;
+	return 0;
+}
+
+/* Everything up to the end of fd, or NULL after one line on stderr: a
+ * read error never leaves a part of the input to import.  The caller
+ * cleanses the buffer (it holds seeds). */
 static char *
-read_file(const char *path, size_t *len)
+read_all(int fd, const char *name, size_t *len)
+{
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	ssize_t r;
+
+	for (;;) {
+		if (n == cap && grow(&buf, n, &cap) == -1) {
+			warnx_("out of memory");
+			goto fail;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			warnx_("%s: read: %s; nothing imported", name,
+			    strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > CSV_MAX) {
+			warnx_("%s: larger than %d bytes; nothing imported",
+			    name, CSV_MAX);
+			goto fail;
+		}
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+ fail:
+	if (buf != NULL) {
+		OPENSSL_cleanse(buf, cap);
+		free(buf);
+	}
+	return NULL;
+}
+
+/* The CSV from path, or from standard input for "-" (so that seeds can
+ * come straight from a decrypting pipe, never in a plain file). */
+static char *
+read_csv(const char *path, size_t *len)
 {
 	struct stat sb;
 	char *buf;
-	ssize_t r;
-	size_t n = 0;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	if (strcmp(path, "-") == 0)
+		return read_all(STDIN_FILENO, "standard input", len);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
 		warnx_("%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
-	    sb.st_size > CSV_MAX) {
-		warnx_("%s: not a regular file of at most %d bytes", path,
-		    CSV_MAX);
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		warnx_("%s: not a regular file (use - for standard input)",
+		    path);
 		close(fd);
 		return NULL;
 	}
-	if ((buf = malloc((size_t)sb.st_size + 1)) == NULL) {
-		warnx_("out of memory");
-		close(fd);
-		return NULL;
-	}
-	while (n < (size_t)sb.st_size &&
-	    (r = read(fd, buf + n, (size_t)sb.st_size - n)) > 0)
-		n += (size_t)r;
+	buf = read_all(fd, path, len);
 	close(fd);
-	*len = n;
 	return buf;
 }
 
@@ -81,10 +137,11 @@ cmd_import_tokens(struct ctx *c, int argc, char **argv)
 	if (argc - optind != 1)
 		usage_error("import-tokens: expected FILE (see "
 		    "'import-tokens --help')");
-	bad.path = argv[optind];
+	bad.path = strcmp(argv[optind], "-") == 0 ? "standard input" :
+	    argv[optind];
 	bad.n = 0;
 	ctx_open(c, 1);
-	if ((csv = read_file(bad.path, &len)) == NULL)
+	if ((csv = read_csv(argv[optind], &len)) == NULL)
 		return EXIT_FAIL;
 	r = device_import_tokens_each(&c->st, csv, len, &count,
 	    report_bad_line, &bad, err, sizeof(err));
@@ -161,7 +218,14 @@ cmd_recovery_codes(struct ctx *c, int argc, char **argv)
 			    "shown again):\n", user);
 		for (i = 0; i < count; i++)
 			printf("%s\n", codes[i]);
-		fflush(stdout);
+		/* They are shown only once: say so when they were not. */
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			warnx_("standard output: %s; the new recovery codes "
+			    "of %s were not shown and the earlier ones no "
+			    "longer work: run recovery-codes again",
+			    strerror(errno), user);
+			r = -1;
+		}
 	} else
 		warnx_("%s", err);
 	OPENSSL_cleanse(codes, count * sizeof(*codes));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* create: a new pending virtual device, shown as QR code, base32 and URI;
  * on a terminal, enabled right away with two codes typed by the admin. */
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,43 +57,62 @@ parse_args(struct ctx *c, int argc, char **argv, struct create_args *a)
 		usage_error("create: --qr-file must end in .png or .svg");
 }
 
+static void
+free_code(char *s, size_t cap)
+{
+	if (s != NULL) {
+		OPENSSL_cleanse(s, cap);
+		free(s);
+	}
+}
+
+/* One whole answer line, malloc'd.  NULL with *why NULL: the input ended
+ * before the answer began (the admin postpones).  NULL with *why set: a
+ * read error, a NUL byte, or an answer cut short by the end of input;
+ * nothing of it is used. */
 static char *
-read_code(const char *prompt)
+read_code(const char *prompt, const char **why)
 {
 	char *line = NULL;
 	size_t cap = 0;
+	ssize_t n;
 
+	*why = NULL;
 	printf("%s", prompt);
 	fflush(stdout);
-	if (getline(&line, &cap, stdin) == -1) {
-		free(line);
-		return NULL;
-	}
-	return line;
-}
-
-static void
-free_code(char *s)
-{
-	if (s != NULL) {
-		OPENSSL_cleanse(s, strlen(s));
-		free(s);
-	}
+	errno = 0;
+	n = getline(&line, &cap, stdin);
+	if (n == -1 && ferror(stdin))
+		*why = errno != 0 ? strerror(errno) : "read error";
+	else if (n > 0 && (memchr(line, '\0', (size_t)n) != NULL ||
+	    line[n - 1] != '\n'))
+		*why = "an answer with a NUL byte or cut short";
+	else if (n > 0)
+		return line;
+	free_code(line, cap);
+	return NULL;
 }
 
 int
 enable_interactive(struct ctx *c, const char *user, const char *device)
 {
 	char err[DEVICE_ERRLEN], *c1, *c2;
+	const char *why;
 	int i, r;
 
 	/* On the prompt's line: the QR code above must stay on screen. */
 	printf("Enter two consecutive codes from the app to enable it. ");
 	for (i = 0; i < ENABLE_TRIES; i++) {
-		c1 = read_code("First code: ");
-		c2 = c1 != NULL ? read_code("Next code: ") : NULL;
+		c1 = read_code("First code: ", &why);
+		c2 = c1 != NULL ? read_code("Next code: ", &why) : NULL;
+		if (c2 == NULL && why != NULL) {
+			free_code(c1, c1 != NULL ? strlen(c1) : 0);
+			warnx_("standard input: %s; MFA device %s of user %s "
+			    "left pending", why, device, user);
+			return EXIT_FAIL;
+		}
 		if (c2 == NULL) {
-			free_code(c1);
+			free_code(c1, c1 != NULL ? strlen(c1) : 0);
 			printf("\nMFA device %s of user %s is still pending; "
 			    "enable it with:\n  mfa-enroll enable %s %s "
 			    "CODE1 CODE2\n", device, user, user, device);
@@ -100,8 +120,8 @@ enable_interactive(struct ctx *c, const char *user, const char *device)
 		}
 		r = device_enable(&c->st, &c->cfg, user, device, c1, c2,
 		    (int64_t)time(NULL), err, sizeof(err));
-		free_code(c1);
-		free_code(c2);
+		free_code(c1, strlen(c1));
+		free_code(c2, strlen(c2));
 		audit_change("enable", user, device, r == 0,
 		    r == 0 ? NULL : err);
 		if (r == 0) {
@@ -196,6 +216,13 @@ finish(struct ctx *c, const struct create_args *a, struct mfa_device *d,
 	free(uri);
 	if (r == -1)
 		return undo(c, a, qf, "cannot show the secret");
+	/* A secret that never reached the admin makes a device nobody can
+	 * copy: undone like any other failure to show it. */
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		snprintf(err, sizeof(err), "standard output: %s",
+		    strerror(errno));
+		return undo(c, a, qf, err);
+	}
 	qr_file_keep(qf);
 	return 0;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* list: one row per device, as a table or as JSON.  Records are read
- * without locks: every write is an atomic rename, so each read sees a
- * whole record. */
+ * without locks: every write is an atomic rename or a checksummed slot,
+ * so each read sees a whole record.  A token is listed under the user
+ * whose record holds it, and as unassigned when the inventory names
+ * nobody or a user whose record does not confirm it (store_token.c). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -183,7 +185,7 @@ list_unassigned(struct ctx *c, struct lister *l)
 	char err[STORE_ERRLEN];
 	struct row r;
 	size_t i;
-	int ret = 0, s;
+	int held = 0, ret = 0, s;
 
 	inventory_init(&inv);
 	s = store_load_inventory(&c->st, &inv, err, sizeof(err));
@@ -195,8 +197,15 @@ list_unassigned(struct ctx *c, struct lister *l)
 	r.user = "-";
 	r.type = "hardware";
 	r.status = "unassigned";
-	for (i = 0; ret == 0 && i < inv.n; i++) {
-		if (inv.tok[i].user[0] != '\0')
+	for (i = 0; s == STORE_OK && i < inv.n; i++) {
+		if (store_token_held(&c->st, &inv.tok[i], &held, err,
+		    sizeof(err)) != STORE_OK) {
+			/* Neither listed as free nor under anyone. */
+			warnx_("%s", err);
+			ret = -1;
+			continue;
+		}
+		if (held)
 			continue;
 		r.device = inv.tok[i].serial;
 		r.serial = inv.tok[i].serial;

@@ -5,6 +5,11 @@
  * success, 1 on a failure, 2 on bad arguments; every error is one line on
  * stderr.
  */
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,10 +54,11 @@ const struct verb verbs[] = {
 	    "hardware tokens are listed too.\n"
 	    "  --json          one JSON array, for scripts\n",
 	    cmd_list },
-	{ "import-tokens", 1, "FILE",
+	{ "import-tokens", 1, "FILE|-",
 	    "Adds hardware tokens to the inventory from a CSV file of lines\n"
-	    "serial,secret[,digits,period,algorithm].  Nothing is imported\n"
-	    "unless every line is valid.\n",
+	    "serial,secret[,digits,period,algorithm], or from standard input\n"
+	    "for -.  Nothing is imported unless all of it is read and every\n"
+	    "line is valid.\n",
 	    cmd_import_tokens },
 	{ "recovery-codes", 1, "USER [--count N]",
 	    "Replaces the user's recovery codes with N new one-time codes\n"
@@ -217,6 +223,28 @@ audit_change(const char *event, const char *user, const char *device,
 	syslog(ok ? LOG_NOTICE : LOG_WARNING, "%s", line);
 }
 
+/*
+ * mfa-enroll holds secrets: new seeds, imported seeds, recovery codes.  No
+ * core dump may write them to disk; not dumpable also keeps every process
+ * without CAP_SYS_PTRACE out of its memory and /proc files, even one of
+ * the same user; and whatever it creates is its owner's alone.  The
+ * secrets themselves never travel in argv, the environment or a temporary
+ * file: they come from the store, getrandom or standard input, and go to
+ * standard output or a --qr-file the admin named.
+ */
+static void
+harden(void)
+{
+	const struct rlimit none = { 0, 0 };
+
+	umask(077);
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1 ||
+	    setrlimit(RLIMIT_CORE, &none) == -1) {
+		warnx_("cannot turn core dumps off: %s", strerror(errno));
+		exit(EXIT_FAIL);
+	}
+}
+
 static int
 global_options(struct ctx *c, int argc, char **argv)
 {
@@ -249,6 +277,7 @@ main(int argc, char **argv)
 	const struct verb *v;
 	int i, ret;
 
+	harden();
 	memset(&c, 0, sizeof(c));
 	c.conf = AWSMFA_DEFAULT_CONF;
 	i = global_options(&c, argc, argv);

@@ -2,9 +2,11 @@
 /*
  * The device lifecycle, AWS IAM style.  Every change follows the same
  * order: lock (inventory first, then the user), load, decide, save, unlock;
- * a failure before the save leaves the files as they were.  When a change
- * spans the user's record and the inventory, the second write failing
- * puts the first file back.
+ * a failure before the save leaves the files as they were.  A hardware
+ * token moving between the inventory and a user changes two files; the
+ * user's record is the truth and the inventory's claim a precondition
+ * (store_token.c), so a crash or a failure between the two writes leaves
+ * the old state or the new one and nothing is ever put back.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,10 +205,27 @@ token_to_device(const struct hw_token *t, int64_t now, struct mfa_device *d)
 	d->last_step = RECORD_NO_STEP;
 }
 
-/* The inventory is written first: should the record then fail, the token
- * is assigned to a user who does not hold it, which only this user can
- * undo by enabling again, rather than held by a user while the inventory
- * offers it to others. */
+/* The claim in the inventory is written first, then the record, which
+ * commits the assignment (store_token.c).  A claim by another user counts
+ * only when that user's record confirms it. */
+static int
+token_free_for(struct store *st, const struct hw_token *t, const char *user,
+    char *err, size_t errlen)
+{
+	int held;
+
+	if (t->user[0] == '\0' || strcmp(t->user, user) == 0)
+		return 0;
+	if (store_token_held(st, t, &held, err, errlen) != STORE_OK)
+		return -1;
+	if (held) {
+		seterr(err, errlen, "MFA device %s is assigned to another "
+		    "user", t->serial);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 enable_hardware(struct store *st, const struct awsmfa_config *cfg,
     struct mfa_record *rec, struct inventory *inv, const char *serial,
@@ -215,7 +234,6 @@ enable_hardware(struct store *st, const struct awsmfa_config *cfg,
 {
 	struct hw_token *t;
 	struct mfa_device *d;
-	char err2[STORE_ERRLEN];
 	int64_t drift;
 	uint64_t step;
 	int r;
@@ -227,11 +245,8 @@ enable_hardware(struct store *st, const struct awsmfa_config *cfg,
 		seterr(err, errlen, "MFA device %s does not exist", serial);
 		return -1;
 	}
-	if (t->user[0] != '\0' && strcmp(t->user, rec->user) != 0) {
-		seterr(err, errlen, "MFA device %s is assigned to another "
-		    "user", serial);
+	if (token_free_for(st, t, rec->user, err, errlen) == -1)
 		return -1;
-	}
 	if (room_for_device(rec, cfg, rec->user, err, errlen) == -1)
 		return -1;
 	d = &rec->dev[rec->ndevices];
@@ -250,12 +265,10 @@ enable_hardware(struct store *st, const struct awsmfa_config *cfg,
 	snprintf(t->user, sizeof(t->user), "%s", rec->user);
 	if (store_save_inventory(st, inv, err, errlen) != STORE_OK)
 		return -1;
-	if (store_save(st, rec, err, errlen) != STORE_OK) {
-		t->user[0] = '\0';
-		(void)store_save_inventory(st, inv, err2, sizeof(err2));
-		return -1;
-	}
-	return 0;
+	/* Should the record fail, the claim stays: it may have been written
+	 * after all (a rename done, the fsync of the folder failed), and an
+	 * unconfirmed claim reads as unassigned anyway. */
+	return store_save(st, rec, err, errlen) == STORE_OK ? 0 : -1;
 }
 
 /* Both locks are taken whatever DEVICE turns out to be, in the one order
@@ -445,9 +458,10 @@ remove_devices(struct mfa_record *rec, const char *device, char *err,
 	return 0;
 }
 
-/* The record is written first: a token must never be offered by the
- * inventory while a user still holds it.  Should the inventory then fail,
- * the old record is put back. */
+/* The record is written first and commits the change (store_token.c): a
+ * token must never be offered while a user still holds it.  Freeing the
+ * claims afterwards only tidies; should it fail, the claims are
+ * unconfirmed and read as unassigned, so the verb has still succeeded. */
 int
 device_deactivate(struct store *st, const char *user, const char *device,
     char *err, size_t errlen)
@@ -486,11 +500,8 @@ device_deactivate(struct store *st, const char *user, const char *device,
 		goto out;
 	if (store_save(st, rec, err, errlen) != STORE_OK)
 		goto out;
-	if (release_tokens(old, rec, &inv) &&
-	    store_save_inventory(st, &inv, err, errlen) != STORE_OK) {
-		(void)store_save(st, old, err2, sizeof(err2));
-		goto out;
-	}
+	if (release_tokens(old, rec, &inv))
+		(void)store_save_inventory(st, &inv, err2, sizeof(err2));
 	ret = 0;
  out:
 	if (old != NULL) {
@@ -775,9 +786,12 @@ add_token(struct token_parse *tp, const struct hw_token *t, size_t lineno,
 	return 0;
 }
 
+/* `cut` is set for a last line without its newline: input cut short may
+ * end in a seed that is shorter but still valid, so a data line must be
+ * whole. */
 static void
 parse_line(struct token_parse *tp, const char *p, size_t n, size_t lineno,
-    int *seen_data)
+    int cut, int *seen_data)
 {
 	char buf[TOKEN_LINE_MAX + 1], why[160], *line, *f[TOKEN_MAX_FIELDS];
 	struct hw_token t;
@@ -796,6 +810,11 @@ parse_line(struct token_parse *tp, const char *p, size_t n, size_t lineno,
 	line = trim(buf);
 	if (*line == '\0' || *line == '#')
 		goto out;
+	if (cut) {
+		bad_line(tp, lineno, "no newline at the end of the last "
+		    "line: the input may be cut short");
+		goto out;
+	}
 	if (split_fields(line, f, &nf) == -1) {
 		bad_line(tp, lineno, "more than 5 fields");
 		goto out;
@@ -842,7 +861,8 @@ device_parse_tokens_each(const char *csv, size_t len, struct inventory *inv,
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		parse_line(&tp, p, (size_t)(nl - p), ++lineno, &seen_data);
+		parse_line(&tp, p, (size_t)(nl - p), ++lineno, nl == end,
+		    &seen_data);
 		p = nl + 1;
 	}
 	free(tp.lines);

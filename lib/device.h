@@ -60,7 +60,8 @@ int	device_recovery_codes(struct store *st, const char *user,
 	    unsigned count, char (*codes)[RECOVERY_CODE_BUFLEN], char *err,
 	    size_t errlen);
 
-/* CSV "serial,secret[,digits,period,algorithm]", secret hex or base32; all
+/* CSV "serial,secret[,digits,period,algorithm]", secret hex or base32,
+ * every data line ending in a newline (a cut-short input is refused); all
  * or nothing.  err names the first bad line.  *count = tokens imported. */
 int	device_import_tokens(struct store *st, const char *csv, size_t len,
 	    size_t *count, char *err, size_t errlen);

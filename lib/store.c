@@ -6,7 +6,6 @@
  * between a check and a use is never trusted.
  */
 #include <sys/file.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "errmsg.h"
 #include "safepath.h"
@@ -30,8 +30,8 @@
 #define INVENTORY_FILE		".inventory"
 #define INVENTORY_LOCK		".inventory.lock"
 #define TMP_PREFIX		".tmp."
-#define TMP_RANDOM		12
-#define TMP_TRIES		100
+#define TMP_HASH		16	/* bytes of SHA-256, in hex */
+#define TMP_NAME_SIZE		(sizeof(TMP_PREFIX) + 2 * TMP_HASH)
 #define INVENTORY_FILE_MAX	(16 * 1024 * 1024)
 /* ".lock.USER" must fit in one directory entry (NAME_MAX 255), which
  * bounds the user names the store can hold below RECORD_USER_MAX. */
@@ -463,35 +463,50 @@ store_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 	return 0;
 }
 
+/*
+ * The temp file of a whole-file write is named after its target: ".tmp."
+ * and SHA-256 of the target's name, cut to TMP_HASH bytes, in hex.  Every
+ * whole-file write or removal of a target happens under the target's lock
+ * (the user's, or the inventory's), so a temp file found under that name
+ * is what a writer killed before its rename left behind, and the next
+ * writer of the target removes it: no copy of a secret destroyed since
+ * outlives it there.
+ */
 static int
-tmp_create(struct store *st, char name[sizeof(TMP_PREFIX) + TMP_RANDOM])
+tmp_name(const char *target, char name[TMP_NAME_SIZE])
 {
-	static const char	 set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				    "abcdefghijklmnopqrstuvwxyz0123456789";
-	unsigned char		 rnd[TMP_RANDOM];
-	int			 fd, i, j;
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen = 0, i;
 
-	for (i = 0; i < TMP_TRIES; i++) {
-		/* Unique, not secret (O_EXCL settles a clash): the
-		 * kernel's bytes are enough, and OpenSSL's DRBG cost more
-		 * than the rest of the save (and its set-up, per process). */
-		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
-			if (errno == EINTR)
-				continue;
-			errno = EIO;
-			return -1;
-		}
-		memcpy(name, TMP_PREFIX, sizeof(TMP_PREFIX) - 1);
-		for (j = 0; j < TMP_RANDOM; j++)
-			name[sizeof(TMP_PREFIX) - 1 + j] =
-			    set[rnd[j] % (sizeof(set) - 1)];
-		name[sizeof(TMP_PREFIX) - 1 + TMP_RANDOM] = '\0';
-		fd = openat(st->dirfd, name, O_WRONLY | O_CREAT | O_EXCL |
-		    O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-		if (fd != -1 || errno != EEXIST)
-			return fd;
+	if (EVP_Digest(target, strlen(target), md, &mdlen, EVP_sha256(),
+	    NULL) != 1 || mdlen < TMP_HASH) {
+		errno = EIO;
+		return -1;
 	}
-	return -1;
+	memcpy(name, TMP_PREFIX, sizeof(TMP_PREFIX) - 1);
+	for (i = 0; i < TMP_HASH; i++) {
+		name[sizeof(TMP_PREFIX) - 1 + 2 * i] = hex[md[i] >> 4];
+		name[sizeof(TMP_PREFIX) - 1 + 2 * i + 1] = hex[md[i] & 15];
+	}
+	name[TMP_NAME_SIZE - 1] = '\0';
+	return 0;
+}
+
+static int
+tmp_create(struct store *st, const char *target, char name[TMP_NAME_SIZE])
+{
+	const int	 flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			    O_CLOEXEC | O_NOCTTY;
+	int		 fd;
+
+	if (tmp_name(target, name) == -1)
+		return -1;
+	fd = openat(st->dirfd, name, flags, 0600);
+	if (fd == -1 && errno == EEXIST &&
+	    unlinkat(st->dirfd, name, 0) == 0)
+		fd = openat(st->dirfd, name, flags, 0600);
+	return fd;
 }
 
 /* Temp file, write, fsync, rename over name, and when `durable`, fsync
@@ -502,11 +517,11 @@ int
 store_replace_file(struct store *st, const char *name, const char *buf,
     size_t len, int durable, char *err, size_t errlen)
 {
-	char		 tmp[sizeof(TMP_PREFIX) + TMP_RANDOM];
+	char		 tmp[TMP_NAME_SIZE];
 	const char	*what;
 	int		 fd, saved;
 
-	if ((fd = tmp_create(st, tmp)) == -1) {
+	if ((fd = tmp_create(st, name, tmp)) == -1) {
 		seterr(err, errlen, "%s: cannot create a temporary file: %s",
 		    st->dir, strerror(errno));
 		return STORE_IO;
@@ -549,6 +564,11 @@ int
 store_remove_file(struct store *st, const char *name, int durable, char *err,
     size_t errlen)
 {
+	char	 tmp[TMP_NAME_SIZE];
+
+	/* A killed writer's temp file goes with its target (tmp_name). */
+	if (tmp_name(name, tmp) == 0)
+		(void)unlinkat(st->dirfd, tmp, 0);
 	if (unlinkat(st->dirfd, name, 0) == -1 && errno != ENOENT) {
 		seterr(err, errlen, "%s/%s: unlink: %s", st->dir, name,
 		    strerror(errno));

@@ -109,4 +109,13 @@ int	store_load_inventory(struct store *st, struct inventory *inv,
 int	store_save_inventory(struct store *st, const struct inventory *inv,
 	    char *err, size_t errlen);
 
+/* Whether t is assigned: the inventory names t->user AND that user's
+ * record holds the token.  The record is the truth; a name in the
+ * inventory that the record does not confirm (left by a crash between
+ * enable's or deactivate's two writes) means unassigned.  *held is 1 or
+ * 0 on STORE_OK; on anything else the holder is unknown (fail closed).
+ * Call it under the inventory lock (see store_token.c). */
+int	store_token_held(struct store *st, const struct hw_token *t,
+	    int *held, char *err, size_t errlen);
+
 #endif
