@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Picks the engine awsmfa.conf names and hands each operation to it. */
 #include <string.h>
 

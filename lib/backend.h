@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The store as a login sees it, at the level of the module's operations,
  * whichever engine keeps it: the file store (the default, and the
  * break-glass path) or PostgreSQL, where the secrets never leave the

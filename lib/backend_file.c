@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The file store behind lib/backend.h: lib/store for the files and
  * lib/verify for every decision. */
 #include "backend.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PostgreSQL behind lib/backend.h, for a login host: the functions of
  * sql/login.sql decide, under the user's row lock, on the database's
  * clock; this side only passes the question and maps the answer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The fleet's keys of awsmfa.conf: which store, and how the module and
  * mfa-enroll reach PostgreSQL.  A conninfo is parsed by libpq itself, so
  * a mistake is reported where the admin made it, and one that holds a

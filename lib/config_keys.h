@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Inside lib/config*.c only: the key table's types and the helpers that
  * parsers of one key share, so that keys of one subject (the fleet's, in
  * config_db.c) can live in a file of their own. */

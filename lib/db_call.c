@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Calls into PostgreSQL bounded by one deadline (see db_call.h).
  *
  * libpq resolves host names inside PQconnectStart, which may block: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Calls into PostgreSQL that end by a deadline, whatever the network or
  * the server does: libpq's asynchronous API driven by poll() against one
  * deadline for the whole login (connection included), never a blocking

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Who holds a hardware token.  The truth for an assignment is the user's
  * record: token S is assigned to user U when the inventory names U for S

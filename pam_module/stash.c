@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The split-off code between the two pam_awsmfa lines of a split_pass
  * stack.  A stash nobody took when the handle ends after a successful
  * login means the stack has no pam_awsmfa line after the password module:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* split_pass: the code typed after the password, kept in the PAM handle
  * from the pam_awsmfa line before the password module to the one after
  * it, which judges it once the password was accepted. */

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- pam_awsmfa's fleet store, schema version 1.  Run by `mfa-enroll db-init`
 -- as a superuser in the database of its own that awsmfa needs; psql
 -- variable key_file: the path, on the database server, of the key that

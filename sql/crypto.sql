@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- The key, sealing of secrets, HOTP and PBKDF2 in SQL.  Part of awsmfa.sql
 -- (db-init), run as awsmfa_owner.
 

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- Who may call what.  Part of awsmfa.sql (db-init).  Everything else in the
 -- schema is the owner's alone.
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA awsmfa FROM PUBLIC;

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- The device lifecycle for awsmfa_admin, with the file store's rules and
 -- messages (lib/device.c): create, enable, resync, deactivate, list,
 -- import-tokens, recovery codes, and the copy of a file store (migrate).

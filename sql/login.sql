@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- The login decision: awsmfa.login and awsmfa.peek, the only functions a
 -- login host may call.  Part of awsmfa.sql (db-init), run as awsmfa_owner.
 

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- Roles, the schema and pgcrypto.  Part of awsmfa.sql (db-init).
 DO $$
 BEGIN

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- The tables, owned by awsmfa_owner and readable by no other role.
 -- Part of awsmfa.sql (db-init), run as awsmfa_owner.
 CREATE TABLE IF NOT EXISTS awsmfa.meta (

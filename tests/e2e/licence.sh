@@ -9,7 +9,7 @@ missing=$(find . -path ./build -prune -o -path './_build' -prune -o \
     -path ./build-aux -prune -o -path ./autom4te.cache -prune -o \
     -path './pam_awsmfa-*' -prune -o -path ./tests/fuzz/seeds -prune -o \
     -type f \( -name '*.[ch]' -o -name '*.sh' -o -name '*.py' -o \
-    -name '*.inc' -o -name Makefile.am -o -name configure.ac -o \
+    -name '*.inc' -o -name Makefile.am -o -name configure.ac -o -name '*.sql' -o \
     -name '*.[58]' \) -print | sort | while read -r f; do
 	head -n 2 "$f" | grep -q 'SPDX-License-Identifier: BSD-2-Clause' ||
 	    echo "$f"

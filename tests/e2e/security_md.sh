@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # SECURITY.md's table of attacks: every row names at least one test, and
 # every test it names exists in the tree (rows marked TODO(lead) wait for
 # tests still being written).

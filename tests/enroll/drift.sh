@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # How enable and resync learn a device's drift: typing delay is not drift.
 # A person reads CODE1 and CODE2 from the device and then types them, so
 # Enter lands 0-60 s after CODE2 was read, at any phase of its period.  A

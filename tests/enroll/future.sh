@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # A last-used period in the future: a code accepted while a clock ran
 # ahead (a phone 10 minutes fast learnt by resync, then corrected; or the
 # server's own clock) makes every later code "already used".  resync with

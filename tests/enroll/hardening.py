@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """mfa-enroll while it holds a secret, seen from outside as it waits at
 create's prompt: not dumpable (another process with the same uid and
 capabilities, CAP_SYS_PTRACE left out of both, cannot open its memory,

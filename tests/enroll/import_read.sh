@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # import-tokens reads all of its input or imports nothing: from a file or
 # from standard input (-), a read error, an input cut short in its last
 # line and a NUL byte each fail with one line and leave the inventory as

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # What is shown only once must reach the admin: when standard output
 # cannot be written (/dev/full), create undoes the device it cannot show
 # and recovery-codes says its new codes were not shown; one line, exit 1.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared by tests/faults/kill_writers.sh and syscall_fail.sh: a store with one user
 # per writer, every writer as a command, its write-path system calls found
 # with strace, and the store's logical state to compare before and after.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Test helper for tests/faults: the logical state of a store on stdout,
  * one canonical text whatever the bytes on disk (which slot is newest, a
  * torn spare slot, leftover temp files).  Every record as record_format

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared by tests/faults/*.sh: the PAM test kit (pamlib.sh) plus
 # mfa-enroll, a record of every accepted code, and the checks that the
 # store came through a fault undamaged.  The caller has re-executed itself

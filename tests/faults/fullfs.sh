@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The store on a full filesystem: a loop-mounted ext4 filled until ENOSPC,
 # once with no block free and once with no inode free.  Logins that accept,
 # refuse, replay and burn a recovery code, and the mfa-enroll verbs that

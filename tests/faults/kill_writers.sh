@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # SIGKILL at the write-path system calls of every writer: logins that
 # accept, refuse or burn a recovery code, and every mfa-enroll verb.  strace
 # kills the writer on entering its Nth CALL; the points are every such

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Sustained load: rounds of parallel logins over many users through the
 # real libpam (tests/faults/loadgen: pam_start_confdir, no pam_wrapper, no
 # fail delay), with mfa-enroll writing alongside (recovery-codes rewrites

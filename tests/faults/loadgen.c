@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Load generator: many logins in one process through the real libpam,
  * without pam_wrapper (so no /tmp/pam.X copies to collide when several
  * run at once) and without the fail delay.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Test driver for tests/faults: one pam_authenticate through the real
  * libpam, the service read from a folder with pam_start_confdir and not
  * through pam_wrapper, so that a run killed at any instant leaves nothing

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The store on a read-only filesystem (the store folder bind-mounted onto
 # itself and remounted read-only, inside unshare -m): every login fails
 # closed with PAM_AUTHINFO_UNAVAIL, since none could save its step or

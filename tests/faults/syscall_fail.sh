@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Each write-path system call of every writer made to fail once, in turn
 # (strace: the Nth CALL returns EIO instead of running): a login never
 # returns PAM_SUCCESS unless its new state was written and flushed, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Test driver for lib/db_call: one connection and one statement under a
  * deadline, and what came of them.
  *

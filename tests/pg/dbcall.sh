@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # lib/db_call against a real server and against peers that misbehave:
 # every call ends by its deadline, a WARNING is never an answer, and an
 # error is one line.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # What synchronous replication buys: a code accepted on the primary is
 # refused on a synchronous standby promoted after the primary died; with
 # the standby gone, a commit waits, and cancelling that wait still

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The lifecycle functions of the fleet store, called as an admin role:
 # the file store's rules and messages, tokens that move between the
 # inventory and a user in one commit, drift learnt without typing delay,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The module on a PostgreSQL store: two PAM configurations with their own
 # database roles stand for two hosts.  Enrol once, log in on both; a code
 # used on one is refused on the other; lockout and races are fleet-wide;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared by tests/pg/*.sh: a throwaway PostgreSQL server of the test's own
 # (initdb in the sandbox, a free port on 127.0.0.1 and a socket in the
 # sandbox), stopped on exit; never the machine's cluster.

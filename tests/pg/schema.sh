@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The fleet schema (sql/awsmfa.sql) on a server of the test's own: HOTP
 # in SQL against oathtool, one-time use and lockout decided inside the
 # database, roles that can read no table, secrets sealed at rest.

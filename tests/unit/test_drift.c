@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The drift enable and resync learn (verify_learnt_drift, through
  * verify_consecutive) and a last-used period in the future
  * (verify_periods_ahead): the rules, and what they promise to logins. */
