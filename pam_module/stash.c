@@ -59,11 +59,15 @@ stash_put(pam_handle_t *pamh, const char *code, size_t codelen)
 static struct stash *
 find(pam_handle_t *pamh)
 {
-	const void	*v = NULL;
+	/* The data is ours and writable; libpam hands it back const. */
+	union {
+		const void	*c;
+		struct stash	*s;
+	} u = { NULL };
 
-	if (pam_get_data(pamh, STASH_KEY, &v) != PAM_SUCCESS)
+	if (pam_get_data(pamh, STASH_KEY, &u.c) != PAM_SUCCESS)
 		return NULL;
-	return (struct stash *)(uintptr_t)v;
+	return u.s;
 }
 
 int
