@@ -143,7 +143,7 @@ cmd_import_tokens(struct ctx *c, int argc, char **argv)
 	ctx_open(c, 1);
 	if ((csv = read_csv(argv[optind], &len)) == NULL)
 		return EXIT_FAIL;
-	r = device_import_tokens_each(&c->st, csv, len, &count,
+	r = backend_import_tokens(&c->be, csv, len, &count,
 	    report_bad_line, &bad, err, sizeof(err));
 	OPENSSL_cleanse(csv, len);
 	free(csv);
@@ -207,7 +207,7 @@ cmd_recovery_codes(struct ctx *c, int argc, char **argv)
 		warnx_("out of memory");
 		return EXIT_FAIL;
 	}
-	r = device_recovery_codes(&c->st, user, count, codes, err,
+	r = backend_recovery_codes(&c->be, user, count, codes, err,
 	    sizeof(err));
 	audit_change("recovery-codes", user, NULL, r == 0,
 	    r == 0 ? NULL : err);

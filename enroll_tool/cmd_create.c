@@ -118,7 +118,7 @@ enable_interactive(struct ctx *c, const char *user, const char *device)
 			    "CODE1 CODE2\n", device, user, user, device);
 			return 0;
 		}
-		r = device_enable(&c->st, &c->cfg, user, device, c1, c2,
+		r = backend_enable(&c->be, user, device, c1, c2,
 		    (int64_t)time(NULL), err, sizeof(err));
 		free_code(c1, strlen(c1));
 		free_code(c2, strlen(c2));
@@ -185,7 +185,7 @@ undo(struct ctx *c, const struct create_args *a, struct qr_file *qf,
 {
 	char err[DEVICE_ERRLEN];
 
-	(void)device_deactivate(&c->st, a->user, a->device, err,
+	(void)backend_deactivate(&c->be, a->user, a->device, err,
 	    sizeof(err));
 	warnx_("%s; nothing created", why);
 	remove_qr(qf);
@@ -244,7 +244,7 @@ cmd_create(struct ctx *c, int argc, char **argv)
 		warnx_("%s", err);
 		return EXIT_FAIL;
 	}
-	r = device_create(&c->st, &c->cfg, a.user, a.device,
+	r = backend_create(&c->be, a.user, a.device,
 	    (int64_t)time(NULL), &d, err, sizeof(err));
 	if (r == -1) {
 		warnx_("%s", err);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* enable, resync, deactivate: thin wrappers around lib/device.c. */
+/* enable, resync, deactivate: thin wrappers around lib/backend.h. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -45,7 +45,7 @@ cmd_enable(struct ctx *c, int argc, char **argv)
 	four_args(c, argc, argv);
 	a = argv + optind;
 	ctx_open(c, 1);
-	r = device_enable(&c->st, &c->cfg, a[0], a[1], a[2], a[3],
+	r = backend_enable(&c->be, a[0], a[1], a[2], a[3],
 	    (int64_t)time(NULL), err, sizeof(err));
 	if (r == 0)
 		printf("MFA device %s of user %s is enabled.\n", a[1], a[0]);
@@ -89,7 +89,7 @@ cmd_resync(struct ctx *c, int argc, char **argv)
 	four_args(c, argc, argv);
 	a = argv + optind;
 	ctx_open(c, 1);
-	r = device_resync(&c->st, &c->cfg, a[0], a[1], a[2], a[3],
+	r = backend_resync(&c->be, a[0], a[1], a[2], a[3],
 	    (int64_t)time(NULL), &rep, err, sizeof(err));
 	if (r != 0)
 		return finish("resync", a[0], a[1], r, err);
@@ -128,7 +128,7 @@ cmd_deactivate(struct ctx *c, int argc, char **argv)
 	if (!all)
 		device = argv[optind + 1];
 	ctx_open(c, 1);
-	r = device_deactivate(&c->st, user, device, err, sizeof(err));
+	r = backend_deactivate(&c->be, user, device, err, sizeof(err));
 	if (r == 0 && all)
 		printf("Every MFA device of user %s is deactivated.\n", user);
 	else if (r == 0)

@@ -7,8 +7,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "backend.h"
 #include "config.h"
-#include "store.h"
 
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
@@ -17,9 +17,9 @@ struct ctx {
 	const char		*conf;
 	const char		*verb;
 	struct awsmfa_config	 cfg;
-	struct store		 st;
+	struct backend		 be;
 	int			 have_cfg;
-	int			 have_store;
+	int			 have_backend;
 };
 
 struct verb {
@@ -45,8 +45,8 @@ void	verb_help(const struct verb *v);
 int	verb_getopt(struct ctx *c, int argc, char **argv, const char *shortopts,
 	    const struct option *longopts);
 
-/* Loads the config and opens (or, for writing verbs, creates) the store;
- * exits 1 with the reason on failure. */
+/* Loads the config and opens the store it names (a file store is
+ * created for writing verbs); exits 1 with the reason on failure. */
 void	ctx_open(struct ctx *c, int writes);
 
 /* One audit line to syslog (LOG_AUTHPRIV) for a change. */

@@ -166,8 +166,8 @@ verb_getopt(struct ctx *c, int argc, char **argv, const char *shortopts,
 void
 ctx_open(struct ctx *c, int writes)
 {
-	char err[CONFIG_ERRLEN > STORE_ERRLEN ? CONFIG_ERRLEN : STORE_ERRLEN];
-	int r;
+	char err[CONFIG_ERRLEN > BACKEND_ERRLEN ? CONFIG_ERRLEN :
+	    BACKEND_ERRLEN];
 
 	if (writes && geteuid() != 0) {
 		warnx_("must be run as root");
@@ -178,15 +178,12 @@ ctx_open(struct ctx *c, int writes)
 		exit(EXIT_FAIL);
 	}
 	c->have_cfg = 1;
-	if (writes)
-		r = store_create(&c->st, c->cfg.store_dir, err, sizeof(err));
-	else
-		r = store_open(&c->st, c->cfg.store_dir, err, sizeof(err));
-	if (r != STORE_OK) {
+	if (backend_open(&c->be, &c->cfg, BACKEND_ADMIN |
+	    (writes ? BACKEND_CREATE : 0), err, sizeof(err)) != 0) {
 		warnx_("%s", err);
 		exit(EXIT_FAIL);
 	}
-	c->have_store = 1;
+	c->have_backend = 1;
 }
 
 /* The admin behind the change: sudo's caller, else the real user. */
@@ -289,8 +286,8 @@ main(int argc, char **argv)
 	c.verb = v->name;
 	openlog(PROG, LOG_PID, LOG_AUTHPRIV);
 	ret = v->run(&c, argc - i, argv + i);
-	if (c.have_store)
-		store_close(&c.st);
+	if (c.have_backend)
+		backend_close(&c.be);
 	if (c.have_cfg)
 		config_free(&c.cfg);
 	closelog();

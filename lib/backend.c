@@ -6,12 +6,13 @@
 #include "errmsg.h"
 
 int
-backend_open(struct backend *b, const struct awsmfa_config *cfg, char *err,
-    size_t errlen)
+backend_open(struct backend *b, const struct awsmfa_config *cfg, int flags,
+    char *err, size_t errlen)
 {
 	memset(b, 0, sizeof(*b));
 	b->st.dirfd = -1;
 	b->cfg = cfg;
+	b->flags = flags;
 	switch (cfg->store) {
 	case STORE_KIND_FILE:
 		b->ops = &backend_file_ops;
@@ -65,4 +66,69 @@ backend_login(struct backend *b, const char *user, const char *input,
 {
 	return b->ops->login(b, user, input, inputlen, flags, now, out, err,
 	    errlen);
+}
+
+const char *
+backend_where(const struct backend *b)
+{
+	return b->ops->where(b);
+}
+
+int
+backend_create(struct backend *b, const char *user, const char *name,
+    int64_t now, struct mfa_device *out, char *err, size_t errlen)
+{
+	return b->ops->create(b, user, name, now, out, err, errlen);
+}
+
+int
+backend_enable(struct backend *b, const char *user, const char *device,
+    const char *code1, const char *code2, int64_t now, char *err,
+    size_t errlen)
+{
+	return b->ops->enable(b, user, device, code1, code2, now, err, errlen);
+}
+
+int
+backend_resync(struct backend *b, const char *user, const char *device,
+    const char *code1, const char *code2, int64_t now,
+    struct device_resync_report *rep, char *err, size_t errlen)
+{
+	return b->ops->resync(b, user, device, code1, code2, now, rep, err,
+	    errlen);
+}
+
+int
+backend_deactivate(struct backend *b, const char *user, const char *device,
+    char *err, size_t errlen)
+{
+	return b->ops->deactivate(b, user, device, err, errlen);
+}
+
+int
+backend_recovery_codes(struct backend *b, const char *user, unsigned count,
+    char (*codes)[RECOVERY_CODE_BUFLEN], char *err, size_t errlen)
+{
+	return b->ops->recovery_codes(b, user, count, codes, err, errlen);
+}
+
+int
+backend_import_tokens(struct backend *b, const char *csv, size_t len,
+    size_t *count, device_bad_line_fn *fn, void *arg, char *err,
+    size_t errlen)
+{
+	return b->ops->import_tokens(b, csv, len, count, fn, arg, err, errlen);
+}
+
+int
+backend_list(struct backend *b, const char *user, int64_t now,
+    backend_row_fn *fn, void *arg, char *err, size_t errlen)
+{
+	return b->ops->list(b, user, now, fn, arg, err, errlen);
+}
+
+unsigned
+backend_check(struct backend *b, backend_problem_fn *fn, void *arg)
+{
+	return b->ops->check(b, fn, arg);
 }

@@ -13,13 +13,35 @@
 
 #include "config.h"
 #include "db_call.h"
+#include "device.h"
 #include "store.h"
 #include "verify.h"
 
 #define BACKEND_ERRLEN	512
+/* The schema of sql/ this build speaks (awsmfa.meta schema_version). */
+#define AWSMFA_SCHEMA_VERSION	"1"
 
 /* backend_login flags */
 #define BACKEND_TRY	0x1	/* try_first_pass: a miss counts nothing */
+
+/* backend_open flags */
+#define BACKEND_ADMIN	0x1	/* mfa-enroll: db_admin_conninfo, and each
+				 * call gets db_timeout of its own */
+#define BACKEND_CREATE	0x2	/* the file store is made when missing */
+
+/* One line of `mfa-enroll list`: a device, or a token nobody holds. */
+struct backend_row {
+	const char	*user;		/* NULL: a token nobody holds */
+	const char	*device;
+	int		 hardware;
+	const char	*serial;	/* NULL: none */
+	const char	*status;	/* active, pending, unassigned */
+	int64_t		 created, enabled, last_used;	/* 0: never */
+	uint64_t	 ahead;		/* see verify_periods_ahead */
+};
+typedef void backend_row_fn(void *arg, const struct backend_row *row);
+/* One problem `mfa-enroll check` reports, a line with its path. */
+typedef void backend_problem_fn(void *arg, const char *msg);
 
 struct backend_ops;
 
@@ -29,12 +51,15 @@ struct backend {
 	struct store			 st;	/* file */
 	struct db_conn			 db;	/* postgresql */
 	int64_t				 budget_ms; /* of db_timeout, left */
+	int				 flags;
 };
 
 /* Opens the store cfg names.  For PostgreSQL the budget of db_timeout
  * seconds starts now and covers every call until backend_close. */
 int	backend_open(struct backend *b, const struct awsmfa_config *cfg,
-	    char *err, size_t errlen);
+	    int flags, char *err, size_t errlen);
+/* Where the store is, for messages: a folder, or "the database". */
+const char *backend_where(const struct backend *b);
 void	backend_close(struct backend *b);
 
 /* 0 when user certainly has no record; 1 when they have one, or when the
@@ -57,9 +82,42 @@ enum verify_result backend_login(struct backend *b, const char *user,
 	    const char *input, size_t inputlen, int flags, int64_t now,
 	    struct verify_outcome *out, char *err, size_t errlen);
 
+/*
+ * mfa-enroll's operations, with lib/device.c's contract: 0, or -1 with one
+ * line in err and nothing changed.
+ */
+/* A new pending virtual device; *out gets its secret for the QR code,
+ * and the caller wipes it.  The only call that ever returns a secret. */
+int	backend_create(struct backend *b, const char *user, const char *name,
+	    int64_t now, struct mfa_device *out, char *err, size_t errlen);
+int	backend_enable(struct backend *b, const char *user,
+	    const char *device, const char *code1, const char *code2,
+	    int64_t now, char *err, size_t errlen);
+int	backend_resync(struct backend *b, const char *user,
+	    const char *device, const char *code1, const char *code2,
+	    int64_t now, struct device_resync_report *rep, char *err,
+	    size_t errlen);
+/* device NULL: every device of the user. */
+int	backend_deactivate(struct backend *b, const char *user,
+	    const char *device, char *err, size_t errlen);
+int	backend_recovery_codes(struct backend *b, const char *user,
+	    unsigned count, char (*codes)[RECOVERY_CODE_BUFLEN], char *err,
+	    size_t errlen);
+int	backend_import_tokens(struct backend *b, const char *csv, size_t len,
+	    size_t *count, device_bad_line_fn *fn, void *arg, char *err,
+	    size_t errlen);
+/* Calls fn for each device of user (NULL: every user, then the tokens
+ * nobody holds).  -1 when something could not be read: the rows that
+ * could were still given. */
+int	backend_list(struct backend *b, const char *user, int64_t now,
+	    backend_row_fn *fn, void *arg, char *err, size_t errlen);
+/* Calls fn once per problem; returns how many there were. */
+unsigned backend_check(struct backend *b, backend_problem_fn *fn, void *arg);
+
 /* Inside lib/backend*.c. */
 struct backend_ops {
 	int	(*open)(struct backend *, char *, size_t);
+	const char *(*where)(const struct backend *);
 	void	(*close)(struct backend *);
 	int	(*may_have_record)(struct backend *, const char *);
 	enum verify_result (*peek)(struct backend *, const char *,
@@ -69,6 +127,22 @@ struct backend_ops {
 	enum verify_result (*login)(struct backend *, const char *,
 		    const char *, size_t, int, int64_t,
 		    struct verify_outcome *, char *, size_t);
+	int	(*create)(struct backend *, const char *, const char *,
+		    int64_t, struct mfa_device *, char *, size_t);
+	int	(*enable)(struct backend *, const char *, const char *,
+		    const char *, const char *, int64_t, char *, size_t);
+	int	(*resync)(struct backend *, const char *, const char *,
+		    const char *, const char *, int64_t,
+		    struct device_resync_report *, char *, size_t);
+	int	(*deactivate)(struct backend *, const char *, const char *,
+		    char *, size_t);
+	int	(*recovery_codes)(struct backend *, const char *, unsigned,
+		    char (*)[RECOVERY_CODE_BUFLEN], char *, size_t);
+	int	(*import_tokens)(struct backend *, const char *, size_t,
+		    size_t *, device_bad_line_fn *, void *, char *, size_t);
+	int	(*list)(struct backend *, const char *, int64_t,
+		    backend_row_fn *, void *, char *, size_t);
+	unsigned (*check)(struct backend *, backend_problem_fn *, void *);
 };
 
 extern const struct backend_ops backend_file_ops;

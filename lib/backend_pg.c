@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 
 #include "backend.h"
+#include "backend_pg.h"
 #include "errmsg.h"
 #include "otp.h"
 #include "recovery.h"
@@ -49,17 +50,32 @@ static const char *const reasons[] = {
 	"locked out", "no active device",
 };
 
+static const char *
+conninfo(const struct backend *b)
+{
+	return (b->flags & BACKEND_ADMIN) ? b->cfg->db_admin_conninfo :
+	    b->cfg->db_conninfo;
+}
+
 static int
 pg_open(struct backend *b, char *err, size_t errlen)
 {
-	if (b->cfg->db_conninfo[0] == '\0') {
-		seterr(err, errlen, "store is \"postgresql\" but db_conninfo "
-		    "is not set");
+	if (conninfo(b)[0] == '\0') {
+		seterr(err, errlen, "store is \"postgresql\" but %s is not "
+		    "set", (b->flags & BACKEND_ADMIN) ? "db_admin_conninfo" :
+		    "db_conninfo");
 		return -1;
 	}
 	b->db.pg = NULL;
 	b->budget_ms = (int64_t)b->cfg->db_timeout * 1000;
 	return 0;
+}
+
+static const char *
+pg_where(const struct backend *b)
+{
+	(void)b;
+	return "the PostgreSQL store";
 }
 
 static void
@@ -68,28 +84,31 @@ pg_close(struct backend *b)
 	db_close(&b->db);
 }
 
-/* One call with what is left of the budget, connecting first if needed;
- * the time it took is taken off the budget. */
-static enum db_status
-call(struct backend *b, const char *sql, int n, const char *const *params,
-    PGresult **res, char *err, size_t errlen)
+/* One call with what is left of the budget (mfa-enroll: a whole
+ * db_timeout per call), connecting first if needed; the time it took is
+ * taken off the budget.  One row is expected. */
+enum db_status
+backend_pg_call(struct backend *b, const char *sql, int n,
+    const char *const *params, PGresult **res, char *err, size_t errlen)
 {
-	int64_t		t0 = db_clock_ms(), deadline = t0 + b->budget_ms;
+	int64_t		t0 = db_clock_ms(), deadline;
 	enum db_status	s = DB_OK;
 
 	*res = NULL;
+	if (b->flags & BACKEND_ADMIN)
+		b->budget_ms = (int64_t)b->cfg->db_timeout * 1000;
+	deadline = t0 + b->budget_ms;
 	if (b->budget_ms <= 0) {
 		seterr(err, errlen, "database: no time left of db_timeout");
 		return DB_TIMEOUT;
 	}
 	if (b->db.pg == NULL)
-		s = db_connect(&b->db, b->cfg->db_conninfo, deadline, err,
-		    errlen);
+		s = db_connect(&b->db, conninfo(b), deadline, err, errlen);
 	b->db.deadline = deadline;
 	if (s == DB_OK)
 		s = db_exec(&b->db, sql, n, params, res, err, errlen);
 	b->budget_ms -= db_clock_ms() - t0;
-	if (s == DB_OK && PQntuples(*res) != 1) {
+	if (s == DB_OK && PQntuples(*res) != 1 && !(b->flags & BACKEND_ADMIN)) {
 		seterr(err, errlen, "database: unexpected answer");
 		PQclear(*res);
 		*res = NULL;
@@ -105,7 +124,7 @@ pg_may_have_record(struct backend *b, const char *user)
 	PGresult	*res;
 	int		 r = 1;
 
-	if (call(b, "SELECT awsmfa.has_user($1)", 1, p, &res, NULL, 0) ==
+	if (backend_pg_call(b, "SELECT awsmfa.has_user($1)", 1, p, &res, NULL, 0) ==
 	    DB_OK)
 		r = strcmp(PQgetvalue(res, 0, 0), "f") != 0;
 	PQclear(res);
@@ -139,7 +158,7 @@ pg_peek(struct backend *b, const char *user, unsigned *digits_mask,
 	PGresult	*res;
 
 	*digits_mask = 0;
-	if (call(b, "SELECT awsmfa.peek($1)", 1, p, &res, err, errlen) !=
+	if (backend_pg_call(b, "SELECT awsmfa.peek($1)", 1, p, &res, err, errlen) !=
 	    DB_OK)
 		return VERIFY_ERROR;
 	*digits_mask = digits_of(PQgetvalue(res, 0, 0));
@@ -233,7 +252,7 @@ pg_login(struct backend *b, const char *user, const char *input,
 		out->reason = "not a code";
 		return out->result;
 	}
-	if (call(b, "SELECT result, device, reason, failures, locked_until "
+	if (backend_pg_call(b, "SELECT result, device, reason, failures, locked_until "
 	    "FROM awsmfa.login($1, $2, $3)", 3, p, &res, err, errlen) ==
 	    DB_OK) {
 		map_answer(res, out);
@@ -244,6 +263,19 @@ pg_login(struct backend *b, const char *user, const char *input,
 }
 
 const struct backend_ops backend_pg_ops = {
-	pg_open, pg_close, pg_may_have_record, pg_peek, pg_split_len,
-	pg_login
+	.open = pg_open,
+	.where = pg_where,
+	.close = pg_close,
+	.may_have_record = pg_may_have_record,
+	.peek = pg_peek,
+	.split_len = pg_split_len,
+	.login = pg_login,
+	.create = backend_pg_create,
+	.enable = backend_pg_enable,
+	.resync = backend_pg_resync,
+	.deactivate = backend_pg_deactivate,
+	.recovery_codes = backend_pg_recovery_codes,
+	.import_tokens = backend_pg_import_tokens,
+	.list = backend_pg_list,
+	.check = backend_pg_check,
 };

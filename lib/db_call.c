@@ -36,7 +36,11 @@ pg_err(char *err, size_t errlen, const char *what, const char *msg)
 {
 	size_t	n = msg != NULL ? strcspn(msg, "\n") : 0;
 
-	seterr(err, errlen, "%s: %.*s", what, (int)n, n > 0 ? msg : "failed");
+	if (what == NULL)
+		seterr(err, errlen, "%.*s", (int)n, n > 0 ? msg : "failed");
+	else
+		seterr(err, errlen, "%s: %.*s", what, (int)n,
+		    n > 0 ? msg : "failed");
 }
 
 static void
@@ -179,8 +183,9 @@ enum db_status
 db_exec(struct db_conn *c, const char *sql, int nparams,
     const char *const *params, PGresult **res, char *err, size_t errlen)
 {
-	enum db_status	s;
-	ExecStatusType	rs;
+	enum db_status	 s;
+	ExecStatusType	 rs;
+	const char	*sqlstate;
 
 	*res = NULL;
 	if (c->pg == NULL) {
@@ -213,9 +218,15 @@ db_exec(struct db_conn *c, const char *sql, int nparams,
 	if (rs == PGRES_TUPLES_OK || rs == PGRES_COMMAND_OK)
 		return DB_OK;
 	/* The statement failed and was rolled back; the connection is idle
-	 * and stays usable. */
-	pg_err(err, errlen, "database",
-	    PQresultErrorField(*res, PG_DIAG_MESSAGE_PRIMARY));
+	 * and stays usable.  A message our own functions raised (P0001)
+	 * was written for the admin and is shown as it is. */
+	sqlstate = PQresultErrorField(*res, PG_DIAG_SQLSTATE);
+	if (sqlstate != NULL && strcmp(sqlstate, "P0001") == 0)
+		pg_err(err, errlen, NULL,
+		    PQresultErrorField(*res, PG_DIAG_MESSAGE_PRIMARY));
+	else
+		pg_err(err, errlen, "database",
+		    PQresultErrorField(*res, PG_DIAG_MESSAGE_PRIMARY));
 	PQclear(*res);
 	*res = NULL;
 	return DB_FAILED;

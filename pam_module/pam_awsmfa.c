@@ -340,7 +340,7 @@ open_config_and_store(struct ctx *c)
 		audit(c, LOG_ERR, "error", err, NULL);
 		return -1;
 	}
-	if (backend_open(&c->be, &c->cfg, err, sizeof(err)) != 0) {
+	if (backend_open(&c->be, &c->cfg, 0, err, sizeof(err)) != 0) {
 		audit(c, LOG_ERR, "error", err, NULL);
 		return -1;
 	}

@@ -7,7 +7,8 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA awsmfa TO awsmfa_owner;
 GRANT EXECUTE ON FUNCTION
 	awsmfa.login(text, text, boolean),
 	awsmfa.peek(text),
-	awsmfa.has_user(text)
+	awsmfa.has_user(text),
+	awsmfa.schema_version()
     TO awsmfa_host;
 
 GRANT EXECUTE ON FUNCTION
@@ -16,6 +17,7 @@ GRANT EXECUTE ON FUNCTION
 	awsmfa.resync_device(text, text, text, text),
 	awsmfa.deactivate_device(text, text),
 	awsmfa.list_devices(text),
-	awsmfa.import_tokens(text[], bytea[], integer[], integer[], text[]),
-	awsmfa.set_recovery(text, text[])
+	awsmfa.import_tokens(text[], text[], integer[], integer[], text[]),
+	awsmfa.set_recovery(text, text[]),
+	awsmfa.schema_version()
     TO awsmfa_admin;

@@ -212,7 +212,7 @@ END $$;
 -- by how much; otherwise the last step only moves forward.
 CREATE OR REPLACE FUNCTION awsmfa.resync_device(p_user text,
     p_device text, p_code1 text, p_code2 text, OUT drift bigint,
-    OUT reset_periods bigint, OUT locked_until bigint)
+    OUT reset_periods bigint, OUT locked_until bigint, OUT period integer)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$
@@ -237,6 +237,7 @@ BEGIN
 	    d.period, p_code1, p_code2);
 	d.drift := learnt_drift(s - now_s() / d.period);
 	drift := d.drift;
+	period := d.period;
 	reset_periods := 0;
 	IF d.last_step > s AND periods_ahead(d) > 0 THEN
 		reset_periods := d.last_step - s;
@@ -316,9 +317,9 @@ AS $$
 $$;
 
 -- Hardware tokens into the inventory, all or none (the CSV is parsed by
--- mfa-enroll, which names bad lines).
+-- mfa-enroll, which names bad lines); seeds in hex.
 CREATE OR REPLACE FUNCTION awsmfa.import_tokens(p_serial text[],
-    p_secret bytea[], p_digits integer[], p_period integer[],
+    p_secret text[], p_digits integer[], p_period integer[],
     p_alg text[]) RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
@@ -329,7 +330,8 @@ DECLARE
 BEGIN
 	FOR i IN 1 .. n LOOP
 		PERFORM check_name(p_serial[i]);
-		IF octet_length(p_secret[i]) < 16 THEN
+		IF p_secret[i] !~ '^([0-9a-f]{2})+$' OR
+		    octet_length(decode(p_secret[i], 'hex')) < 16 THEN
 			RAISE EXCEPTION 'token %: secret shorter than 16 bytes',
 			    p_serial[i];
 		END IF;
@@ -340,7 +342,7 @@ BEGIN
 		END IF;
 		INSERT INTO inventory (serial, alg, digits, period, secret)
 		    VALUES (p_serial[i], p_alg[i], p_digits[i], p_period[i],
-		    seal(p_secret[i]));
+		    seal(decode(p_secret[i], 'hex')));
 	END LOOP;
 	RETURN n;
 END $$;

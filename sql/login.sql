@@ -224,6 +224,12 @@ BEGIN
 	PERFORM audit(p_user, device, result, reason);
 END $$;
 
+-- The schema this database holds, for `mfa-enroll check`.
+CREATE OR REPLACE FUNCTION awsmfa.schema_version() RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$ SELECT v FROM meta WHERE k = 'schema_version' $$;
+
 -- Whether the user has a record (the module then uses the name as typed,
 -- else NSS's spelling of it).
 CREATE OR REPLACE FUNCTION awsmfa.has_user(p_user text) RETURNS boolean

@@ -17,6 +17,8 @@
 SEED=${AWSMFA_FAULT_SEED:-10}
 KILLS=${AWSMFA_KILLS:-340}
 MIN=300
+# A sample asked for (distcheck's second run) needs nearly all of it.
+[ -n "${AWSMFA_KILLS:-}" ] && MIN=$((KILLS * 5 / 6))
 # Under the sanitizers every run costs twice as much; the gcc suite covers
 # the points, this one a seeded sample of them.
 if [ -n "$AWSMFA_PRELOAD" ] && [ -z "${AWSMFA_KILLS:-}" ]; then

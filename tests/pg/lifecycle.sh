@@ -75,9 +75,9 @@ is "list: no longer ahead" 0 \
 
 # Hardware tokens: into the inventory, to a user and back in one commit.
 tok=3132333435363738393031323334353637383930
-sql admin1 -c "SELECT awsmfa.import_tokens('{T1,T2}', ARRAY['\\x$tok'::bytea, '\\x$tok'::bytea], '{6,6}', '{30,30}', '{sha1,sha1}')" >/dev/null
+sql admin1 -c "SELECT awsmfa.import_tokens('{T1,T2}', '{$tok,$tok}', '{6,6}', '{30,30}', '{sha1,sha1}')" >/dev/null
 fails "a token imported twice" "token T1 is already in the inventory" \
-    "SELECT awsmfa.import_tokens('{T3,T1}', ARRAY['\\x$tok'::bytea, '\\x$tok'::bytea], '{6,6}', '{30,30}', '{sha1,sha1}')"
+    "SELECT awsmfa.import_tokens('{T3,T1}', '{$tok,$tok}', '{6,6}', '{30,30}', '{sha1,sha1}')"
 is "all or nothing: T3 not imported" "" \
     "$(sql admin1 -c "SELECT device FROM awsmfa.list_devices(NULL) WHERE device = 'T3'")"
 is "unassigned tokens are listed" "T1 T2" \

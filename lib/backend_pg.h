@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Inside lib/backend_pg*.c: one call into the database under the
+ * backend's budget, and mfa-enroll's operations (backend_pg_admin.c). */
+#ifndef AWSMFA_BACKEND_PG_H
+#define AWSMFA_BACKEND_PG_H
+
+#include "backend.h"
+
+enum db_status backend_pg_call(struct backend *b, const char *sql, int n,
+	    const char *const *params, PGresult **res, char *err,
+	    size_t errlen);
+
+int	backend_pg_create(struct backend *, const char *, const char *,
+	    int64_t, struct mfa_device *, char *, size_t);
+int	backend_pg_enable(struct backend *, const char *, const char *,
+	    const char *, const char *, int64_t, char *, size_t);
+int	backend_pg_resync(struct backend *, const char *, const char *,
+	    const char *, const char *, int64_t,
+	    struct device_resync_report *, char *, size_t);
+int	backend_pg_deactivate(struct backend *, const char *, const char *,
+	    char *, size_t);
+int	backend_pg_recovery_codes(struct backend *, const char *, unsigned,
+	    char (*)[RECOVERY_CODE_BUFLEN], char *, size_t);
+int	backend_pg_import_tokens(struct backend *, const char *, size_t,
+	    size_t *, device_bad_line_fn *, void *, char *, size_t);
+int	backend_pg_list(struct backend *, const char *, int64_t,
+	    backend_row_fn *, void *, char *, size_t);
+unsigned backend_pg_check(struct backend *, backend_problem_fn *, void *);
+
+#endif
