@@ -143,17 +143,16 @@ backend_pg_deactivate(struct backend *b, const char *user,
 static char *
 array_of(const char *const *v, size_t n, size_t each)
 {
-	char	*s, *o;
-	size_t	 i;
+	char	*s;
+	size_t	 i, cap = n * (each + 3) + 3, used = 1;
 
-	if ((s = malloc(n * (each + 3) + 3)) == NULL)
+	if ((s = malloc(cap)) == NULL)
 		return NULL;
-	o = s;
-	*o++ = '{';
+	s[0] = '{';
 	for (i = 0; i < n; i++)
-		o += sprintf(o, "%s\"%s\"", i > 0 ? "," : "", v[i]);
-	*o++ = '}';
-	*o = '\0';
+		used += (size_t)snprintf(s + used, cap - used, "%s\"%.*s\"",
+		    i > 0 ? "," : "", (int)each, v[i]);
+	snprintf(s + used, cap - used, "}");
 	return s;
 }
 
@@ -202,6 +201,30 @@ backend_pg_recovery_codes(struct backend *b, const char *user,
 	return rc;
 }
 
+/* "{a,b,...}" of the digits (what 0), periods (1) or algorithms (2) of
+ * the tokens of inv. */
+static char *
+field_array(const struct inventory *inv, int what)
+{
+	char	*s, alg[8];
+	size_t	 cap = inv->n * 12 + 3, o = 0, i;
+
+	if ((s = malloc(cap)) == NULL)
+		return NULL;
+	s[o++] = '{';
+	for (i = 0; i < inv->n; i++) {
+		if (what == 2)
+			alg_lower(inv->tok[i].alg, alg);
+		else
+			snprintf(alg, sizeof(alg), "%u", what == 0 ?
+			    inv->tok[i].digits : inv->tok[i].period);
+		o += (size_t)snprintf(s + o, cap - o, "%s%s", i ? "," : "",
+		    alg);
+	}
+	snprintf(s + o, cap - o, "}");
+	return s;
+}
+
 /* The tokens of inv as the five arrays of awsmfa.import_tokens. */
 static int
 token_arrays(const struct inventory *inv, char *arr[5])
@@ -212,8 +235,8 @@ token_arrays(const struct inventory *inv, char *arr[5])
 	int		  rc = -1;
 
 	memset(arr, 0, 5 * sizeof(arr[0]));
-	v = calloc(inv->n, sizeof(*v));
-	hex = calloc(inv->n, hexlen);
+	v = calloc(inv->n + 1, sizeof(*v));
+	hex = calloc(inv->n + 1, hexlen);
 	if (v == NULL || hex == NULL)
 		goto out;
 	for (i = 0; i < inv->n; i++) {
@@ -227,24 +250,14 @@ token_arrays(const struct inventory *inv, char *arr[5])
 		v[i] = inv->tok[i].serial;
 	arr[0] = array_of(v, inv->n, RECORD_SERIAL_MAX);
 	for (j = 2; j < 5; j++)
-		if ((arr[j] = malloc(inv->n * 12 + 3)) == NULL)
-			goto out;
-	for (i = 0, o = arr[2]; i < inv->n; i++)
-		o += sprintf(o, "%s%u", i ? "," : "{", inv->tok[i].digits);
-	for (i = 0, o = arr[3]; i < inv->n; i++)
-		o += sprintf(o, "%s%u", i ? "," : "{", inv->tok[i].period);
-	for (i = 0, o = arr[4]; i < inv->n; i++) {
-		char alg[8];
-
-		alg_lower(inv->tok[i].alg, alg);
-		o += sprintf(o, "%s%s", i ? "," : "{", alg);
-	}
-	rc = arr[0] != NULL && arr[1] != NULL ? 0 : -1;
-	for (j = 2; j < 5; j++)
-		strcat(arr[j], inv->n ? "}" : "{}");
+		arr[j] = field_array(inv, (int)j - 2);
+	rc = 0;
+	for (j = 0; j < 5; j++)
+		if (arr[j] == NULL)
+			rc = -1;
  out:
 	if (hex != NULL)
-		OPENSSL_cleanse(hex, inv->n * hexlen);
+		OPENSSL_cleanse(hex, (inv->n + 1) * hexlen);
 	free(hex);
 	free(v);
 	return rc;
