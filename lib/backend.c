@@ -132,3 +132,9 @@ backend_check(struct backend *b, backend_problem_fn *fn, void *arg)
 {
 	return b->ops->check(b, fn, arg);
 }
+
+int
+backend_fell_back(const struct backend *b)
+{
+	return b->fell_back;
+}

@@ -52,12 +52,16 @@ struct backend {
 	struct db_conn			 db;	/* postgresql */
 	int64_t				 budget_ms; /* of db_timeout, left */
 	int				 flags;
+	int				 fell_back; /* break-glass: files */
 };
 
 /* Opens the store cfg names.  For PostgreSQL the budget of db_timeout
  * seconds starts now and covers every call until backend_close. */
 int	backend_open(struct backend *b, const struct awsmfa_config *cfg,
 	    int flags, char *err, size_t errlen);
+/* 1 when this login was answered by the local file store because the
+ * database could not be reached (db_break_glass): log it loudly. */
+int	backend_fell_back(const struct backend *b);
 /* Where the store is, for messages: a folder, or "the database". */
 const char *backend_where(const struct backend *b);
 void	backend_close(struct backend *b);

@@ -82,6 +82,8 @@ static void
 pg_close(struct backend *b)
 {
 	db_close(&b->db);
+	if (b->fell_back)
+		store_close(&b->st);
 }
 
 /* One call with what is left of the budget (mfa-enroll: a whole
@@ -117,16 +119,43 @@ backend_pg_call(struct backend *b, const char *sql, int n,
 	return s;
 }
 
+/*
+ * Break-glass: when the database cannot be reached (no connection, or
+ * none left after a timeout), a user the admin named in db_break_glass is
+ * checked against the local file store for the rest of this login; any
+ * other user fails closed.  A database that answered, with an error or a
+ * WARNING, is not "down": that fails closed for everyone.  The module
+ * logs such a login loudly (backend_fell_back).
+ */
+static int
+fall_back(struct backend *b, const char *user, enum db_status s)
+{
+	if (b->fell_back)
+		return 1;
+	if (s == DB_OK || s == DB_WARNED || b->db.pg != NULL ||
+	    !config_break_glass(b->cfg, user) ||
+	    store_open(&b->st, b->cfg->store_dir, NULL, 0) != STORE_OK)
+		return 0;
+	b->fell_back = 1;
+	return 1;
+}
+
 static int
 pg_may_have_record(struct backend *b, const char *user)
 {
 	const char	*p[1] = { user };
 	PGresult	*res;
+	enum db_status	 s;
 	int		 r = 1;
 
-	if (backend_pg_call(b, "SELECT awsmfa.has_user($1)", 1, p, &res, NULL, 0) ==
-	    DB_OK)
+	if (b->fell_back)
+		return backend_file_ops.may_have_record(b, user);
+	s = backend_pg_call(b, "SELECT awsmfa.has_user($1)", 1, p, &res,
+	    NULL, 0);
+	if (s == DB_OK)
 		r = strcmp(PQgetvalue(res, 0, 0), "f") != 0;
+	else if (fall_back(b, user, s))
+		r = backend_file_ops.may_have_record(b, user);
 	PQclear(res);
 	return r;
 }
@@ -156,10 +185,16 @@ pg_peek(struct backend *b, const char *user, unsigned *digits_mask,
 {
 	const char	*p[1] = { user };
 	PGresult	*res;
+	enum db_status	 s;
 
 	*digits_mask = 0;
-	if (backend_pg_call(b, "SELECT awsmfa.peek($1)", 1, p, &res, err, errlen) !=
-	    DB_OK)
+	if (b->fell_back)
+		return backend_file_ops.peek(b, user, digits_mask, err, errlen);
+	s = backend_pg_call(b, "SELECT awsmfa.peek($1)", 1, p, &res, err,
+	    errlen);
+	if (s != DB_OK && fall_back(b, user, s))
+		return backend_file_ops.peek(b, user, digits_mask, err, errlen);
+	if (s != DB_OK)
 		return VERIFY_ERROR;
 	*digits_mask = digits_of(PQgetvalue(res, 0, 0));
 	PQclear(res);
@@ -242,8 +277,11 @@ pg_login(struct backend *b, const char *user, const char *input,
 	char		 code[PG_INPUT_MAX + 1];
 	const char	*p[3] = { user, code, (flags & BACKEND_TRY) ? "t" : "f" };
 	PGresult	*res;
+	enum db_status	 s;
 
-	(void)now;
+	if (b->fell_back)
+		return backend_file_ops.login(b, user, input, inputlen, flags,
+		    now, out, err, errlen);
 	memset(out, 0, sizeof(*out));
 	out->result = VERIFY_ERROR;
 	out->reason = "store error";
@@ -252,13 +290,16 @@ pg_login(struct backend *b, const char *user, const char *input,
 		out->reason = "not a code";
 		return out->result;
 	}
-	if (backend_pg_call(b, "SELECT result, device, reason, failures, locked_until "
-	    "FROM awsmfa.login($1, $2, $3)", 3, p, &res, err, errlen) ==
-	    DB_OK) {
+	s = backend_pg_call(b, "SELECT result, device, reason, failures, "
+	    "locked_until FROM awsmfa.login($1, $2, $3)", 3, p, &res, err,
+	    errlen);
+	OPENSSL_cleanse(code, sizeof(code));
+	if (s == DB_OK) {
 		map_answer(res, out);
 		PQclear(res);
-	}
-	OPENSSL_cleanse(code, sizeof(code));
+	} else if (fall_back(b, user, s))
+		return backend_file_ops.login(b, user, input, inputlen, flags,
+		    now, out, err, errlen);
 	return out->result;
 }
 

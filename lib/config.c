@@ -63,6 +63,7 @@ static const struct key keys[] = {
 	{ "db_admin_conninfo", config_parse_conninfo,
 	    offsetof(struct awsmfa_config, db_admin_conninfo), 0, 0 },
 	UINT_KEY(db_timeout, 1, 60),
+	{ "db_break_glass", config_parse_break_glass, 0, 0, 0 },
 };
 
 static void __attribute__((format(printf, 2, 3)))

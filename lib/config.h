@@ -12,6 +12,8 @@
 #define CONFIG_MAX_GROUPS	32
 #define CONFIG_HARD_MAX_DEVICES	32	/* max_devices may not exceed this */
 #define CONFIG_CONNINFO_MAX	1024
+#define CONFIG_MAX_BREAK_GLASS	8
+#define CONFIG_USER_MAX		256
 
 enum store_kind {
 	STORE_KIND_FILE = 0,		/* the default, and the break-glass */
@@ -36,6 +38,10 @@ struct awsmfa_config {
 	char		 db_conninfo[CONFIG_CONNINFO_MAX];	/* module's */
 	char		 db_admin_conninfo[CONFIG_CONNINFO_MAX]; /* mfa-enroll's */
 	unsigned	 db_timeout;		/* s per login, 1..60, default 5 */
+	/* db_break_glass: who may fall back to the file store when the
+	 * database cannot be reached */
+	size_t		 nbreak_glass;
+	char		 db_break_glass[CONFIG_MAX_BREAK_GLASS][CONFIG_USER_MAX + 1];
 };
 
 void	config_defaults(struct awsmfa_config *cfg);
@@ -53,6 +59,9 @@ int	config_load(const char *path, struct awsmfa_config *cfg, char *err,
  * Same contract as config_load.  Fuzz target and unit tests use this. */
 int	config_parse_text(const char *text, const char *name,
 	    struct awsmfa_config *cfg, char *err, size_t errlen);
+
+/* 1 when user is named by db_break_glass. */
+int	config_break_glass(const struct awsmfa_config *cfg, const char *user);
 
 /* 1 when group is named by require_groups. */
 int	config_requires_group(const struct awsmfa_config *cfg,

@@ -72,3 +72,47 @@ config_parse_conninfo(const struct key *k, const config_setting_t *s,
 	PQconninfoFree(opts);
 	return rc;
 }
+
+/* Accounts named here are the only ones a login may take to the local
+ * file store when the database cannot be reached (backend_pg.c). */
+int
+config_parse_break_glass(const struct key *k, const config_setting_t *s,
+    struct awsmfa_config *cfg, const struct ctx *ctx)
+{
+	const config_setting_t	*e;
+	const char		*v;
+	unsigned		 line;
+	int			 i, n, type = config_setting_type(s);
+
+	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+		return setting_err(ctx, s, "expected an array or list of "
+		    "user names");
+	if ((n = config_setting_length(s)) > CONFIG_MAX_BREAK_GLASS)
+		return key_err(ctx, k->name, config_setting_source_line(s),
+		    "more than %d users", CONFIG_MAX_BREAK_GLASS);
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, (unsigned)i);
+		line = config_setting_source_line(e);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			return key_err(ctx, k->name, line, "element %d is not "
+			    "a string", i + 1);
+		v = config_setting_get_string(e);
+		if (*v == '\0' || strlen(v) > CONFIG_USER_MAX)
+			return key_err(ctx, k->name, line, "element %d is not "
+			    "a user name", i + 1);
+		memcpy(cfg->db_break_glass[cfg->nbreak_glass++], v,
+		    strlen(v) + 1);
+	}
+	return 0;
+}
+
+int
+config_break_glass(const struct awsmfa_config *cfg, const char *user)
+{
+	size_t	i;
+
+	for (i = 0; user != NULL && i < cfg->nbreak_glass; i++)
+		if (strcmp(cfg->db_break_glass[i], user) == 0)
+			return 1;
+	return 0;
+}

@@ -42,5 +42,7 @@ int	config_parse_store(const struct key *, const config_setting_t *,
 	    struct awsmfa_config *, const struct ctx *);
 int	config_parse_conninfo(const struct key *, const config_setting_t *,
 	    struct awsmfa_config *, const struct ctx *);
+int	config_parse_break_glass(const struct key *, const config_setting_t *,
+	    struct awsmfa_config *, const struct ctx *);
 
 #endif

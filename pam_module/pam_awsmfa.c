@@ -448,6 +448,10 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 		rc = PAM_USER_UNKNOWN;
 	} else
 		rc = authenticate(c);
+	/* The emergency path must never pass unnoticed. */
+	if (c->be_opened && backend_fell_back(&c->be))
+		audit(c, LOG_ALERT, "break-glass", "database unreachable: "
+		    "checked against the local file store", NULL);
 	if (c->be_opened)
 		backend_close(&c->be);
 	config_free(&c->cfg);

@@ -97,13 +97,32 @@ is "a database that never answers: PAM_AUTHINFO_UNAVAIL" PAM_AUTHINFO_UNAVAIL \
     "$(auth mute dave "$(totp "$s" 30)")"
 check "within db_timeout (2 s; took $(($(ms) - t0)) ms)" test $(($(ms) - t0)) -lt 3000
 
-# The database down, then back.
-pg_ctl_as "$PG_DIR" -m fast -w stop >/dev/null
+# The database down, then back.  Break-glass: the one account named in
+# db_break_glass falls back to the local file store, loudly.
+MKRECORD="$AWSMFA_BUILDDIR/tests/pam/mkrecord"
+LOCAL=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+"$MKRECORD" write "$SANDBOX/store" emergency dev=phone "secret=$LOCAL"
+"$MKRECORD" write "$SANDBOX/store" dave dev=phone "secret=$LOCAL"
 host hosta host_a "" 2
+cat >>"$SANDBOX/hosta.conf" <<CONF
+store_dir = "$SANDBOX/store";
+db_break_glass = ["emergency"];
+CONF
+lcode() { oathtool --totp -b "$LOCAL" -N "@$(date +%s)"; }
+is "database up: the named account is asked of the database (no device there)" \
+    PAM_AUTH_ERR "$(auth hosta emergency "$(lcode)")"
+pg_ctl_as "$PG_DIR" -m fast -w stop >/dev/null
 t0=$(ms)
 is "database down: PAM_AUTHINFO_UNAVAIL" PAM_AUTHINFO_UNAVAIL \
     "$(auth hosta dave "$(totp "$s" 30)")"
 check "at once (took $(($(ms) - t0)) ms)" test $(($(ms) - t0)) -lt 1500
+is "nor does a local record help an account not named" PAM_AUTHINFO_UNAVAIL \
+    "$(auth hosta dave "$(lcode)")"
+out=$(pam_run "" -- "$DRIVER" -s hosta -u emergency "$(lcode)" 2>&1)
+is "break-glass: the named account logs in with the local file store" \
+    PAM_SUCCESS "$(sed -n 's/^result: //p' <<<"$out")"
+check "and it is logged as an alert line" \
+    grep -q 'result=break-glass reason="database unreachable' <<<"$out"
 pg_ctl_as "$PG_DIR" -l "$PG_DIR/log" -w \
     -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null
 is "back up: the same code logs in" PAM_SUCCESS \

@@ -162,6 +162,19 @@ test_fleet_keys(void **state)
 	    "t.conf:1: key 'db_timeout': 0 is out of range 1..60");
 	parse_err("db_timeout = 61;",
 	    "t.conf:1: key 'db_timeout': 61 is out of range 1..60");
+	parse_ok("db_break_glass = [\"root\", \"ops-admin\"];", &cfg);
+	assert_int_equal(cfg.nbreak_glass, 2);
+	assert_true(config_break_glass(&cfg, "ops-admin"));
+	assert_false(config_break_glass(&cfg, "alice"));
+	config_free(&cfg);
+	parse_err("db_break_glass = \"root\";",
+	    "t.conf:1: key 'db_break_glass': expected an array or list of "
+	    "user names");
+	parse_err("db_break_glass = [\"\"];",
+	    "t.conf:1: key 'db_break_glass': element 1 is not a user name");
+	parse_err("db_break_glass = [\"a\",\"b\",\"c\",\"d\",\"e\",\"f\","
+	    "\"g\",\"h\",\"i\"];",
+	    "t.conf:1: key 'db_break_glass': more than 8 users");
 }
 
 static void
