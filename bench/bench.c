@@ -3,6 +3,7 @@
  * under pam_wrapper (see bench/run.sh).
  *
  *   bench auth SERVICE USER HEXSECRET COUNT success|refused|recovery
+ *   bench pgauth SERVICE PREFIX HEXSECRET COUNT FIRST success|refused
  *   bench populate STOREDIR COUNT BASE32SECRET EXTRAUSER [NRECOVERY]
  *
  * One-time use is dealt with by moving the clock: this program defines
@@ -14,6 +15,10 @@
  * every "recovery" iteration a wrong recovery-shaped answer (EXTRAUSER
  * holds NRECOVERY recovery codes).
  * The fail delay is switched off for all modules.
+ *
+ * pgauth is for the PostgreSQL store, whose clock is the database's: it
+ * cannot be moved, so each iteration logs in another user, PREFIX
+ * followed by six digits from FIRST on, with the real clock's code.
  *
  * populate writes COUNT records user000000... plus EXTRAUSER straight into
  * a store directory, without fsync: set-up speed, not the thing measured.
@@ -125,7 +130,7 @@ cmd_auth(const char *service, const char *user, const char *hex, long count,
 	uint64_t	 step;
 	double		 t0, total = 0;
 	long		 i, ok = 0;
-	int		 rc;
+	int		 rc, refused;
 
 	memset(&b, 0, sizeof(b));
 	if (hex_decode(hex, b.secret, sizeof(b.secret), &b.secret_len) != 0) {
@@ -156,11 +161,55 @@ cmd_auth(const char *service, const char *user, const char *hex, long count,
 			ok++;
 	}
 	pam_end(pamh, PAM_SUCCESS);
+	refused = b.refused;
 	OPENSSL_cleanse(&b, sizeof(b));
 	printf("%.1f us/auth, %ld of %ld accepted\n", total / (double)count,
 	    ok, count);
 	/* An honest figure needs every success (or every refusal) real. */
-	return (b.refused ? ok == 0 : ok == count) ? 0 : 1;
+	return (refused ? ok == 0 : ok == count) ? 0 : 1;
+}
+
+/* The PostgreSQL store: one login per user, on the real clock. */
+static int
+cmd_pgauth(const char *service, const char *prefix, const char *hex,
+    long count, long first, const char *mode)
+{
+	struct bench	 b;
+	struct timespec	 ts;
+	struct pam_conv	 pc = { conv, &b };
+	pam_handle_t	*pamh = NULL;
+	char		 user[64];
+	double		 t0, total = 0;
+	long		 i, ok = 0;
+	int		 rc, refused;
+
+	memset(&b, 0, sizeof(b));
+	if (hex_decode(hex, b.secret, sizeof(b.secret), &b.secret_len) != 0)
+		return 2;
+	b.refused = strcmp(mode, "refused") == 0;
+	if ((rc = pam_start(service, "nobody", &pc, &pamh)) != PAM_SUCCESS)
+		return 2;
+	pam_set_item(pamh, PAM_FAIL_DELAY, (const void *)no_delay);
+	for (i = 0; i < count; i++) {
+		snprintf(user, sizeof(user), "%s%06ld", prefix, first + i);
+		pam_set_item(pamh, PAM_USER, user);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		if (otp_totp_at_step(b.secret, b.secret_len, OTP_SHA1,
+		    otp_step((int64_t)ts.tv_sec, 30) + (b.refused ? 10 : 0),
+		    6, b.code) != 0)
+			return 2;
+		t0 = now_us();
+		rc = pam_authenticate(pamh, PAM_SILENT);
+		total += now_us() - t0;
+		if (rc == PAM_SUCCESS)
+			ok++;
+	}
+	pam_end(pamh, PAM_SUCCESS);
+	refused = b.refused;
+	OPENSSL_cleanse(&b, sizeof(b));
+	printf("%.1f us/auth, %ld of %ld accepted\n", total / (double)count,
+	    ok, count);
+	return (refused ? ok == 0 : ok == count) ? 0 : 1;
 }
 
 static int
@@ -235,11 +284,16 @@ main(int argc, char **argv)
 	if (argc == 7 && strcmp(argv[1], "auth") == 0)
 		return cmd_auth(argv[2], argv[3], argv[4], atol(argv[5]),
 		    argv[6]);
+	if (argc == 8 && strcmp(argv[1], "pgauth") == 0)
+		return cmd_pgauth(argv[2], argv[3], argv[4], atol(argv[5]),
+		    atol(argv[6]), argv[7]);
 	if ((argc == 6 || argc == 7) && strcmp(argv[1], "populate") == 0)
 		return cmd_populate(argv[2], atol(argv[3]), argv[4], argv[5],
 		    argc == 7 ? atol(argv[6]) : 0);
 	fprintf(stderr, "usage: bench auth SERVICE USER HEXSECRET COUNT "
 	    "success|refused|recovery\n"
+	    "       bench pgauth SERVICE PREFIX HEXSECRET COUNT FIRST "
+	    "success|refused\n"
 	    "       bench populate DIR COUNT BASE32 USER [NRECOVERY]\n");
 	return 2;
 }
