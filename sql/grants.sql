@@ -17,5 +17,10 @@ GRANT EXECUTE ON FUNCTION
 	awsmfa.deactivate_device(text, text),
 	awsmfa.list_devices(text),
 	awsmfa.import_tokens(text[], bytea[], integer[], integer[], text[]),
-	awsmfa.set_recovery(text, text[])
+	awsmfa.set_recovery(text, text[]),
+	awsmfa.put_user(text, integer, bigint, text[]),
+	awsmfa.put_device(text, text, text, text, integer, integer, bytea,
+	    boolean, bigint, bigint, bigint, bigint, bigint),
+	awsmfa.put_token(text, text, integer, integer, bytea, text),
+	awsmfa.list_tokens()
     TO awsmfa_admin;
