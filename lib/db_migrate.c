@@ -97,6 +97,21 @@ bytea_hex(char out[BYTEA_MAX], const unsigned char *b, size_t len)
 	out[2 + 2 * i] = '\0';
 }
 
+/* The database's name of an algorithm (otp_alg_name's is upper case). */
+static const char *
+alg_sql(enum otp_alg alg)
+{
+	switch (alg) {
+	case OTP_SHA1:
+		return "sha1";
+	case OTP_SHA256:
+		return "sha256";
+	case OTP_SHA512:
+		return "sha512";
+	}
+	return "?";
+}
+
 /* The recovery hashes as a text[] literal, each element quoted. */
 static char *
 recovery_array(const struct mfa_record *rec)
@@ -159,7 +174,7 @@ device_line(struct lines *l, const struct mfa_record *rec,
 	return lines_add(l, "%s\t%s\t%s\t%s\t%s\t%u\t%u\t%" PRId64 "\t%"
 	    PRId64 "\t%" PRId64 "\t%s\t%" PRId64 "\t%u\t%" PRId64 "\t%u",
 	    rec->user, d->name, d->type == DEVICE_HARDWARE ? d->serial : "",
-	    d->status == DEVICE_ACTIVE ? "t" : "f", otp_alg_name(d->alg),
+	    d->status == DEVICE_ACTIVE ? "t" : "f", alg_sql(d->alg),
 	    d->digits, d->period, d->created, d->enabled, d->last_used,
 	    last_step, d->drift, rec->failures, rec->locked_until,
 	    rec->nrecovery);
@@ -184,7 +199,7 @@ put_device(struct db_conn *c, const struct mfa_record *rec,
 	p[0] = rec->user;
 	p[1] = d->name;
 	p[2] = d->type == DEVICE_HARDWARE ? d->serial : NULL;
-	p[3] = otp_alg_name(d->alg);
+	p[3] = alg_sql(d->alg);
 	p[4] = n[0];
 	p[5] = n[1];
 	p[6] = secret;
@@ -255,7 +270,7 @@ put_token(struct db_conn *c, struct store *st, const struct hw_token *t,
 	snprintf(digits, sizeof(digits), "%u", t->digits);
 	snprintf(period, sizeof(period), "%u", t->period);
 	p[0] = t->serial;
-	p[1] = otp_alg_name(t->alg);
+	p[1] = alg_sql(t->alg);
 	p[2] = digits;
 	p[3] = period;
 	p[4] = secret;

@@ -4,7 +4,8 @@
 # that `mfa-enroll db-init` runs, so the binary needs no file at run time.
 # The part files are taken in the order awsmfa.sql includes them (\ir);
 # psql's own lines (\set, BEGIN and COMMIT, which mfa-enroll sends
-# itself) and comments are dropped, and the statement that builds
+# itself) are dropped, everything else is kept as it is (comments inside
+# a function are part of its source), and the statement that builds
 # awsmfa.key() from psql's variable key_file (ending in \gexec) becomes
 # the line @KEY_FUNCTION@, which lib/db_schema.c replaces.
 set -eu
@@ -12,15 +13,14 @@ dir=$1
 
 part() {
 	sed -e '/^SELECT format(\$f\$$/,/\\gexec$/c\
-@KEY_FUNCTION@' -e '/^[[:space:]]*--/d' -e '/^[[:space:]]*$/d' \
-	    -e '/^\\/d' "$1"
+@KEY_FUNCTION@' -e '/^\\/d' "$1"
 }
 
 script() {
 	while IFS= read -r line; do
 		case $line in
 		'\ir '*) part "$dir/${line#\\ir }" ;;
-		'\'* | '--'* | 'BEGIN;' | 'COMMIT;' | '') ;;
+		'\'* | 'BEGIN;' | 'COMMIT;') ;;
 		*) printf '%s\n' "$line" ;;
 		esac
 	done <"$dir/awsmfa.sql"
