@@ -65,8 +65,11 @@ db_init_todo(const struct db_schema_info *info, const char *key_file)
 	    "(postgres),\n"
 	    "    mode 0600, with a backup kept apart from the database's: "
 	    "without it\n"
-	    "    no secret can be read.\n", info->database, info->database,
-	    key_file);
+	    "    no secret can be read.\n"
+	    "  - where the server logs statements: log_parameter_max_length = 0\n"
+	    "    and log_parameter_max_length_on_error = 0 for every login role\n"
+	    "    (ALTER ROLE host_web1 SET ...): parameters are codes and "
+	    "secrets.\n", info->database, info->database, key_file);
 }
 
 int
