@@ -12,6 +12,7 @@ set -eu
 dir=$1
 
 part() {
+	# shellcheck disable=SC2016 # sed's '$', not the shell's
 	sed -e '/^SELECT format(\$f\$$/,/\\gexec$/c\
 @KEY_FUNCTION@' -e '/^\\/d' "$1"
 }
@@ -20,7 +21,7 @@ script() {
 	while IFS= read -r line; do
 		case $line in
 		'\ir '*) part "$dir/${line#\\ir }" ;;
-		'\'* | 'BEGIN;' | 'COMMIT;') ;;
+		\\* | 'BEGIN;' | 'COMMIT;') ;;
 		*) printf '%s\n' "$line" ;;
 		esac
 	done <"$dir/awsmfa.sql"

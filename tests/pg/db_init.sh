@@ -89,6 +89,7 @@ err=$("$ENROLL" db-init --key-file "$SANDBOX/other.key" --conninfo "$(conninfo p
 is "refused with another key than the one that sealed the secrets" \
     "1 mfa-enroll: db-init: key file $SANDBOX/other.key does not open the secrets already in the database (another key?); nothing changed" \
     "$? $err"
+# shellcheck disable=SC2016 # a '$' in the path, not an expansion
 err=$("$ENROLL" db-init --key-file '/tmp/a$b$x' --conninfo "$(conninfo postgres)" 2>&1 >/dev/null)
 is "refused with a '\$' in the key path" \
     "2 mfa-enroll: db-init: --key-file must not hold control characters or '\$'" \

@@ -11,7 +11,7 @@
 command -v oathtool >/dev/null || skip_all "oathtool missing"
 [ -x "$ENROLL" ] || skip_all "mfa-enroll not built"
 DRIVER="$AWSMFA_BUILDDIR/tests/pam/driver"
-[ -x "$DRIVER" ] && [ -x "$MODULE" ] || skip_all "module or driver not built"
+{ [ -x "$DRIVER" ] && [ -x "$MODULE" ]; } || skip_all "module or driver not built"
 [ -r "$FAKETIME_LIB" ] || skip_all "libfaketime missing"
 export TZ=UTC
 T0=1767225600	# 2026-01-01 00:00:00 UTC
@@ -92,7 +92,7 @@ at $((T0 + 5)) mfa enable eve phone "$(code "$E" $((T0 - 30)))" \
 # frank: locked out by five wrong codes.
 F=$(create frank)
 enable frank phone "$F" "$(date +%s)" -b
-for i in 1 2 3 4 5; do fs_login frank 000000 >/dev/null; done
+for _ in 1 2 3 4 5; do fs_login frank 000000 >/dev/null; done
 is "frank is locked on the file store" PAM_MAXTRIES \
     "$(fs_login frank "$(code "$F" $(($(date +%s) + 30)))")"
 
