@@ -106,6 +106,16 @@ c=$(oathtool --totp -N "@$(($(date +%s) + 60))" "$s")
 is "and the key still opens the secrets" "ok code accepted 0" \
     "$(login host_a alice "$c")"
 
+# A statement of the schema that fails half-way: all of it is undone.
+PGDATABASE_T=postgres psql_as postgres -c 'CREATE DATABASE shared'
+PGDATABASE_T=shared psql_as postgres -c 'CREATE EXTENSION pgcrypto'
+err=$(dbinit postgres shared 2>&1 >/dev/null)
+is "a database whose pgcrypto lies elsewhere is refused" \
+    "1 mfa-enroll: db-init: database: pgcrypto is installed in schema public; awsmfa needs a database of its own; nothing changed" \
+    "$? $err"
+is "and holds no schema awsmfa afterwards" 0 \
+    "$(PGDATABASE_T=shared sql postgres -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'awsmfa'")"
+
 # Without --conninfo: db_admin_conninfo from the config.
 cat >"$SANDBOX/awsmfa.conf" <<CONF
 store_dir = "$SANDBOX/store";
