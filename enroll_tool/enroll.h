@@ -61,6 +61,8 @@ int	cmd_list(struct ctx *, int, char **);
 int	cmd_import_tokens(struct ctx *, int, char **);
 int	cmd_recovery_codes(struct ctx *, int, char **);
 int	cmd_check(struct ctx *, int, char **);
+int	cmd_db_init(struct ctx *, int, char **);
+int	cmd_migrate(struct ctx *, int, char **);
 
 /* Shared by create and enable: tries to enable interactively. */
 int	enable_interactive(struct ctx *c, const char *user, const char *device);

@@ -70,6 +70,27 @@ const struct verb verbs[] = {
 	    "record and the inventory) and prints each problem with its\n"
 	    "path.  Exit 1 when there is any.\n",
 	    cmd_check },
+	{ "db-init", 0, "--key-file PATH [--conninfo CONNINFO]",
+	    "(PostgreSQL) Creates or upgrades the awsmfa schema, its\n"
+	    "functions and the roles awsmfa_host and awsmfa_admin, in one\n"
+	    "transaction; running it again upgrades in place.  The role must\n"
+	    "be a superuser.  Prints what the DBA must still do.\n"
+	    "  --key-file PATH     absolute path, on the database server, of\n"
+	    "                      the key that seals secrets at rest (32\n"
+	    "                      random bytes in hex, mode 0600, owner\n"
+	    "                      postgres, outside the data directory)\n"
+	    "  --conninfo CONNINFO libpq connection string (default:\n"
+	    "                      db_admin_conninfo from the config)\n",
+	    cmd_db_init },
+	{ "migrate", 1, "--from-file-store DIR [--conninfo CONNINFO]",
+	    "(PostgreSQL) Copies the file store in DIR (devices with their\n"
+	    "secrets and state, lockout, recovery codes, the token inventory)\n"
+	    "into the database in one transaction, reads the copy back and\n"
+	    "commits only when it matches.  Refused when the database holds\n"
+	    "one of the users already.\n"
+	    "  --conninfo CONNINFO libpq connection string of a role in\n"
+	    "                      awsmfa_admin (default: db_admin_conninfo)\n",
+	    cmd_migrate },
 	{ NULL, 0, NULL, NULL, NULL }
 };
 

@@ -151,6 +151,23 @@ flush(struct db_conn *c, char *err, size_t errlen)
 	return DB_OK;
 }
 
+/* Waits until a result can be read without blocking. */
+static enum db_status
+await_result(struct db_conn *c, char *err, size_t errlen)
+{
+	enum db_status	ws;
+
+	while (PQisBusy(c->pg)) {
+		if ((ws = wait_socket(c, POLLIN, err, errlen)) != DB_OK)
+			return ws;
+		if (!PQconsumeInput(c->pg)) {
+			pg_err(err, errlen, "database", PQerrorMessage(c->pg));
+			return DB_FAILED;
+		}
+	}
+	return DB_OK;
+}
+
 /* Reads every result up to the end of the statement: a notice that
  * arrives with the commit, after the rows, is seen only then.  The first
  * result is kept. */
@@ -161,15 +178,8 @@ collect(struct db_conn *c, PGresult **res, char *err, size_t errlen)
 	enum db_status	 ws;
 
 	for (;;) {
-		while (PQisBusy(c->pg)) {
-			if ((ws = wait_socket(c, POLLIN, err, errlen)) != DB_OK)
-				return ws;
-			if (!PQconsumeInput(c->pg)) {
-				pg_err(err, errlen, "database",
-				    PQerrorMessage(c->pg));
-				return DB_FAILED;
-			}
-		}
+		if ((ws = await_result(c, err, errlen)) != DB_OK)
+			return ws;
 		if ((r = PQgetResult(c->pg)) == NULL)
 			return DB_OK;
 		if (*res == NULL)
@@ -230,6 +240,55 @@ db_exec(struct db_conn *c, const char *sql, int nparams,
 	PQclear(*res);
 	*res = NULL;
 	return DB_FAILED;
+}
+
+/* Reads every result of a script; the first error's message is kept. */
+static enum db_status
+collect_script(struct db_conn *c, int *failed, char *err, size_t errlen)
+{
+	PGresult	*r;
+	enum db_status	 ws;
+
+	for (;;) {
+		if ((ws = await_result(c, err, errlen)) != DB_OK)
+			return ws;
+		if ((r = PQgetResult(c->pg)) == NULL)
+			return DB_OK;
+		if (!*failed && PQresultStatus(r) != PGRES_TUPLES_OK &&
+		    PQresultStatus(r) != PGRES_COMMAND_OK) {
+			*failed = 1;
+			pg_err(err, errlen, "database", PQresultErrorField(r,
+			    PG_DIAG_MESSAGE_PRIMARY));
+		}
+		PQclear(r);
+	}
+}
+
+enum db_status
+db_exec_script(struct db_conn *c, const char *sql, char *err, size_t errlen)
+{
+	enum db_status	s;
+	int		failed = 0;
+
+	if (c->pg == NULL) {
+		seterr(err, errlen, "database: no connection");
+		return DB_FAILED;
+	}
+	c->warned = 0;
+	if (!PQsendQuery(c->pg, sql)) {
+		pg_err(err, errlen, "database", PQerrorMessage(c->pg));
+		return drop(c, DB_FAILED);
+	}
+	if ((s = flush(c, err, errlen)) == DB_OK)
+		s = collect_script(c, &failed, err, errlen);
+	if (s == DB_OK && !failed && c->warned) {
+		seterr(err, errlen, "database: the server sent a warning, "
+		    "its answer is not trusted");
+		s = DB_WARNED;
+	}
+	if (s != DB_OK)
+		return drop(c, s);
+	return failed ? DB_FAILED : DB_OK;
 }
 
 void

@@ -43,6 +43,15 @@ enum db_status db_exec(struct db_conn *c, const char *sql, int nparams,
 	    const char *const *params, PGresult **res, char *err,
 	    size_t errlen);
 
+/* Runs a script of several statements without parameters (the simple
+ * query protocol) by the connection's deadline and reads all its
+ * results.  A statement that fails ends the script there: DB_FAILED with
+ * its message, and the connection stays usable (a transaction the caller
+ * opened is then aborted).  A WARNING or the deadline drops it, as in
+ * db_exec.  For db-init's schema, never for anything with a secret. */
+enum db_status db_exec_script(struct db_conn *c, const char *sql, char *err,
+	    size_t errlen);
+
 void	db_close(struct db_conn *c);
 
 const char *db_status_name(enum db_status s);

@@ -19,5 +19,10 @@ GRANT EXECUTE ON FUNCTION
 	awsmfa.list_devices(text),
 	awsmfa.import_tokens(text[], text[], integer[], integer[], text[]),
 	awsmfa.set_recovery(text, text[]),
-	awsmfa.schema_version()
+	awsmfa.schema_version(),
+	awsmfa.put_user(text, integer, bigint, text[]),
+	awsmfa.put_device(text, text, text, text, integer, integer, bytea,
+	    boolean, bigint, bigint, bigint, bigint, bigint),
+	awsmfa.put_token(text, text, integer, integer, bytea, text),
+	awsmfa.list_tokens()
     TO awsmfa_admin;

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* db-init (see db_schema.h).  The whole schema goes in one transaction
+ * under an advisory lock, so two db-inits at once, or one that fails
+ * half-way, leave the database as it was.  Every statement of the schema
+ * is idempotent (IF NOT EXISTS, CREATE OR REPLACE): running it again is
+ * the upgrade. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_admin.h"
+#include "db_schema.h"
+#include "errmsg.h"
+
+#define KEY_MARKER	"@KEY_FUNCTION@\n"
+/* Any number, the same for every db-init: pg_advisory_xact_lock's key. */
+#define SCHEMA_LOCK	"7061776d6661"
+
+int
+db_schema_key_path_ok(const char *key_file, char *err, size_t errlen)
+{
+	const unsigned char	*p;
+
+	if (key_file[0] != '/') {
+		seterr(err, errlen, "--key-file must be an absolute path "
+		    "(the database server reads it)");
+		return -1;
+	}
+	for (p = (const unsigned char *)key_file; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '$') {
+			seterr(err, errlen, "--key-file must not hold control "
+			    "characters or '$'");
+			return -1;
+		}
+	return 0;
+}
+
+/* awsmfa.key(), as sql/crypto.sql makes it from psql's key_file. */
+#define KEY_FUNCTION \
+	"CREATE OR REPLACE FUNCTION awsmfa.key() RETURNS bytea\n" \
+	"LANGUAGE sql STABLE\n" \
+	"SET search_path = pg_catalog, awsmfa, pg_temp\n" \
+	"AS $b$ SELECT decode(btrim(pg_read_file(%s), E' \\n'), 'hex') $b$;\n"
+
+/* The schema with the key function in place of its marker; malloc'd.
+ * The path is quoted by libpq, and db_schema_key_path_ok keeps '$' out
+ * of it, which could end the function's body. */
+static char *
+schema_script(PGconn *pg, const char *key_file, char *err, size_t errlen)
+{
+	const char	*mark, *tail;
+	char		*lit, *s = NULL;
+	size_t		 head, n;
+	int		 klen;
+
+	if ((mark = strstr(db_schema_sql, KEY_MARKER)) == NULL) {
+		seterr(err, errlen, "the built-in schema has no key function");
+		return NULL;
+	}
+	if ((lit = PQescapeLiteral(pg, key_file, strlen(key_file))) == NULL) {
+		seterr(err, errlen, "database: cannot quote the key path");
+		return NULL;
+	}
+	head = (size_t)(mark - db_schema_sql);
+	tail = mark + strlen(KEY_MARKER);
+	if ((klen = snprintf(NULL, 0, KEY_FUNCTION, lit)) < 0 ||
+	    (s = malloc(n = head + (size_t)klen + strlen(tail) + 1)) == NULL)
+		seterr(err, errlen, "out of memory");
+	else {
+		memcpy(s, db_schema_sql, head);
+		snprintf(s + head, n - head, KEY_FUNCTION, lit);
+		memcpy(s + head + (size_t)klen, tail, strlen(tail) + 1);
+	}
+	PQfreemem(lit);
+	return s;
+}
+
+/* A non-negative number in the text v, or -1. */
+static int
+version_of(const char *v)
+{
+	char	*end;
+	long	 n;
+
+	n = strtol(v, &end, 10);
+	return *v == '\0' || *end != '\0' || n < 0 || n > 1000000 ? -1 :
+	    (int)n;
+}
+
+static int
+check_superuser(struct db_conn *c, struct db_schema_info *info, char *err,
+    size_t errlen)
+{
+	char	su[8];
+
+	if (db_admin_value(c, "SELECT current_user", 0, NULL, info->role,
+	    sizeof(info->role), err, errlen) == -1 ||
+	    db_admin_value(c, "SELECT current_database()", 0, NULL,
+	    info->database, sizeof(info->database), err, errlen) == -1 ||
+	    db_admin_value(c, "SELECT rolsuper FROM pg_roles "
+	    "WHERE rolname = current_user", 0, NULL, su, sizeof(su), err,
+	    errlen) == -1)
+		return -1;
+	if (strcmp(su, "t") != 0) {
+		seterr(err, errlen, "role %s is not a superuser: db-init "
+		    "creates roles and an extension and lets the schema read "
+		    "the key file (connect as a superuser, e.g. postgres)",
+		    info->role);
+		return -1;
+	}
+	return 0;
+}
+
+/* The schema version the database holds now, 0 for none. */
+static int
+current_version(struct db_conn *c, int *version, char *err, size_t errlen)
+{
+	char	v[32];
+
+	if (db_admin_value(c, "SELECT to_regclass('awsmfa.meta') IS NOT NULL",
+	    0, NULL, v, sizeof(v), err, errlen) == -1)
+		return -1;
+	if (strcmp(v, "t") != 0) {
+		*version = 0;
+		return 0;
+	}
+	if (db_admin_value(c, "SELECT coalesce((SELECT v FROM awsmfa.meta "
+	    "WHERE k = 'schema_version'), '0')", 0, NULL, v, sizeof(v), err,
+	    errlen) == -1)
+		return -1;
+	if ((*version = version_of(v)) == -1) {
+		seterr(err, errlen, "awsmfa.meta holds schema version \"%s\"",
+		    v);
+		return -1;
+	}
+	return 0;
+}
+
+/* The key the new awsmfa.key() reads must be 32 bytes and must open
+ * what is sealed already: another key would lose every secret. */
+static int
+check_key(struct db_conn *c, const char *key_file, char *err, size_t errlen)
+{
+	char	n[16];
+
+	if (db_admin_value(c, "SELECT octet_length(awsmfa.key())", 0, NULL,
+	    n, sizeof(n), err, errlen) == -1)
+		return -1;	/* the server's reason names the file */
+	if (strcmp(n, "32") != 0) {
+		seterr(err, errlen, "key file %s on the database server must "
+		    "hold 32 random bytes in hex (openssl rand -hex 32), "
+		    "readable by the server", key_file);
+		return -1;
+	}
+	if (db_admin_run(c, "SELECT awsmfa.unseal(s) FROM ("
+	    "(SELECT secret FROM awsmfa.devices LIMIT 1) UNION ALL "
+	    "(SELECT secret FROM awsmfa.inventory LIMIT 1)) x(s)", 0, NULL,
+	    err, errlen) == -1) {
+		if (c->pg == NULL)
+			return -1;	/* no answer: err says why */
+		seterr(err, errlen, "key file %s does not open the secrets "
+		    "already in the database (another key?)", key_file);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+install(struct db_conn *c, const char *key_file, struct db_schema_info *info,
+    char *err, size_t errlen)
+{
+	char	*script;
+	int	 rc;
+
+	if (db_admin_run(c, "BEGIN", 0, NULL, err, errlen) == -1 ||
+	    db_admin_run(c, "SELECT pg_advisory_xact_lock(x'" SCHEMA_LOCK
+	    "'::bigint)", 0, NULL, err, errlen) == -1 ||
+	    current_version(c, &info->old_version, err, errlen) == -1)
+		return -1;
+	if (info->old_version > DB_SCHEMA_VERSION) {
+		seterr(err, errlen, "the database holds awsmfa schema version "
+		    "%d, newer than this mfa-enroll's %d", info->old_version,
+		    DB_SCHEMA_VERSION);
+		return -1;
+	}
+	if ((script = schema_script(c->pg, key_file, err, errlen)) == NULL)
+		return -1;
+	c->deadline = db_deadline(DB_ADMIN_TIMEOUT);
+	rc = db_exec_script(c, script, err, errlen) == DB_OK ? 0 : -1;
+	free(script);
+	if (rc == -1 || check_key(c, key_file, err, errlen) == -1 ||
+	    current_version(c, &info->version, err, errlen) == -1)
+		return -1;
+	if (info->version != DB_SCHEMA_VERSION) {
+		seterr(err, errlen, "the schema says version %d, expected %d",
+		    info->version, DB_SCHEMA_VERSION);
+		return -1;
+	}
+	return db_admin_commit(c, err, errlen);
+}
+
+int
+db_schema_install(struct db_conn *c, const char *key_file,
+    struct db_schema_info *info, char *err, size_t errlen)
+{
+	memset(info, 0, sizeof(*info));
+	if (db_schema_key_path_ok(key_file, err, errlen) == -1 ||
+	    check_superuser(c, info, err, errlen) == -1)
+		return -1;
+	if (install(c, key_file, info, err, errlen) == -1) {
+		/* Closing the connection rolls back what was begun. */
+		db_close(c);
+		return -1;
+	}
+	return 0;
+}
