@@ -99,7 +99,13 @@ cmd_db_init(struct ctx *c, int argc, char **argv)
 	if (db_schema_key_path_ok(key_file, err, sizeof(err)) == -1)
 		usage_error("db-init: %s", err);
 	connect_or_exit(&db, admin_conninfo(c, conninfo));
-	if (db_schema_install(&db, key_file, &info, err, sizeof(err)) == -1) {
+	/* With --conninfo the config may be missing: the database keeps its
+	 * policy then. */
+	if (!c->have_cfg && config_load(c->conf, &c->cfg, err,
+	    sizeof(err)) == 0)
+		c->have_cfg = 1;
+	if (db_schema_install(&db, key_file, c->have_cfg ? &c->cfg : NULL,
+	    &info, err, sizeof(err)) == -1) {
 		db_close(&db);
 		warnx_("db-init: %s; nothing changed", err);
 		audit_change("db-init", NULL, NULL, 0, err);
@@ -114,6 +120,12 @@ cmd_db_init(struct ctx *c, int argc, char **argv)
 		printf("awsmfa schema version %d in database \"%s\" (was "
 		    "version %d), upgraded in place by %s.\n", info.version,
 		    info.database, info.old_version, info.role);
+	if (c->have_cfg)
+		printf("Fleet policy from %s: window %u, resync_window %u, "
+		    "lockout after %u failures for %u s, max_devices %u.\n",
+		    c->conf, c->cfg.window, c->cfg.resync_window,
+		    c->cfg.max_failures, c->cfg.lockout_seconds,
+		    c->cfg.max_devices);
 	db_init_todo(&info, key_file);
 	return 0;
 }

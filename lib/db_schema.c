@@ -165,8 +165,28 @@ check_key(struct db_conn *c, const char *key_file, char *err, size_t errlen)
 	return 0;
 }
 
+/* The fleet-wide policy, from the config of the admin who runs db-init:
+ * every login server then gets the same window and lockout. */
 static int
-install(struct db_conn *c, const char *key_file, struct db_schema_info *info,
+set_policy(struct db_conn *c, const struct awsmfa_config *cfg, char *err,
+    size_t errlen)
+{
+	char		 v[5][16];
+	const char	*p[5] = { v[0], v[1], v[2], v[3], v[4] };
+
+	snprintf(v[0], sizeof(v[0]), "%u", cfg->window);
+	snprintf(v[1], sizeof(v[1]), "%u", cfg->resync_window);
+	snprintf(v[2], sizeof(v[2]), "%u", cfg->max_failures);
+	snprintf(v[3], sizeof(v[3]), "%u", cfg->lockout_seconds);
+	snprintf(v[4], sizeof(v[4]), "%u", cfg->max_devices);
+	return db_admin_run(c, "UPDATE awsmfa.settings SET win = $1, "
+	    "resync_window = $2, max_failures = $3, lockout_seconds = $4, "
+	    "max_devices = $5", 5, p, err, errlen);
+}
+
+static int
+install(struct db_conn *c, const char *key_file,
+    const struct awsmfa_config *policy, struct db_schema_info *info,
     char *err, size_t errlen)
 {
 	char	*script;
@@ -196,18 +216,21 @@ install(struct db_conn *c, const char *key_file, struct db_schema_info *info,
 		    info->version, DB_SCHEMA_VERSION);
 		return -1;
 	}
+	if (policy != NULL && set_policy(c, policy, err, errlen) == -1)
+		return -1;
 	return db_admin_commit(c, err, errlen);
 }
 
 int
 db_schema_install(struct db_conn *c, const char *key_file,
-    struct db_schema_info *info, char *err, size_t errlen)
+    const struct awsmfa_config *policy, struct db_schema_info *info,
+    char *err, size_t errlen)
 {
 	memset(info, 0, sizeof(*info));
 	if (db_schema_key_path_ok(key_file, err, errlen) == -1 ||
 	    check_superuser(c, info, err, errlen) == -1)
 		return -1;
-	if (install(c, key_file, info, err, errlen) == -1) {
+	if (install(c, key_file, policy, info, err, errlen) == -1) {
 		/* Closing the connection rolls back what was begun. */
 		db_close(c);
 		return -1;

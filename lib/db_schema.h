@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "config.h"
 #include "db_call.h"
 
 /* The version sql/tables.sql writes into awsmfa.meta. */
@@ -32,8 +33,12 @@ int	db_schema_key_path_ok(const char *key_file, char *err, size_t errlen);
  * with awsmfa.key() reading key_file on the server.  Refused, with
  * nothing changed, when the role is not a superuser, the database holds
  * a newer schema, the key file does not hold 32 bytes in hex, or it does
- * not open the secrets already stored.  0 and info, or -1 and err. */
+ * not open the secrets already stored.  With policy, the fleet-wide
+ * window, resync window, lockout and max_devices are set from it in the
+ * same transaction (NULL keeps the database's).  0 and info, or -1 and
+ * err. */
 int	db_schema_install(struct db_conn *c, const char *key_file,
-	    struct db_schema_info *info, char *err, size_t errlen);
+	    const struct awsmfa_config *policy, struct db_schema_info *info,
+	    char *err, size_t errlen);
 
 #endif

@@ -13,7 +13,17 @@ BEGIN
 	END IF;
 END $$;
 
--- Parameters of calls are codes: keep them out of the server's log.
+-- Parameters of calls are codes (and, for migrate, secrets): keep them
+-- out of the server's log for every session of this database, whatever
+-- its role; a setting on a group role does not reach its members.
+DO $$
+BEGIN
+	EXECUTE format('ALTER DATABASE %I SET log_parameter_max_length = 0',
+	    current_database());
+	EXECUTE format('ALTER DATABASE %I SET log_parameter_max_length_on_error = 0',
+	    current_database());
+END $$;
+-- The same on the group roles, for roles that connect elsewhere first.
 ALTER ROLE awsmfa_host SET log_parameter_max_length = 0;
 ALTER ROLE awsmfa_host SET log_parameter_max_length_on_error = 0;
 ALTER ROLE awsmfa_admin SET log_parameter_max_length = 0;

@@ -157,7 +157,7 @@ is "T2 goes to a new user in the database" 0 \
 before=$(db_state)
 err=$(mfa migrate --from-file-store "$SANDBOX/files" 2>&1 >/dev/null)
 is "a second migrate is refused, naming the first user" \
-    "1 mfa-enroll: migrate: database: user alice is already in the database; nothing was copied" \
+    "1 mfa-enroll: migrate: user alice is already in the database; nothing was copied" \
     "$? $err"
 is "and changes nothing" "$before" "$(db_state)"
 
@@ -179,7 +179,7 @@ printf 'T1,%s\n' "$tok" >"$SANDBOX/t1.csv"
 mfa import-tokens "$SANDBOX/t1.csv" >/dev/null
 err=$(mfa migrate --from-file-store "$SANDBOX/broken" 2>&1 >/dev/null)
 is "a token the database holds already: refused" \
-    "1 mfa-enroll: migrate: database: token T1 is already in the inventory; nothing was copied" \
+    "1 mfa-enroll: migrate: token T1 is already in the inventory; nothing was copied" \
     "$? $err"
 is "and the database is as it was" "$before" "$(db_state)"
 CONF_NAME=
