@@ -24,16 +24,8 @@ check "ended by the deadline (1 s, took $(field elapsed_ms "$out") ms)" \
 
 # A peer that listens and never speaks: the kernel completes the
 # handshake, the start-up packet gets no answer.
-port=$(free_port)
-python3 -c '
-import socket, sys, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
-print("ready", flush=True)
-time.sleep(30)' "$port" >"$SANDBOX/mute.out" &
-mute=$!
-at_exit "kill $mute 2>/dev/null"
-for i in $(seq 50); do grep -q ready "$SANDBOX/mute.out" && break; sleep 0.1; done
+mute_peer
+port=$MUTE_PORT
 out=$("$DBCALL" "host=127.0.0.1 port=$port user=x dbname=x" 2 'SELECT 1')
 is "a server that never answers: timeout" timeout "$(field status "$out")"
 check "ended by the deadline (2 s, took $(field elapsed_ms "$out") ms)" \

@@ -76,15 +76,8 @@ sql postgres -c 'UPDATE awsmfa.settings SET max_failures = 5' >/dev/null
 
 s=$(enrol dave)
 # A peer that listens and never answers: refused within db_timeout.
-port=$(free_port)
-python3 -c '
-import socket, sys, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
-print("ready", flush=True)
-time.sleep(60)' "$port" >"$SANDBOX/mute.out" &
-at_exit "kill $! 2>/dev/null"
-for i in $(seq 50); do grep -q ready "$SANDBOX/mute.out" && break; sleep 0.1; done
+mute_peer
+port=$MUTE_PORT
 cat >"$SANDBOX/mute.conf" <<CONF
 store = "postgresql";
 db_conninfo = "host=127.0.0.1 port=$port dbname=awsmfa user=host_a";

@@ -15,6 +15,25 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# mute_peer: a TCP port on 127.0.0.1 that listens and never speaks (the
+# kernel completes the handshake, the start-up packet gets no answer);
+# its number in MUTE_PORT, the listener stopped on exit.
+mute_peer() {
+	MUTE_PORT=$(free_port)
+	python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
+print("ready", flush=True)
+time.sleep(120)' "$MUTE_PORT" >"$SANDBOX/mute.out" &
+	at_exit "kill $! 2>/dev/null"
+	for _ in $(seq 50); do
+		grep -q ready "$SANDBOX/mute.out" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # pg_ctl_as DIR ARGS...: pg_ctl on the cluster in DIR/data as postgres.
 pg_ctl_as() {
 	local dir=$1
