@@ -10,6 +10,13 @@ secs=${FUZZ_SECONDS:-20}
 mkdir -p "$out"
 
 deps=$(pkg-config --cflags --libs libcrypto libconfig libpq)
+# The core the module and mfa-enroll share; db-init's and migrate's files
+# are mfa-enroll's alone (their schema is generated at build time).
+core=()
+for f in "$src"/lib/*.c; do
+	case ${f##*/} in db_schema.c | db_admin.c | db_migrate.c) continue ;; esac
+	core+=("$f")
+done
 n=0
 failed=0
 for t in "$src"/tests/fuzz/fuzz_*.c; do
@@ -23,7 +30,7 @@ for t in "$src"/tests/fuzz/fuzz_*.c; do
 	# shellcheck disable=SC2086
 	if ! clang -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined -D_GNU_SOURCE -I "$src/lib" \
-	    "$src"/lib/*.c "$t" $deps -o "$out/$name" >"$out/$name.build.log" 2>&1; then
+	    "${core[@]}" "$t" $deps -o "$out/$name" >"$out/$name.build.log" 2>&1; then
 		echo "not ok $n - $name builds"
 		sed 's/^/# /' "$out/$name.build.log" | head -20
 		failed=$((failed + 1))
