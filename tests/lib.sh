@@ -84,6 +84,22 @@ pwrap_sweep() {
 }
 pwrap_sweep
 
+# libfaketime makes a semaphore and a shared memory file per process in
+# /dev/shm, named after its pid, and removes them at a normal exit only.
+# Left behind by killed processes, one found again under a reused pid is
+# opened instead of made, with other system calls: the fault tests, which
+# count them, then miss.  Those of processes that are gone are garbage.
+faketime_sweep() {
+	local f pid
+	for f in /dev/shm/faketime_shm_* /dev/shm/sem.faketime_sem_*; do
+		[ -e "$f" ] || continue
+		pid=${f##*_}
+		case $pid in '' | *[!0-9]*) continue ;; esac
+		kill -0 "$pid" 2>/dev/null || rm -f "$f"
+	done
+}
+faketime_sweep
+
 # pam_run [FAKETIME] -- command...: runs with pam_wrapper (and libfaketime
 # when FAKETIME is not empty) preloaded, services read from $SANDBOX/pam.d.
 # The test driver reads them there itself (pam_start_confdir) and runs

@@ -142,6 +142,7 @@ state() {
 # error=EIO) injected into its Nth CALL, the trace in $SANDBOX/trace;
 # prints the exit status.  The shell's "Killed" notice is kept quiet.
 inject() {
+	faketime_sweep
 	env_for "$T"
 	(
 		exec 2>/dev/null
@@ -168,6 +169,7 @@ shm_tidy() {
 # (its Nth CALL), libfaketime's own files left out; runs it once, for real.
 points() {
 	writer "$1"
+	faketime_sweep
 	env_for "$T"
 	strace -f -o "$SANDBOX/trace" -e trace=$WRITE_CALLS "${ENVS[@]}" \
 	    "${CMD[@]}" >/dev/null 2>&1 </dev/null
