@@ -52,13 +52,6 @@ backend_peek(struct backend *b, const char *user, unsigned *digits_mask,
 	return b->ops->peek(b, user, digits_mask, err, errlen);
 }
 
-unsigned
-backend_split_len(struct backend *b, const char *user, const char *input,
-    size_t inputlen, int64_t now)
-{
-	return b->ops->split_len(b, user, input, inputlen, now);
-}
-
 enum verify_result
 backend_login(struct backend *b, const char *user, const char *input,
     size_t inputlen, int flags, int64_t now, struct verify_outcome *out,

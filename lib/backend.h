@@ -53,6 +53,7 @@ struct backend {
 	int64_t				 budget_ms; /* of db_timeout, left */
 	int				 flags;
 	int				 fell_back; /* break-glass: files */
+	int				 answered; /* the database spoke */
 };
 
 /* Opens the store cfg names.  For PostgreSQL the budget of db_timeout
@@ -75,10 +76,6 @@ int	backend_may_have_record(struct backend *b, const char *user);
 enum verify_result backend_peek(struct backend *b, const char *user,
 	    unsigned *digits_mask, char *err, size_t errlen);
 
-/* As verify_split_len: where split_pass cuts, when the user's devices
- * have codes of several lengths; 0 for "the shortest". */
-unsigned backend_split_len(struct backend *b, const char *user,
-	    const char *input, size_t inputlen, int64_t now);
 
 /* One login attempt, as verify_login (verify_login_try with BACKEND_TRY).
  * now is the file store's clock; the database uses its own. */
@@ -126,8 +123,6 @@ struct backend_ops {
 	int	(*may_have_record)(struct backend *, const char *);
 	enum verify_result (*peek)(struct backend *, const char *,
 		    unsigned *, char *, size_t);
-	unsigned (*split_len)(struct backend *, const char *, const char *,
-		    size_t, int64_t);
 	enum verify_result (*login)(struct backend *, const char *,
 		    const char *, size_t, int, int64_t,
 		    struct verify_outcome *, char *, size_t);

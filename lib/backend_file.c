@@ -44,13 +44,6 @@ file_peek(struct backend *b, const char *user, unsigned *digits_mask,
 	return verify_peek(&b->st, user, digits_mask, err, errlen);
 }
 
-static unsigned
-file_split_len(struct backend *b, const char *user, const char *input,
-    size_t inputlen, int64_t now)
-{
-	return verify_split_len(&b->st, b->cfg, user, input, inputlen, now);
-}
-
 static enum verify_result
 file_login(struct backend *b, const char *user, const char *input,
     size_t inputlen, int flags, int64_t now, struct verify_outcome *out,
@@ -118,7 +111,6 @@ const struct backend_ops backend_file_ops = {
 	.close = file_close,
 	.may_have_record = file_may_have_record,
 	.peek = file_peek,
-	.split_len = file_split_len,
 	.login = file_login,
 	.create = file_create,
 	.enable = file_enable,

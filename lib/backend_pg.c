@@ -88,10 +88,12 @@ pg_close(struct backend *b)
 
 /* One call with what is left of the budget (mfa-enroll: a whole
  * db_timeout per call), connecting first if needed; the time it took is
- * taken off the budget.  One row is expected. */
+ * taken off the budget.  A login's calls expect one row of nfields
+ * columns; anything else is a failure, not an answer to read. */
 enum db_status
 backend_pg_call(struct backend *b, const char *sql, int n,
-    const char *const *params, PGresult **res, char *err, size_t errlen)
+    const char *const *params, int nfields, PGresult **res, char *err,
+    size_t errlen)
 {
 	int64_t		t0 = db_clock_ms(), deadline;
 	enum db_status	s = DB_OK;
@@ -110,7 +112,12 @@ backend_pg_call(struct backend *b, const char *sql, int n,
 	if (s == DB_OK)
 		s = db_exec(&b->db, sql, n, params, res, err, errlen);
 	b->budget_ms -= db_clock_ms() - t0;
-	if (s == DB_OK && PQntuples(*res) != 1 && !(b->flags & BACKEND_ADMIN)) {
+	/* A database that answered, even with an error or a WARNING, is
+	 * not down: no break-glass for the rest of this login. */
+	if (s == DB_OK || s == DB_WARNED || b->db.pg != NULL)
+		b->answered = 1;
+	if (s == DB_OK && !(b->flags & BACKEND_ADMIN) &&
+	    (PQntuples(*res) != 1 || PQnfields(*res) != nfields)) {
 		seterr(err, errlen, "database: unexpected answer");
 		PQclear(*res);
 		*res = NULL;
@@ -131,13 +138,50 @@ static int
 fall_back(struct backend *b, const char *user, enum db_status s)
 {
 	if (b->fell_back)
-		return 1;
-	if (s == DB_OK || s == DB_WARNED || b->db.pg != NULL ||
+		return config_break_glass(b->cfg, user);
+	if (s == DB_OK || b->answered || b->db.pg != NULL ||
 	    !config_break_glass(b->cfg, user) ||
 	    store_open(&b->st, b->cfg->store_dir, NULL, 0) != STORE_OK)
 		return 0;
 	b->fell_back = 1;
 	return 1;
+}
+
+/* The local store for a named account, and only with a device there:
+ * "no device" must not become nullok's way past the second factor. */
+static enum verify_result
+local_peek(struct backend *b, const char *user, unsigned *digits_mask,
+    char *err, size_t errlen)
+{
+	enum verify_result	r = VERIFY_ERROR;
+
+	if (!config_break_glass(b->cfg, user))
+		seterr(err, errlen, "break-glass: %s is not in db_break_glass",
+		    user);
+	else if ((r = backend_file_ops.peek(b, user, digits_mask, err,
+	    errlen)) == VERIFY_NODEVICE) {
+		seterr(err, errlen, "break-glass: no active device for %s in "
+		    "the local file store", user);
+		r = VERIFY_ERROR;
+	}
+	return r;
+}
+
+static enum verify_result
+local_login(struct backend *b, const char *user, const char *input,
+    size_t inputlen, int flags, int64_t now, struct verify_outcome *out,
+    char *err, size_t errlen)
+{
+	unsigned	mask;
+
+	if (local_peek(b, user, &mask, err, errlen) != VERIFY_OK) {
+		memset(out, 0, sizeof(*out));
+		out->result = VERIFY_ERROR;
+		out->reason = "store error";
+		return out->result;
+	}
+	return backend_file_ops.login(b, user, input, inputlen, flags, now,
+	    out, err, errlen);
 }
 
 static int
@@ -150,7 +194,7 @@ pg_may_have_record(struct backend *b, const char *user)
 
 	if (b->fell_back)
 		return backend_file_ops.may_have_record(b, user);
-	s = backend_pg_call(b, "SELECT awsmfa.has_user($1)", 1, p, &res,
+	s = backend_pg_call(b, "SELECT awsmfa.has_user($1)", 1, p, 1, &res,
 	    NULL, 0);
 	if (s == DB_OK)
 		r = strcmp(PQgetvalue(res, 0, 0), "f") != 0;
@@ -189,11 +233,11 @@ pg_peek(struct backend *b, const char *user, unsigned *digits_mask,
 
 	*digits_mask = 0;
 	if (b->fell_back)
-		return backend_file_ops.peek(b, user, digits_mask, err, errlen);
-	s = backend_pg_call(b, "SELECT awsmfa.peek($1)", 1, p, &res, err,
+		return local_peek(b, user, digits_mask, err, errlen);
+	s = backend_pg_call(b, "SELECT awsmfa.peek($1)", 1, p, 1, &res, err,
 	    errlen);
 	if (s != DB_OK && fall_back(b, user, s))
-		return backend_file_ops.peek(b, user, digits_mask, err, errlen);
+		return local_peek(b, user, digits_mask, err, errlen);
 	if (s != DB_OK)
 		return VERIFY_ERROR;
 	*digits_mask = digits_of(PQgetvalue(res, 0, 0));
@@ -201,26 +245,10 @@ pg_peek(struct backend *b, const char *user, unsigned *digits_mask,
 	return *digits_mask != 0 ? VERIFY_OK : VERIFY_NODEVICE;
 }
 
-/* Asking which split would be accepted would let a login host test codes
- * without counting them; the fleet takes the shortest (pam_awsmfa(8)). */
-static unsigned
-pg_split_len(struct backend *b, const char *user, const char *input,
-    size_t inputlen, int64_t now)
-{
-	(void)b;
-	(void)user;
-	(void)input;
-	(void)inputlen;
-	(void)now;
-	return 0;
-}
-
 /* What is sent for input: blanks around it dropped as otp_parse_code
- * drops them; PG_NOT_A_CODE for what no code or recovery code can be.
- * 0, or -1 for a try_first_pass token shaped like neither, which is not
- * sent at all: it may be a password. */
-static int
-pg_input(const char *in, size_t len, int try_only, char out[PG_INPUT_MAX + 1])
+ * drops them; PG_NOT_A_CODE for what no code or recovery code can be. */
+static void
+pg_input(const char *in, size_t len, char out[PG_INPUT_MAX + 1])
 {
 	char	 norm[RECOVERY_CODE_BUFLEN];
 	size_t	 a = 0, i;
@@ -237,15 +265,13 @@ pg_input(const char *in, size_t len, int try_only, char out[PG_INPUT_MAX + 1])
 	shaped = (digits && len >= OTP_MIN_DIGITS && len <= OTP_MAX_DIGITS) ||
 	    recovery_normalize(in + a, len, norm) == 0;
 	OPENSSL_cleanse(norm, sizeof(norm));
-	if (try_only && !shaped)
-		return -1;
-	if (!shaped || len > PG_INPUT_MAX || memchr(in + a, '\0', len))
+	/* A NUL byte makes the input neither a code nor a recovery code. */
+	if (!shaped || len > PG_INPUT_MAX)
 		snprintf(out, PG_INPUT_MAX + 1, "%s", PG_NOT_A_CODE);
 	else {
 		memcpy(out, in + a, len);
 		out[len] = '\0';
 	}
-	return 0;
 }
 
 static void
@@ -275,31 +301,35 @@ pg_login(struct backend *b, const char *user, const char *input,
     char *err, size_t errlen)
 {
 	char		 code[PG_INPUT_MAX + 1];
-	const char	*p[3] = { user, code, (flags & BACKEND_TRY) ? "t" : "f" };
+	const char	*p[2] = { user, code };
 	PGresult	*res;
 	enum db_status	 s;
 
 	if (b->fell_back)
-		return backend_file_ops.login(b, user, input, inputlen, flags,
-		    now, out, err, errlen);
+		return local_login(b, user, input, inputlen, flags, now, out,
+		    err, errlen);
 	memset(out, 0, sizeof(*out));
 	out->result = VERIFY_ERROR;
 	out->reason = "store error";
-	if (pg_input(input, inputlen, flags & BACKEND_TRY, code) != 0) {
+	/* try_first_pass: the stacked token, maybe a password, is not sent.
+	 * The database counts every miss (a try that did not would let a
+	 * login server test codes at will), so the module asks instead. */
+	if (flags & BACKEND_TRY) {
 		out->result = VERIFY_MALFORMED;
 		out->reason = "not a code";
 		return out->result;
 	}
+	pg_input(input, inputlen, code);
 	s = backend_pg_call(b, "SELECT result, device, reason, failures, "
-	    "locked_until FROM awsmfa.login($1, $2, $3)", 3, p, &res, err,
+	    "locked_until FROM awsmfa.login($1, $2)", 2, p, 5, &res, err,
 	    errlen);
 	OPENSSL_cleanse(code, sizeof(code));
 	if (s == DB_OK) {
 		map_answer(res, out);
 		PQclear(res);
 	} else if (fall_back(b, user, s))
-		return backend_file_ops.login(b, user, input, inputlen, flags,
-		    now, out, err, errlen);
+		return local_login(b, user, input, inputlen, flags, now, out,
+		    err, errlen);
 	return out->result;
 }
 
@@ -309,7 +339,6 @@ const struct backend_ops backend_pg_ops = {
 	.close = pg_close,
 	.may_have_record = pg_may_have_record,
 	.peek = pg_peek,
-	.split_len = pg_split_len,
 	.login = pg_login,
 	.create = backend_pg_create,
 	.enable = backend_pg_enable,

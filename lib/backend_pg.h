@@ -7,7 +7,7 @@
 #include "backend.h"
 
 enum db_status backend_pg_call(struct backend *b, const char *sql, int n,
-	    const char *const *params, PGresult **res, char *err,
+	    const char *const *params, int nfields, PGresult **res, char *err,
 	    size_t errlen);
 
 int	backend_pg_create(struct backend *, const char *, const char *,

@@ -29,11 +29,11 @@ alg_lower(enum otp_alg alg, char out[8])
 
 static int
 one_call(struct backend *b, const char *sql, int n, const char *const *p,
-    PGresult **res, char *err, size_t errlen)
+    int nfields, PGresult **res, char *err, size_t errlen)
 {
-	if (backend_pg_call(b, sql, n, p, res, err, errlen) != DB_OK)
+	if (backend_pg_call(b, sql, n, p, nfields, res, err, errlen) != DB_OK)
 		return -1;
-	if (PQntuples(*res) != 1) {
+	if (PQntuples(*res) != 1 || PQnfields(*res) != nfields) {
 		seterr(err, errlen, "database: unexpected answer");
 		PQclear(*res);
 		*res = NULL;
@@ -58,7 +58,7 @@ backend_pg_create(struct backend *b, const char *user, const char *name,
 	snprintf(digits, sizeof(digits), "%u", b->cfg->digits);
 	snprintf(period, sizeof(period), "%u", b->cfg->period);
 	if (one_call(b, "SELECT awsmfa.create_device($1, $2, $3, $4, $5)", 5,
-	    p, &res, err, errlen) != 0)
+	    p, 1, &res, err, errlen) != 0)
 		return -1;
 	k = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 0),
 	    &len);
@@ -95,7 +95,7 @@ backend_pg_enable(struct backend *b, const char *user, const char *device,
 	PGresult	*res;
 
 	(void)now;
-	if (one_call(b, "SELECT awsmfa.enable_device($1, $2, $3, $4)", 4, p,
+	if (one_call(b, "SELECT awsmfa.enable_device($1, $2, $3, $4)", 4, p, 1,
 	    &res, err, errlen) != 0)
 		return -1;
 	PQclear(res);
@@ -113,7 +113,7 @@ backend_pg_resync(struct backend *b, const char *user, const char *device,
 	(void)now;
 	memset(rep, 0, sizeof(*rep));
 	if (one_call(b, "SELECT drift, reset_periods, locked_until, period "
-	    "FROM awsmfa.resync_device($1, $2, $3, $4)", 4, p, &res, err,
+	    "FROM awsmfa.resync_device($1, $2, $3, $4)", 4, p, 4, &res, err,
 	    errlen) != 0)
 		return -1;
 	rep->drift = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
@@ -131,7 +131,7 @@ backend_pg_deactivate(struct backend *b, const char *user,
 	const char	*p[2] = { user, device };	/* NULL: all */
 	PGresult	*res;
 
-	if (one_call(b, "SELECT awsmfa.deactivate_device($1, $2)", 2, p,
+	if (one_call(b, "SELECT awsmfa.deactivate_device($1, $2)", 2, p, 1,
 	    &res, err, errlen) != 0)
 		return -1;
 	PQclear(res);
@@ -189,7 +189,7 @@ backend_pg_recovery_codes(struct backend *b, const char *user,
 	}
 	p[0] = user;
 	p[1] = arr;
-	if (one_call(b, "SELECT awsmfa.set_recovery($1, $2)", 2, p, &res, err,
+	if (one_call(b, "SELECT awsmfa.set_recovery($1, $2)", 2, p, 1, &res, err,
 	    errlen) == 0)
 		rc = 0;
  out:
@@ -287,7 +287,7 @@ backend_pg_import_tokens(struct backend *b, const char *csv, size_t len,
 	for (j = 0; j < 5; j++)
 		p[j] = arr[j];
 	if (one_call(b, "SELECT awsmfa.import_tokens($1, $2, $3, $4, $5)", 5,
-	    p, &res, err, errlen) == 0) {
+	    p, 1, &res, err, errlen) == 0) {
 		*count = inv.n;
 		rc = 0;
 	}
@@ -313,8 +313,13 @@ backend_pg_list(struct backend *b, const char *user, int64_t now,
 	(void)now;
 	if (backend_pg_call(b, "SELECT user_name, device, serial, active, "
 	    "created, enabled, last_used, ahead FROM awsmfa.list_devices($1)",
-	    1, p, &res, err, errlen) != DB_OK)
+	    1, p, 8, &res, err, errlen) != DB_OK)
 		return -1;
+	if (PQnfields(res) != 8) {
+		seterr(err, errlen, "database: unexpected answer");
+		PQclear(res);
+		return -1;
+	}
 	for (i = 0; i < PQntuples(res); i++) {
 		memset(&r, 0, sizeof(r));
 		r.user = PQgetisnull(res, i, 0) ? NULL : PQgetvalue(res, i, 0);
@@ -342,7 +347,7 @@ backend_pg_check(struct backend *b, backend_problem_fn *fn, void *arg)
 	PGresult	*res;
 	unsigned	 problems = 0;
 
-	if (backend_pg_call(b, "SELECT awsmfa.schema_version()", 0, NULL,
+	if (backend_pg_call(b, "SELECT awsmfa.schema_version()", 0, NULL, 1,
 	    &res, err, sizeof(err)) != DB_OK) {
 		fn(arg, err);
 		return 1;

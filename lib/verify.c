@@ -106,33 +106,11 @@ match_device(const struct mfa_device *dev, const char *code, int64_t now,
 	return m;
 }
 
-/* The code meant for dev: the whole input, or with `trailing` its last
- * dev->digits characters.  -1 when it has not the shape of dev's codes. */
-static int
-code_for(const struct mfa_device *dev, const char *input, size_t inputlen,
-    int trailing, char code[OTP_CODE_BUFLEN])
-{
-	size_t	 i;
-
-	if (!trailing)
-		return otp_parse_code(input, inputlen, dev->digits, code);
-	if (inputlen < dev->digits)
-		return -1;
-	/* Only digits: a blank would make otp_parse_code take a shorter
-	 * code than the split the caller hands on as the password. */
-	for (i = inputlen - dev->digits; i < inputlen; i++)
-		if (input[i] < '0' || input[i] > '9')
-			return -1;
-	return otp_parse_code(input + inputlen - dev->digits, dev->digits,
-	    dev->digits, code);
-}
-
 /* Returns VERIFY_OK, VERIFY_REUSED, VERIFY_BAD, or VERIFY_MALFORMED when the
- * input has the shape of no active device's code.  out->codelen: the
- * length of the accepted code, else the shortest that was tried. */
+ * input has the shape of no active device's code. */
 static enum verify_result
 try_codes(struct mfa_record *rec, const struct awsmfa_config *cfg,
-    const char *input, size_t inputlen, int trailing, int64_t now,
+    const char *input, size_t inputlen, int64_t now,
     struct verify_outcome *out)
 {
 	char			 code[OTP_CODE_BUFLEN];
@@ -145,12 +123,10 @@ try_codes(struct mfa_record *rec, const struct awsmfa_config *cfg,
 	for (i = 0; i < rec->ndevices; i++) {
 		dev = &rec->dev[i];
 		if (dev->status != DEVICE_ACTIVE ||
-		    code_for(dev, input, inputlen, trailing, code) != 0)
+		    otp_parse_code(input, inputlen, dev->digits, code) != 0)
 			continue;
 		if (r == VERIFY_MALFORMED)
 			r = VERIFY_BAD;
-		if (out->codelen == 0 || dev->digits < out->codelen)
-			out->codelen = dev->digits;
 		m = match_device(dev, code, now, cfg->window, &step);
 		if (m == MATCH_OLD)
 			r = VERIFY_REUSED;
@@ -159,7 +135,6 @@ try_codes(struct mfa_record *rec, const struct awsmfa_config *cfg,
 			dev->last_used = now;
 			snprintf(out->device, sizeof(out->device), "%s",
 			    dev->name);
-			out->codelen = dev->digits;
 			r = VERIFY_OK;
 			break;
 		}
@@ -249,7 +224,7 @@ decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
 		rec->failures = 0;
 		*changed = 1;
 	}
-	r = try_codes(rec, cfg, input, inputlen, 0, now, out);
+	r = try_codes(rec, cfg, input, inputlen, now, out);
 	if (r == VERIFY_MALFORMED) {
 		r = try_recovery(rec, input, inputlen);
 		recovery = 1;
@@ -406,29 +381,6 @@ verify_login_try(struct store *st, const struct awsmfa_config *cfg,
 {
 	return login(st, cfg, user, input, inputlen, 1, now, out, err,
 	    errlen);
-}
-
-unsigned
-verify_split_len(struct store *st, const struct awsmfa_config *cfg,
-    const char *user, const char *input, size_t inputlen, int64_t now)
-{
-	struct mfa_record	*rec;
-	struct verify_outcome	 o;
-	unsigned		 len = 0;
-
-	memset(&o, 0, sizeof(o));
-	if (user == NULL || input == NULL || now < 0 ||
-	    !record_username_ok(user) || (rec = malloc(sizeof(*rec))) == NULL)
-		return 0;
-	/* A copy read without the lock, judged in memory and dropped:
-	 * nothing is saved and nothing of it reaches the client. */
-	if (store_load(st, user, rec, NULL, 0) == STORE_OK &&
-	    try_codes(rec, cfg, input, inputlen, 1, now, &o) !=
-	    VERIFY_MALFORMED)
-		len = o.codelen;
-	record_wipe(rec);
-	free(rec);
-	return len;
 }
 
 enum verify_result

@@ -28,7 +28,6 @@ struct verify_outcome {
 	const char		*reason;	/* short static text for audit */
 	int64_t			locked_until;
 	unsigned		failures;
-	unsigned		codelen;	/* code length tried or accepted */
 };
 
 /* One login attempt for user with what was typed (input, inputlen; may hold
@@ -49,15 +48,6 @@ enum verify_result verify_login_try(struct store *st,
 	    const struct awsmfa_config *cfg, const char *user,
 	    const char *input, size_t inputlen, int64_t now,
 	    struct verify_outcome *out, char *err, size_t errlen);
-
-/* Where split_pass cuts a password with a code after it, when the user's
- * devices have codes of several lengths: the length of the code that would
- * be accepted now, else the shortest that fits, else 0.  Reads the record
- * without the lock, decides nothing and writes nothing; the code is
- * judged later, after the password, by verify_login. */
-unsigned verify_split_len(struct store *st,
-	    const struct awsmfa_config *cfg, const char *user,
-	    const char *input, size_t inputlen, int64_t now);
 
 /* Searches steps center-resync_window .. center+resync_window (center is the
  * step of now) for code1 at step s and code2 at s+1.  On success stores the

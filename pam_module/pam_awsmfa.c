@@ -236,30 +236,35 @@ first_pass(struct ctx *c)
 }
 
 /* Where split_pass cuts the answer: before a trailing recovery code, or
- * before the last N digits, N the code length of one of the user's
- * devices (lib/verify picks among several lengths); the whole answer is
- * the password when it ends in no code. */
+ * before the last N digits, N the shortest code length of the user's
+ * devices that the answer ends in.  Never by which code would be
+ * accepted: a cut that depends on the code would tell a client who knows
+ * the password whether a guess was right, uncounted.  A user without a
+ * device types no code: the whole answer is the password. */
 static size_t
 split_at(struct ctx *c, const char *in)
 {
+	char		 norm[RECOVERY_CODE_BUFLEN];
 	size_t		 len = strlen(in), pl, i;
-	unsigned	 d, n = 0, shortest = 0, pick;
+	unsigned	 d;
+	int		 recovery;
 
-	if (input_split_recovery(in, &pl) == 0)
+	if (c->digits_mask == 0)
+		return len;
+	recovery = input_split_recovery(in, &pl) == 0 &&
+	    recovery_normalize(in + pl, len - pl, norm) == 0;
+	OPENSSL_cleanse(norm, sizeof(norm));
+	if (recovery)
 		return pl;
 	for (d = OTP_MIN_DIGITS; d <= OTP_MAX_DIGITS; d++) {
 		if (!(c->digits_mask & (1U << d)) || len < d)
 			continue;
 		for (i = len - d; i < len && in[i] >= '0' && in[i] <= '9'; i++)
 			;
-		if (i == len && n++ == 0)
-			shortest = d;
+		if (i == len)
+			return len - d;
 	}
-	pick = shortest;
-	if (n > 1 && (pick = backend_split_len(&c->be, c->account,
-	    in, len, (int64_t)time(NULL))) == 0)
-		pick = shortest;
-	return len - (pick <= len ? pick : 0);
+	return len;
 }
 
 /*
@@ -278,6 +283,9 @@ split_pass(struct ctx *c)
 	size_t	 pl;
 	int	 rc;
 
+	/* A code kept by an earlier attempt on this handle is not this
+	 * one's, even when this one gets no answer. */
+	stash_drop(c->pamh);
 	if (input_ask(c->pamh, c->args.prompt, &in) != PAM_SUCCESS)
 		return no_answer(c);
 	pl = split_at(c, in);

@@ -56,6 +56,13 @@ stash_put(pam_handle_t *pamh, const char *code, size_t codelen)
 	return rc;
 }
 
+void
+stash_drop(pam_handle_t *pamh)
+{
+	/* libpam calls the old data's cleanup with PAM_DATA_REPLACE. */
+	(void)pam_set_data(pamh, STASH_KEY, NULL, NULL);
+}
+
 static struct stash *
 find(pam_handle_t *pamh)
 {

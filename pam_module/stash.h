@@ -12,6 +12,9 @@
  * pam_awsmfa line, replacing a stash of an earlier attempt. */
 int	stash_put(pam_handle_t *pamh, const char *code, size_t codelen);
 
+/* Forgets a stash, wiping it. */
+void	stash_drop(pam_handle_t *pamh);
+
 /* 1 with a malloc'd copy in *code (release with input_free) when a stash
  * waits, which it then no longer does; 0 when there is none; -1 when out
  * of memory. */

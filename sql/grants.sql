@@ -5,7 +5,7 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA awsmfa FROM PUBLIC;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA awsmfa TO awsmfa_owner;
 
 GRANT EXECUTE ON FUNCTION
-	awsmfa.login(text, text, boolean),
+	awsmfa.login(text, text),
 	awsmfa.peek(text),
 	awsmfa.has_user(text),
 	awsmfa.schema_version()

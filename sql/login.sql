@@ -155,10 +155,11 @@ END $$;
 -- One login attempt: THE decision of the fleet store, as lib/verify.c
 -- decide(), under the user's row lock, saved and audited in the same
 -- transaction.  result: ok, recovery_ok, bad, reused, malformed, locked,
--- nodevice.  p_try (try_first_pass): a miss counts nothing and writes
--- nothing, and is not an attempt of the user's to record.
+-- nodevice.  Every miss counts and is recorded: a call that could try a
+-- code without counting would let a login server test codes at will, so
+-- try_first_pass's stacked token is never sent here (lib/backend_pg.c).
 CREATE OR REPLACE FUNCTION awsmfa.login(p_user text, p_input text,
-    p_try boolean, OUT result text, OUT device text, OUT reason text,
+    OUT result text, OUT device text, OUT reason text,
     OUT failures integer, OUT locked_until bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
@@ -207,8 +208,6 @@ BEGIN
 	IF result IN ('ok', 'recovery_ok') THEN
 		u.failures := 0;
 		u.locked_until := 0;
-	ELSIF p_try THEN
-		RETURN;
 	ELSE
 		u := count_failure(u, st, t);
 	END IF;

@@ -66,7 +66,7 @@ t3=$(($(date +%s) + 90))
 c3=$(oathtool --totp -N "@$t3" "$secret")
 out=$(PGOPTIONS="-c statement_timeout=0" timeout -s INT 3 \
     psql -X -At -h "$S" -p "$SP" -U host_a -d awsmfa \
-    -c "SELECT result FROM awsmfa.login('alice', '$c3', false)" 2>&1)
+    -c "SELECT result FROM awsmfa.login('alice', '$c3')" 2>&1)
 check "with no standby a commit waits; cancelled it warns" \
     grep -q 'WARNING:.*canceling wait for synchronous replication' <<<"$out"
 # The commit happened locally: a client that took the reply for a yes

@@ -93,7 +93,7 @@ enrol() {
 
 # login ROLE USER CODE: "result reason failures" of awsmfa.login.
 login() {
-	sql "$1" -F' ' -c "SELECT result, reason, failures FROM awsmfa.login('$2', '$3', ${4:-false})"
+	sql "$1" -F' ' -c "SELECT result, reason, failures FROM awsmfa.login('$2', '$3')"
 }
 
 # psql_as ROLE [psql args...]: psql over the socket as ROLE, database awsmfa.

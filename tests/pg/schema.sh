@@ -82,10 +82,13 @@ is "an untagged hash, the code in capitals without dashes" \
 is "none left" 0 \
     "$(sql postgres -c "SELECT count(*) FROM awsmfa.recovery WHERE user_name = 'alice'")"
 before=$(sql postgres -c "SELECT count(*) FROM awsmfa.attempts")
-is "a try (try_first_pass) that misses" "bad wrong code 0" \
-    "$(login host_a alice 123456 true)"
-is "counts nothing and records nothing" "0 $before" \
-    "$(sql postgres -F' ' -c "SELECT failures, (SELECT count(*) FROM awsmfa.attempts) FROM awsmfa.users WHERE name = 'alice'")"
+is "a miss always counts: no uncounted try for a login server" \
+    "bad wrong code 1" "$(login host_a alice 123456)"
+is "and is recorded" "$((before + 1))" \
+    "$(sql postgres -c "SELECT count(*) FROM awsmfa.attempts")"
+check "the three-argument try of before is gone" bash -c "! psql -X -q \
+    -h '$PG_DIR' -p $PG_PORT -U host_a -d awsmfa \
+    -c \"SELECT awsmfa.login('alice', '123456', true)\" 2>/dev/null"
 
 # 32 logins at once over two hosts with one code: exactly one wins.
 secret=$(sql admin1 -c "SELECT encode(awsmfa.create_device('carol', 'phone', 'sha1', 6, 30), 'hex')")
