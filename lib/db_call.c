@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -94,15 +95,98 @@ drop(struct db_conn *c, enum db_status s)
 	return s;
 }
 
+/*
+ * libpq takes each connection option the conninfo leaves out from the
+ * environment (PGSERVICE and PGSERVICEFILE, PGHOSTADDR, PGOPTIONS,
+ * PGSSLMODE, ...), and Kerberos reads KRB5CCNAME.  Under su or sudo that
+ * environment is the calling user's, who could send the module to a
+ * server of theirs, or make it unreachable to force break-glass.  While
+ * connecting those variables are set aside, so the config's conninfo is
+ * all that counts; they are put back before returning to the caller.
+ */
+struct env_aside {
+	char	*saved[64];
+	size_t	 n;
+};
+
+static int
+env_libpq_reads(const char *e)
+{
+	return strncmp(e, "PG", 2) == 0 || strncmp(e, "KRB5", 4) == 0 ||
+	    strncmp(e, "HOME=", 5) == 0;
+}
+
+static int
+env_set_aside(struct env_aside *a)
+{
+	extern char	**environ;
+	char		 *name;
+	size_t		  i, k;
+
+	a->n = 0;
+	for (i = 0; environ[i] != NULL; i++) {
+		if (!env_libpq_reads(environ[i]))
+			continue;
+		if (a->n == sizeof(a->saved) / sizeof(a->saved[0]) ||
+		    (a->saved[a->n] = strdup(environ[i])) == NULL) {
+			while (a->n > 0)
+				free(a->saved[--a->n]);
+			return -1;
+		}
+		a->n++;
+	}
+	for (k = 0; k < a->n; k++) {
+		name = a->saved[k];
+		name[strcspn(name, "=")] = '\0';
+		(void)unsetenv(name);
+	}
+	return 0;
+}
+
+static void
+env_put_back(struct env_aside *a)
+{
+	size_t	k;
+
+	for (k = 0; k < a->n; k++) {
+		/* set_aside cut each "NAME=value" at its '='. */
+		(void)setenv(a->saved[k], a->saved[k] + strlen(a->saved[k]) + 1,
+		    1);
+		free(a->saved[k]);
+	}
+	a->n = 0;
+}
+
+static enum db_status connect_now(struct db_conn *, const char *, char *,
+    size_t);
+
 enum db_status
 db_connect(struct db_conn *c, const char *conninfo, int64_t deadline,
     char *err, size_t errlen)
 {
-	PostgresPollingStatusType	st = PGRES_POLLING_WRITING;
-	enum db_status			ws;
+	struct env_aside	a;
+	enum db_status		s;
 
 	c->deadline = deadline;
 	c->warned = 0;
+	c->pg = NULL;
+	if (env_set_aside(&a) != 0) {
+		seterr(err, errlen, "database: cannot set the environment "
+		    "aside");
+		return DB_FAILED;
+	}
+	s = connect_now(c, conninfo, err, errlen);
+	env_put_back(&a);
+	return s;
+}
+
+static enum db_status
+connect_now(struct db_conn *c, const char *conninfo, char *err,
+    size_t errlen)
+{
+	PostgresPollingStatusType	st = PGRES_POLLING_WRITING;
+	enum db_status			ws;
+
 	if ((c->pg = PQconnectStart(conninfo)) == NULL) {
 		seterr(err, errlen, "database: out of memory");
 		return DB_FAILED;
@@ -168,9 +252,18 @@ await_result(struct db_conn *c, char *err, size_t errlen)
 	return DB_OK;
 }
 
+static int
+result_ok(const PGresult *r)
+{
+	return PQresultStatus(r) == PGRES_TUPLES_OK ||
+	    PQresultStatus(r) == PGRES_COMMAND_OK;
+}
+
 /* Reads every result up to the end of the statement: a notice that
  * arrives with the commit, after the rows, is seen only then.  The first
- * result is kept. */
+ * result is kept, unless an error follows it: an error at commit comes
+ * after the rows it undid, and those rows must not be read as the
+ * answer. */
 static enum db_status
 collect(struct db_conn *c, PGresult **res, char *err, size_t errlen)
 {
@@ -182,6 +275,10 @@ collect(struct db_conn *c, PGresult **res, char *err, size_t errlen)
 			return ws;
 		if ((r = PQgetResult(c->pg)) == NULL)
 			return DB_OK;
+		if (*res != NULL && result_ok(*res) && !result_ok(r)) {
+			PQclear(*res);
+			*res = NULL;
+		}
 		if (*res == NULL)
 			*res = r;
 		else
@@ -194,7 +291,6 @@ db_exec(struct db_conn *c, const char *sql, int nparams,
     const char *const *params, PGresult **res, char *err, size_t errlen)
 {
 	enum db_status	 s;
-	ExecStatusType	 rs;
 	const char	*sqlstate;
 
 	*res = NULL;
@@ -224,8 +320,7 @@ db_exec(struct db_conn *c, const char *sql, int nparams,
 		*res = NULL;
 		return drop(c, s);
 	}
-	rs = PQresultStatus(*res);
-	if (rs == PGRES_TUPLES_OK || rs == PGRES_COMMAND_OK)
+	if (result_ok(*res))
 		return DB_OK;
 	/* The statement failed and was rolled back; the connection is idle
 	 * and stays usable.  A message our own functions raised (P0001)
@@ -254,8 +349,7 @@ collect_script(struct db_conn *c, int *failed, char *err, size_t errlen)
 			return ws;
 		if ((r = PQgetResult(c->pg)) == NULL)
 			return DB_OK;
-		if (!*failed && PQresultStatus(r) != PGRES_TUPLES_OK &&
-		    PQresultStatus(r) != PGRES_COMMAND_OK) {
+		if (!*failed && !result_ok(r)) {
 			*failed = 1;
 			pg_err(err, errlen, "database", PQresultErrorField(r,
 			    PG_DIAG_MESSAGE_PRIMARY));

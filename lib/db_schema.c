@@ -152,7 +152,8 @@ check_key(struct db_conn *c, const char *key_file, char *err, size_t errlen)
 		    "readable by the server", key_file);
 		return -1;
 	}
-	if (db_admin_run(c, "SELECT awsmfa.unseal(s) FROM ("
+	/* count(): the seeds are opened on the server, not sent here. */
+	if (db_admin_run(c, "SELECT count(awsmfa.unseal(s)) FROM ("
 	    "(SELECT secret FROM awsmfa.devices LIMIT 1) UNION ALL "
 	    "(SELECT secret FROM awsmfa.inventory LIMIT 1)) x(s)", 0, NULL,
 	    err, errlen) == -1) {

@@ -99,8 +99,11 @@ LOCAL=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
 host hosta host_a "" 2
 cat >>"$SANDBOX/hosta.conf" <<CONF
 store_dir = "$SANDBOX/store";
-db_break_glass = ["emergency"];
+db_break_glass = ["emergency", "norecord"];
 CONF
+# nullok, as pam-auth-update's profile has it.
+echo "auth required $MODULE conf=$SANDBOX/hosta.conf nullok" \
+    >"$SANDBOX/pam.d/hostanull"
 lcode() { oathtool --totp -b "$LOCAL" -N "@$(date +%s)"; }
 is "database up: the named account is asked of the database (no device there)" \
     PAM_AUTH_ERR "$(auth hosta emergency "$(lcode)")"
@@ -116,10 +119,31 @@ is "break-glass: the named account logs in with the local file store" \
     PAM_SUCCESS "$(sed -n 's/^result: //p' <<<"$out")"
 check "and it is logged as an alert line" \
     grep -q 'result=break-glass reason="database unreachable' <<<"$out"
+is "a named account without a local device is refused, nullok or not" \
+    PAM_AUTHINFO_UNAVAIL "$(auth hostanull norecord "$(lcode)")"
+
 pg_ctl_as "$PG_DIR" -l "$PG_DIR/log" -w \
     -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null
 is "back up: the same code logs in" PAM_SUCCESS \
     "$(auth hosta dave "$(totp "$s" 30)")"
+# libpq takes what the conninfo leaves out from the environment, which
+# under su or sudo is the caller's: none of it may steer the module.
+printf '[evil]\nhost=127.0.0.1\nport=%s\ndbname=postgres\n' "$(free_port)" \
+    >"$SANDBOX/evil.conf"
+is "the caller's PGSERVICE, PGHOSTADDR and PGOPTIONS change nothing" PAM_SUCCESS \
+    "$(PGSERVICEFILE=$SANDBOX/evil.conf PGSERVICE=evil PGHOSTADDR=127.0.0.2 \
+    PGOPTIONS='-c default_transaction_read_only=on -c client_min_messages=error' \
+    auth hosta dave "$(totp "$s" 60)")"
+
+# An error at commit, after the row that said "ok": the transaction was
+# rolled back, so the answer is no answer and the code stays unspent.
+sql postgres -c "CREATE FUNCTION public.boom() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RAISE EXCEPTION 'refused at commit'; END\$\$" \
+    -c "CREATE CONSTRAINT TRIGGER boom AFTER UPDATE ON awsmfa.users DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.boom()" >/dev/null
+c=$(totp "$s" 90)
+is "an error at commit after an ok row: PAM_AUTHINFO_UNAVAIL" \
+    PAM_AUTHINFO_UNAVAIL "$(auth hosta dave "$c")"
+sql postgres -c "DROP TRIGGER boom ON awsmfa.users" >/dev/null
+is "and the code was not spent" PAM_SUCCESS "$(auth hosta dave "$c")"
 
 # A primary that waits for a synchronous standby it does not have: the
 # login is refused within db_timeout and never cancelled (a cancelled
