@@ -7,7 +7,7 @@
 
 command -v strace >/dev/null || skip_all "strace missing"
 DUMP="$AWSMFA_BUILDDIR/tests/faults/dumpstore"
-LOGIN="$AWSMFA_BUILDDIR/tests/faults/pamlogin"
+LOGIN="$AWSMFA_BUILDDIR/tests/pam/driver"
 INIT="$SANDBOX/init"
 # The moment of every writer, frozen (libfaketime without "@"), so that a
 # run and its reference write the same times.
@@ -30,7 +30,7 @@ hcode() { oathtool --totp -N "@$1" "$2"; }
 # strace.
 env_for() {
 	ENVS=(-E "LD_PRELOAD=$AWSMFA_PRELOAD $FAKETIME_LIB"
-	    -E FAKETIME_DISABLE_SHM=1
+	    -E "AWSMFA_PAM_CONFDIR=$SANDBOX/pam.d"
 	    -E "FAKETIME=$(date -u -d "@$1" '+%Y-%m-%d %H:%M:%S')"
 	    -E "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:allocator_release_to_os_interval_ms=-1")
 }
@@ -50,7 +50,7 @@ mfa_at() { local t=$1; shift; at "$t" "$ENROLL" --conf "$CONF" "$@"; }
 # driver's output when it printed none.
 login() {
 	local out
-	out=$(at "$1" "$LOGIN" "$SANDBOX/pam.d" "$2" "$3" 2>&1)
+	out=$(at "$1" "$LOGIN" -u "$2" "$3" 2>&1)
 	case $out in
 	*"result: "*)	printf '%s\n' "$out" | sed -n 's/^result: //p' ;;
 	*)		printf '%s' "$out" | tr '\n' ' ' | cut -c1-300 ;;
@@ -103,7 +103,7 @@ reset_store() {
 
 # writer NAME: sets CMD to the command of that writer.
 writer() {
-	local d=("$LOGIN" "$SANDBOX/pam.d")
+	local d=("$LOGIN" -u)
 	case $1 in
 	login_ok)	CMD=("${d[@]}" alice "$(code "$T")") ;;
 	login_bad)	CMD=("${d[@]}" alice 000000) ;;
