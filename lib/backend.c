@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "backend.h"
-#include "errmsg.h"
+#include "mfaerr.h"
 
 int
 backend_open(struct backend *b, const struct awsmfa_config *cfg, int flags,

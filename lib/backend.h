@@ -8,6 +8,8 @@
 #ifndef AWSMFA_BACKEND_H
 #define AWSMFA_BACKEND_H
 
+#include "mfaerr.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,7 +19,7 @@
 #include "store.h"
 #include "verify.h"
 
-#define BACKEND_ERRLEN	512
+#define BACKEND_ERRLEN	MFA_ERRLEN
 /* The schema of sql/ this build speaks (awsmfa.meta schema_version). */
 #define AWSMFA_SCHEMA_VERSION	"1"
 

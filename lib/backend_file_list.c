@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "backend_file.h"
-#include "errmsg.h"
+#include "mfaerr.h"
 #include "record.h"
 
 static void

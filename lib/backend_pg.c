@@ -15,7 +15,7 @@
 
 #include "backend.h"
 #include "backend_pg.h"
-#include "errmsg.h"
+#include "mfaerr.h"
 #include "otp.h"
 #include "recovery.h"
 

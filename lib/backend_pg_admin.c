@@ -12,7 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "backend_pg.h"
-#include "errmsg.h"
+#include "mfaerr.h"
 #include "record.h"
 
 /* "SHA1" to "sha1", as pgcrypto names them. */

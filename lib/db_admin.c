@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "db_admin.h"
-#include "errmsg.h"
+#include "mfaerr.h"
 
 int
 db_admin_conninfo_ok(const char *conninfo, char *err, size_t errlen)

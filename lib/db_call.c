@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "db_call.h"
-#include "errmsg.h"
+#include "mfaerr.h"
 
 int64_t
 db_clock_ms(void)

@@ -13,7 +13,7 @@
 
 #include "db_admin.h"
 #include "db_migrate.h"
-#include "errmsg.h"
+#include "mfaerr.h"
 
 /* "\x" and two hex digits a byte: a bytea parameter in text form. */
 #define BYTEA_MAX	(2 + 2 * OTP_SECRET_MAX + 1)

@@ -10,7 +10,7 @@
 
 #include "db_admin.h"
 #include "db_schema.h"
-#include "errmsg.h"
+#include "mfaerr.h"
 
 #define KEY_MARKER	"@KEY_FUNCTION@\n"
 /* Any number, the same for every db-init: pg_advisory_xact_lock's key. */

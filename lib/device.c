@@ -15,7 +15,7 @@
 
 #include <openssl/crypto.h>
 
-#include "errmsg.h"
+#include "mfaerr.h"
 #include "base32.h"
 #include "device.h"
 #include "otp.h"

@@ -6,6 +6,8 @@
 #ifndef AWSMFA_DEVICE_H
 #define AWSMFA_DEVICE_H
 
+#include "mfaerr.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include "config.h"
@@ -13,7 +15,7 @@
 #include "recovery.h"
 #include "store.h"
 
-#define DEVICE_ERRLEN	512
+#define DEVICE_ERRLEN	MFA_ERRLEN
 
 /* New pending virtual device called name (default "default" when NULL),
  * with a fresh secret and the configured algorithm, digits and period.  A

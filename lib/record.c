@@ -13,7 +13,7 @@
 
 #include <openssl/crypto.h>
 
-#include "errmsg.h"
+#include "mfaerr.h"
 #include "base32.h"
 #include "record.h"
 

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "errmsg.h"
+#include "mfaerr.h"
 #include "safepath.h"
 
 /* What safepath_check_root_dir checks, on a stat already made. */

@@ -10,10 +10,12 @@
 
 #include <stddef.h>
 
+#include "mfaerr.h"
+
 enum safepath_result {
-	SAFEPATH_OK = 0,
-	SAFEPATH_UNSAFE,	/* owner, mode, symlink or a bad component */
-	SAFEPATH_IO		/* a system call failed */
+	SAFEPATH_OK = MFA_OK,
+	SAFEPATH_UNSAFE = MFA_ERR_UNSAFE,
+	SAFEPATH_IO = MFA_ERR_IO
 };
 
 /* The directory open at fd is a directory owned by root; *sb is its

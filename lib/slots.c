@@ -9,7 +9,7 @@
 
 #include <openssl/evp.h>
 
-#include "errmsg.h"
+#include "mfaerr.h"
 #include "slots.h"
 
 #define MAGIC		"awsmfa-slot 1 "

@@ -21,7 +21,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "errmsg.h"
+#include "mfaerr.h"
 #include "safepath.h"
 #include "store.h"
 #include "store_io.h"

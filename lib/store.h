@@ -9,18 +9,19 @@
 #define AWSMFA_STORE_H
 
 #include <stddef.h>
+#include "mfaerr.h"
 #include "record.h"
 #include "slots.h"
 
-#define STORE_ERRLEN	512
+#define STORE_ERRLEN	MFA_ERRLEN
 
 enum store_result {
-	STORE_OK = 0,
-	STORE_NOENT,	/* no record for this user (not an error by itself) */
-	STORE_UNSAFE,	/* ownership, mode, symlink or hard link refused */
-	STORE_CORRUPT,	/* the file does not parse */
-	STORE_IO,	/* a system call failed */
-	STORE_BADNAME	/* the username cannot name a record */
+	STORE_OK = MFA_OK,
+	STORE_NOENT = MFA_ERR_NOENT,	/* no record for this user */
+	STORE_UNSAFE = MFA_ERR_UNSAFE,
+	STORE_CORRUPT = MFA_ERR_CORRUPT,
+	STORE_IO = MFA_ERR_IO,
+	STORE_BADNAME = MFA_ERR_BADNAME
 };
 
 struct store {

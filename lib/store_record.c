@@ -17,7 +17,7 @@
 
 #include <openssl/crypto.h>
 
-#include "errmsg.h"
+#include "mfaerr.h"
 #include "store.h"
 #include "store_io.h"
 

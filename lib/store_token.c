@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errmsg.h"
+#include "mfaerr.h"
 #include "store.h"
 
 int
