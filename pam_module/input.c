@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
 #include <security/pam_ext.h>
 
 #include "input.h"
+#include "wipe.h"
 
 int
 input_ask(pam_handle_t *pamh, const char *prompt, char **answer)
@@ -27,21 +27,7 @@ input_ask(pam_handle_t *pamh, const char *prompt, char **answer)
 void
 input_free(char *s)
 {
-	if (s == NULL)
-		return;
-	OPENSSL_cleanse(s, strlen(s));
-	free(s);
-}
-
-int
-input_split_recovery(const char *in, size_t *passlen)
-{
-	size_t	len = strlen(in);
-
-	if (len < 14 || in[len - 10] != '-' || in[len - 5] != '-')
-		return -1;
-	*passlen = len - 14;
-	return 0;
+	wipe_free_str(s);
 }
 
 int

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Getting what the user typed: the conversation, and the split_pass
- * split of "password followed by code". */
+/* Getting what the user typed through the conversation, and handing the
+ * password part of a split_pass answer on (where to cut is lib/answer's). */
 #ifndef AWSMFA_PAM_INPUT_H
 #define AWSMFA_PAM_INPUT_H
 
@@ -12,9 +12,6 @@ int	input_ask(pam_handle_t *pamh, const char *prompt, char **answer);
 
 /* Cleanses and frees a string that may hold a code or a password. */
 void	input_free(char *s);
-
-/* split_pass with a recovery code: in ends with "xxxx-xxxx-xxxx". */
-int	input_split_recovery(const char *in, size_t *passlen);
 
 /* Hands the password part to the next module as PAM_AUTHTOK. */
 int	input_set_authtok(pam_handle_t *pamh, const char *in, size_t passlen);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* pam_awsmfa.so: PAM glue only.  It gets the user and what was typed,
- * asks lib/verify for the decision and translates it into a PAM return
+ * asks lib/ for the decision and translates it into a PAM return
  * code, an audit line and, when locked out, a message.  Every path that is
  * not an accepted code returns a failure. */
 #include <stdlib.h>
@@ -12,13 +12,13 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
+#include "answer.h"
 #include "args.h"
 #include "audit.h"
 #include "config.h"
 #include "groups.h"
 #include "input.h"
-#include "otp.h"
-#include "recovery.h"
+#include "nodevice.h"
 #include "stash.h"
 #include "backend.h"
 #include "verify.h"
@@ -81,25 +81,28 @@ audit(struct ctx *c, int prio, const char *result, const char *reason,
 	pam_syslog(c->pamh, prio, "%s", line);
 }
 
-/* Policy for a user with no active device: nullok lets other modules
- * decide, except for members of require_groups. */
+/* A user with no active device: lib/nodevice says whether nullok lets
+ * the others decide and whether the user gets the prompt anyone gets. */
 static int
-nodevice_rc(struct ctx *c, const char **reason)
+without_device(struct ctx *c, int asked)
 {
-	if (groups_required(&c->cfg, c->account)) {
-		*reason = "no active device (required group)";
-		return PAM_AUTH_ERR;
-	}
-	*reason = "no active device";
-	return c->args.nullok ? PAM_IGNORE : PAM_AUTH_ERR;
+	const char		*reason;
+	enum nodevice_action	 a;
+	char			*in;
+
+	a = nodevice_decide(&c->cfg, c->account, c->args.nullok,
+	    asked || c->args.use_first_pass, &reason);
+	if (a == NODEVICE_ASK_REFUSE &&
+	    input_ask(c->pamh, c->args.prompt, &in) == PAM_SUCCESS)
+		input_free(in);
+	audit(c, LOG_NOTICE, a == NODEVICE_IGNORE ? "ignored" : "failure",
+	    reason, NULL);
+	return a == NODEVICE_IGNORE ? PAM_IGNORE : PAM_AUTH_ERR;
 }
 
 static int
 map_result(struct ctx *c, const struct verify_outcome *o, const char *err)
 {
-	const char	*reason;
-	int		 rc;
-
 	switch (o->result) {
 	case VERIFY_OK:
 	case VERIFY_RECOVERY_OK:
@@ -116,10 +119,7 @@ map_result(struct ctx *c, const struct verify_outcome *o, const char *err)
 			pam_error(c->pamh, "%s", LOCKED_MSG);
 		return PAM_MAXTRIES;
 	case VERIFY_NODEVICE:
-		rc = nodevice_rc(c, &reason);
-		audit(c, LOG_NOTICE, rc == PAM_IGNORE ? "ignored" : "failure",
-		    reason, NULL);
-		return rc;
+		return without_device(c, 1);
 	case VERIFY_ERROR:
 		break;
 	}
@@ -134,7 +134,7 @@ static int
 attempt(struct ctx *c, const char *input, size_t len)
 {
 	struct verify_outcome	o;
-	char			err[BACKEND_ERRLEN];
+	char			err[MFA_ERRLEN];
 	int			rc;
 
 	backend_login(&c->be, c->account, input, len, 0, (int64_t)time(NULL),
@@ -154,7 +154,7 @@ static int
 attempt_try(struct ctx *c, const char *input, size_t len)
 {
 	struct verify_outcome	o;
-	char			err[BACKEND_ERRLEN];
+	char			err[MFA_ERRLEN];
 
 	backend_login(&c->be, c->account, input, len, BACKEND_TRY,
 	    (int64_t)time(NULL), &o, err, sizeof(err));
@@ -191,26 +191,6 @@ ask_and_attempt(struct ctx *c)
 	return rc;
 }
 
-/* Whether a stacked token could be meant for us at all: try_first_pass
- * must not burn a failure on the password of the module before. */
-static int
-looks_like_code(const struct ctx *c, const char *tok)
-{
-	char		buf[RECOVERY_CODE_BUFLEN];	/* fits a code too */
-	unsigned	d;
-	int		yes = 0;
-
-	for (d = OTP_MIN_DIGITS; d <= OTP_MAX_DIGITS && !yes; d++) {
-		if ((c->digits_mask & (1U << d)) &&
-		    otp_parse_code(tok, strlen(tok), d, buf) == 0)
-			yes = 1;
-	}
-	if (!yes && recovery_normalize(tok, strlen(tok), buf) == 0)
-		yes = 1;
-	OPENSSL_cleanse(buf, sizeof(buf));
-	return yes;
-}
-
 static int
 first_pass(struct ctx *c)
 {
@@ -227,44 +207,14 @@ first_pass(struct ctx *c)
 		return attempt(c, tok, strlen(tok));
 	}
 	/* try_first_pass: as pam_unix, prompt when the token fails. */
-	if (tok != NULL && looks_like_code(c, tok)) {
+	/* A token that cannot be a code is the password of the module
+	 * before: never tested. */
+	if (tok != NULL && answer_could_be_code(tok, c->digits_mask)) {
 		rc = attempt_try(c, tok, strlen(tok));
 		if (rc != PAM_IGNORE)
 			return rc;
 	}
 	return ask_and_attempt(c);
-}
-
-/* Where split_pass cuts the answer: before a trailing recovery code, or
- * before the last N digits, N the shortest code length of the user's
- * devices that the answer ends in.  Never by which code would be
- * accepted: a cut that depends on the code would tell a client who knows
- * the password whether a guess was right, uncounted.  A user without a
- * device types no code: the whole answer is the password. */
-static size_t
-split_at(struct ctx *c, const char *in)
-{
-	char		 norm[RECOVERY_CODE_BUFLEN];
-	size_t		 len = strlen(in), pl, i;
-	unsigned	 d;
-	int		 recovery;
-
-	if (c->digits_mask == 0)
-		return len;
-	recovery = input_split_recovery(in, &pl) == 0 &&
-	    recovery_normalize(in + pl, len - pl, norm) == 0;
-	OPENSSL_cleanse(norm, sizeof(norm));
-	if (recovery)
-		return pl;
-	for (d = OTP_MIN_DIGITS; d <= OTP_MAX_DIGITS; d++) {
-		if (!(c->digits_mask & (1U << d)) || len < d)
-			continue;
-		for (i = len - d; i < len && in[i] >= '0' && in[i] <= '9'; i++)
-			;
-		if (i == len)
-			return len - d;
-	}
-	return len;
 }
 
 /*
@@ -288,7 +238,7 @@ split_pass(struct ctx *c)
 	stash_drop(c->pamh);
 	if (input_ask(c->pamh, c->args.prompt, &in) != PAM_SUCCESS)
 		return no_answer(c);
-	pl = split_at(c, in);
+	pl = answer_split(in, c->digits_mask);
 	rc = stash_put(c->pamh, in + pl, strlen(in) - pl);
 	if (rc == PAM_SUCCESS)
 		rc = input_set_authtok(c->pamh, in, pl);
@@ -320,29 +270,10 @@ take_stash(struct ctx *c)
 	return 0;
 }
 
-/* Without a device the user is still asked, unless nullok lets the user
- * through, so that the prompt does not tell who is enrolled or exists. */
-static int
-without_device(struct ctx *c)
-{
-	const char	*reason;
-	char		*in;
-	int		 rc;
-
-	rc = nodevice_rc(c, &reason);
-	if (rc != PAM_IGNORE && !c->args.use_first_pass &&
-	    input_ask(c->pamh, c->args.prompt, &in) == PAM_SUCCESS)
-		input_free(in);
-	audit(c, LOG_NOTICE, rc == PAM_IGNORE ? "ignored" : "failure", reason,
-	    NULL);
-	return rc;
-}
-
 static int
 open_config_and_store(struct ctx *c)
 {
-	char	err[CONFIG_ERRLEN > BACKEND_ERRLEN ? CONFIG_ERRLEN :
-	    BACKEND_ERRLEN];
+	char	err[MFA_ERRLEN];
 
 	if (config_load(c->args.conf, &c->cfg, err, sizeof(err)) != 0) {
 		audit(c, LOG_ERR, "error", err, NULL);
@@ -393,7 +324,7 @@ resolve_account(struct ctx *c)
 static int
 authenticate(struct ctx *c)
 {
-	char			err[BACKEND_ERRLEN];
+	char			err[MFA_ERRLEN];
 	enum verify_result	r;
 
 	if (!c->args.split_pass && take_stash(c) != 0)
@@ -419,7 +350,7 @@ authenticate(struct ctx *c)
 	if (c->args.split_pass)
 		return split_pass(c);
 	if (r != VERIFY_OK)
-		return without_device(c);
+		return without_device(c, 0);
 	if (c->args.use_first_pass || c->args.try_first_pass)
 		return first_pass(c);
 	return ask_and_attempt(c);

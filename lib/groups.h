@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* require_groups: members always need a device, nullok or not. */
-#ifndef AWSMFA_PAM_GROUPS_H
-#define AWSMFA_PAM_GROUPS_H
+#ifndef AWSMFA_GROUPS_H
+#define AWSMFA_GROUPS_H
 
 #include "config.h"
 
