@@ -62,6 +62,7 @@ struct dec_act {
 	const char		*pre, *post;	/* around the code */
 	int			 nul;	/* a NUL byte after it all */
 	int			 upper;	/* recovery code in capitals, no dashes */
+	int			 spread; /* spaces between its characters */
 	enum verify_result	 want;
 	int			 pg;	/* PG(r): the database answers r */
 	int			 fail;	/* F(n): failures; 0: not checked */

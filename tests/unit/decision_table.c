@@ -248,15 +248,16 @@ const struct dec_scenario dec_scenarios[] = {
 	LOGIN(0, RCODE(1), IS_BAD, F(2)),
 	LOGIN(0, STEP("a", 0), IS_OK, F(0)),
 } },
-{ "blanks: spaces anywhere in a recovery code, blanks around a device "
-    "code; a tab or a line end is not part of a recovery code",
+{ "blanks: spaces anywhere in a recovery code (100 bytes of them too), "
+    "blanks around a device code; a tab or a line end is not part of a "
+    "recovery code",
     "blanks", .nrecovery = 4, .dev = { D6("a") }, .act = {
 	LOGIN(0, STEP("a", 0), .pre = "\t ", .post = "\r\n", IS_OK, F(0)),
 	LOGIN(0, RCODE(0), .pre = "  ", .post = " ", IS_RECOVERY, F(0)),
 	LOGIN(0, RCODE(1), .pre = "\t", IS_MALFORMED, F(1)),
 	LOGIN(0, RCODE(2), .post = "\n", IS_MALFORMED, F(2)),
 	LOGIN(0, RCODE(1), IS_RECOVERY, F(0)),
-	LOGIN(0, RCODE(3), .pre = SPACES, .post = SPACES, IS_RECOVERY),
+	LOGIN(0, RCODE(3), .pre = SPACES, .spread = 1, IS_RECOVERY, F(0)),
 } },
 { "not a code: each counted, a right code with a NUL byte too",
     "malformed", .max_failures = 20, .dev = { D6("a") }, .act = {

@@ -272,18 +272,22 @@ wrong_code(const struct dev_state *d, int64_t t, char out[OTP_CODE_BUFLEN])
 	}
 }
 
+/* Recovery code k as typed: in capitals without dashes (upper), or with
+ * SPREAD spaces after each character (spread). */
+#define SPREAD	5
 static void
-recovery_input(const struct dec_act *a, char out[RECOVERY_CODE_BUFLEN])
+recovery_input(const struct dec_act *a, char out[INPUT_MAX])
 {
-	size_t	i, o = 0;
+	const char	*c;
+	size_t		 i, o = 0;
 
 	assert_true(a->k >= 0 && (unsigned)a->k < H.sc->nrecovery);
-	for (i = 0; H.rc[a->k][i] != '\0'; i++) {
-		if (a->upper && H.rc[a->k][i] == '-')
+	for (c = H.rc[a->k]; *c != '\0'; c++) {
+		if (a->upper && *c == '-')
 			continue;
-		out[o++] = a->upper ?
-		    (char)toupper((unsigned char)H.rc[a->k][i]) :
-		    H.rc[a->k][i];
+		out[o++] = a->upper ? (char)toupper((unsigned char)*c) : *c;
+		for (i = 0; a->spread && i < SPREAD; i++)
+			out[o++] = ' ';
 	}
 	out[o] = '\0';
 }
@@ -292,7 +296,7 @@ recovery_input(const struct dec_act *a, char out[RECOVERY_CODE_BUFLEN])
 static size_t
 make_input(const struct dec_act *a, int64_t t, char *buf)
 {
-	char		 code[RECOVERY_CODE_BUFLEN];
+	char		 code[INPUT_MAX];
 	const struct dev_state *d = NULL;
 	int64_t		 step;
 	int		 n;
