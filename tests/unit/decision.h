@@ -20,6 +20,7 @@ enum dec_act_kind {
 	A_TRY,		/* backend_login with BACKEND_TRY */
 	A_PEEK,		/* backend_peek */
 	A_DEACTIVATE,	/* backend_deactivate of dev */
+	A_RESYNC,	/* backend_resync of dev, CODE2 at step k */
 	A_BREAK,	/* the store fails: see enum dec_breakage */
 	A_MEND		/* and is whole again */
 };
@@ -69,6 +70,7 @@ struct dec_act {
 	int			 lock;	/* LOCK_NONE, LOCK_AT(t); 0: unchecked */
 	int			 lock_t;
 	unsigned		 mask;	/* A_PEEK: digits mask */
+	int			 drift, reset; /* A_RESYNC's report */
 	const char		*device; /* matched device; NULL: unchecked */
 	const char		*reason; /* NULL: unchecked */
 	enum dec_breakage	 brk;

@@ -17,6 +17,10 @@
 #define TRY(t, ...)	{ .kind = A_TRY, .dt = (t), __VA_ARGS__ }
 #define PEEK(t, r, m)	{ .kind = A_PEEK, .dt = (t), .want = (r), .mask = (m) }
 #define DEACT(d)	{ .kind = A_DEACTIVATE, .dev = (d) }
+/* Resync at t with CODE2 of step n: the drift kept, the periods the last
+ * used one was set back by. */
+#define RESYNC(t, d, n, dr, back, ...) { .kind = A_RESYNC, .dt = (t), \
+	.dev = (d), .k = (n), .drift = (dr), .reset = (back), __VA_ARGS__ }
 #define BREAK(b)	{ .kind = A_BREAK, .brk = (b) }
 #define MEND		{ .kind = A_MEND }
 
@@ -351,6 +355,37 @@ const struct dec_scenario dec_scenarios[] = {
 	LOGIN(0, STEP("a", 0), IS_REUSED, F(1), REASON(FUTURE)),
 	LOGIN(540, STEP("a", 1), IS_REUSED, F(2), REASON("code already used")),
 	LOGIN(630, STEP("a", 0), IS_OK, F(0)),
+} },
+{ "resync after the clock was set back: the last used period comes back",
+    "resyncback", .dev = { D6("a") }, .act = {
+	LOGIN(600, STEP("a", 0), IS_OK, F(0)),
+	LOGIN(0, STEP("a", 1), IS_REUSED, F(1), REASON(FUTURE)),
+	RESYNC(0, "a", 0, 0, 20, NOLOCK),
+	LOGIN(0, STEP("a", 0), IS_REUSED, F(2), REASON("code already used")),
+	LOGIN(0, STEP("a", 1), IS_OK, F(0)),
+} },
+{ "resync learns a drift and the window moves; back to drift 0, the last "
+    "step used meanwhile lies ahead and is set back",
+    "resyncdrift", .dev = { DEV("a", 8, 60, OTP_SHA256, 0) }, .act = {
+	LOGIN(0, STEP("a", 1), IS_OK, F(0)),
+	RESYNC(0, "a", 6, 7, 0),
+	LOGIN(0, STEP("a", 0), IS_BAD, F(1)),
+	LOGIN(0, STEP("a", 6), IS_REUSED, F(2)),
+	LOGIN(0, STEP("a", 8), IS_OK, F(0)),
+	RESYNC(0, "a", -1, 0, 9),
+	LOGIN(0, STEP("a", -1), IS_REUSED, F(1)),
+	LOGIN(0, STEP("a", 1), IS_OK, F(0)),
+	LOGIN(60, STEP("a", 8), IS_BAD, F(1)),
+	LOGIN(600, STEP("a", 0), IS_OK, F(0)),
+} },
+{ "resync leaves a lock in place",
+    "resynclock", .max_failures = 3, .dev = { D6("a") }, .act = {
+	LOGIN(0, WRONG("a"), IS_BAD, F(1)),
+	LOGIN(1, WRONG("a"), IS_BAD, F(2)),
+	LOGIN(2, WRONG("a"), IS_BAD, F(3), LOCK(2)),
+	RESYNC(3, "a", 0, 0, 0, LOCK(2)),
+	LOGIN(4, STEP("a", 1), IS_LOCKED, F(3), LOCK(2)),
+	LOGIN(302, STEP("a", 1), IS_OK, F(0), NOLOCK),
 } },
 { "a store that cannot be trusted: a record not root's, a role without "
     "rights; nothing burnt",

@@ -434,6 +434,36 @@ do_deactivate(const struct dec_act *a)
 	backend_close(&b);
 }
 
+/* `mfa-enroll resync` with the two codes of dev up to step k of the
+ * moment; its report is checked as a login's outcome is. */
+static void
+do_resync(unsigned i, const struct dec_act *a)
+{
+	struct device_resync_report	 rep;
+	struct backend			 b;
+	const struct dev_state		*d = dev_named(a->dev);
+	char				 err[BACKEND_ERRLEN] = "";
+	char				 c[2][OTP_CODE_BUFLEN];
+	int64_t				 t = set_clock(H.base + a->dt);
+
+	oath(d, t / d->period + a->k - 1, 2, c);
+	admin_open(&b);
+	if (backend_resync(&b, H.sc->user, a->dev, c[0], c[1], t, &rep, err,
+	    sizeof(err)) != 0)
+		fail_msg("resync %s: %s", a->dev, err);
+	backend_close(&b);
+	check_num(i, a, "resync: drift", rep.drift, a->drift);
+	check_num(i, a, "resync: periods set back",
+	    (long long)rep.reset_periods, a->reset);
+	check_num(i, a, "resync: period", rep.period, d->period);
+	if (a->lock == DEC_LOCK_NONE)
+		check_num(i, a, "resync: locked_until", rep.locked_until, 0);
+	if (a->lock == DEC_LOCK_AT)
+		check_num(i, a, "resync: locked_until - base",
+		    rep.locked_until - H.base,
+		    a->lock_t + (int64_t)H.cfg.lockout_seconds);
+}
+
 /* The file store's record, changed behind its back; the database's
  * login role, or its address. */
 static void
@@ -486,6 +516,9 @@ run_scenario(void **state)
 			break;
 		case A_DEACTIVATE:
 			do_deactivate(a);
+			break;
+		case A_RESYNC:
+			do_resync(i, a);
 			break;
 		case A_BREAK:
 			do_break(brk = a->brk, 0);
