@@ -62,6 +62,8 @@ static struct {
 	struct dev_state dev[DEC_MAX_DEVICES];
 	char		 rc[RECORD_MAX_RECOVERY][RECOVERY_CODE_BUFLEN];
 	unsigned	 nbad;
+	struct backend	 host;	/* the logins' store, while host_open */
+	int		 host_open;
 } H;
 
 /* The moment of the next store call: the file store gets it as an
@@ -115,7 +117,7 @@ configure(const struct dec_scenario *sc)
 	    (unsigned)sc->max_failures : 5;
 	H.cfg.lockout_seconds = sc->lockout != 0 ? (unsigned)sc->lockout - 1 :
 	    300;
-	H.cfg.db_timeout = 10;
+	H.cfg.db_timeout = 30;	/* for a whole scenario on a busy machine */
 	snprintf(H.cfg.store_dir, sizeof(H.cfg.store_dir), "%s", H.dir);
 	if (!H.pg)
 		return;
@@ -378,10 +380,30 @@ check_outcome(unsigned i, const struct dec_act *a,
 		mismatch(i, a, "reason", reason, a->reason, "");
 }
 
+/* The store the logins of a scenario use: opened once, as one login
+ * server keeps it (for the database one connection, which also spares
+ * each call a new server process); NULL when it cannot be opened. */
+static struct backend *
+host(char *err, size_t errlen)
+{
+	if (!H.host_open && backend_open(&H.host, &H.cfg, 0, err,
+	    errlen) == 0)
+		H.host_open = 1;
+	return H.host_open ? &H.host : NULL;
+}
+
+static void
+host_close(void)
+{
+	if (H.host_open)
+		backend_close(&H.host);
+	H.host_open = 0;
+}
+
 static void
 do_login(unsigned i, const struct dec_act *a)
 {
-	struct backend		b;
+	struct backend		*b;
 	struct verify_outcome	out;
 	char			in[INPUT_MAX], err[BACKEND_ERRLEN] = "";
 	int64_t			t = H.base + a->dt;
@@ -389,15 +411,13 @@ do_login(unsigned i, const struct dec_act *a)
 
 	len = make_input(a, t, in);
 	set_clock(t);
-	if (backend_open(&b, &H.cfg, 0, err, sizeof(err)) != 0) {
+	if ((b = host(err, sizeof(err))) == NULL) {
 		memset(&out, 0, sizeof(out));
 		out.result = VERIFY_ERROR;
-	} else {
-		backend_login(&b, a->user != NULL ? a->user : H.sc->user, in,
+	} else
+		backend_login(b, a->user != NULL ? a->user : H.sc->user, in,
 		    len, a->kind == A_TRY ? BACKEND_TRY : 0, t, &out, err,
 		    sizeof(err));
-		backend_close(&b);
-	}
 	OPENSSL_cleanse(in, sizeof(in));
 	check_outcome(i, a, &out, err);
 }
@@ -405,16 +425,14 @@ do_login(unsigned i, const struct dec_act *a)
 static void
 do_peek(unsigned i, const struct dec_act *a)
 {
-	struct backend		b;
+	struct backend		*b;
 	enum verify_result	r = VERIFY_ERROR;
 	char			err[BACKEND_ERRLEN] = "";
 	unsigned		mask = 0;
 
 	set_clock(H.base + a->dt);
-	if (backend_open(&b, &H.cfg, 0, err, sizeof(err)) == 0) {
-		r = backend_peek(&b, H.sc->user, &mask, err, sizeof(err));
-		backend_close(&b);
-	}
+	if ((b = host(err, sizeof(err))) != NULL)
+		r = backend_peek(b, H.sc->user, &mask, err, sizeof(err));
 	if (r != a->want)
 		mismatch(i, a, "peek", verify_result_name(r),
 		    verify_result_name(a->want), err);
@@ -472,6 +490,7 @@ do_break(enum dec_breakage brk, int mend)
 	char	path[256];
 	int	fd;
 
+	host_close();
 	snprintf(path, sizeof(path), "%s/%s", H.dir, H.sc->user);
 	if (H.pg && mend)
 		set_conninfo(H.cfg.db_conninfo, "host_a");
@@ -499,6 +518,7 @@ run_scenario(void **state)
 	enum dec_breakage	 brk = 0;
 	unsigned		 i;
 
+	host_close();	/* left open by a scenario that failed midway */
 	H.sc = r->sc;
 	H.base = r->base;
 	H.nbad = 0;
@@ -530,6 +550,7 @@ run_scenario(void **state)
 			break;
 		}
 	}
+	host_close();
 	OPENSSL_cleanse(H.rc, sizeof(H.rc));
 	if (H.nbad > 0)
 		fail_msg("%u answers differ from the table (%s store)", H.nbad,
@@ -608,6 +629,7 @@ static int
 group_teardown(void **state)
 {
 	(void)state;
+	host_close();
 	PQfinish(H.su);
 	if (H.top[0] != '\0')
 		nftw(H.top, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
