@@ -19,8 +19,8 @@
 #include "otp.h"
 #include "recovery.h"
 
-/* The longest input worth sending: an 8-digit code or a recovery code
- * with its dashes, and room for blanks the database also drops. */
+/* Room for what is sent (pg_input): an 8-digit code or a recovery code
+ * in its normal form. */
 #define PG_INPUT_MAX	64
 /* Sent for an input no code or recovery code can be, so that it still
  * counts as an attempt: neither a digit nor a base32 letter. */
@@ -245,33 +245,26 @@ pg_peek(struct backend *b, const char *user, unsigned *digits_mask,
 	return *digits_mask != 0 ? VERIFY_OK : VERIFY_NODEVICE;
 }
 
-/* What is sent for input: blanks around it dropped as otp_parse_code
- * drops them; PG_NOT_A_CODE for what no code or recovery code can be. */
+/* What is sent for input, cut as lib/verify.c cuts it: a code of some
+ * length with blanks around it dropped (otp_parse_code), else a recovery
+ * code in its normal form (recovery_normalize: spaces and dashes anywhere,
+ * nothing else), else PG_NOT_A_CODE.  A NUL byte makes the input neither. */
 static void
 pg_input(const char *in, size_t len, char out[PG_INPUT_MAX + 1])
 {
-	char	 norm[RECOVERY_CODE_BUFLEN];
-	size_t	 a = 0, i;
-	int	 digits = 1, shaped;
+	char		code[OTP_CODE_BUFLEN], norm[RECOVERY_CODE_BUFLEN];
+	unsigned	d;
 
-	while (a < len && (in[a] == ' ' || in[a] == '\t'))
-		a++;
-	while (len > a && (in[len - 1] == ' ' || in[len - 1] == '\t'))
-		len--;
-	len -= a;
-	for (i = 0; i < len; i++)
-		if (in[a + i] < '0' || in[a + i] > '9')
-			digits = 0;
-	shaped = (digits && len >= OTP_MIN_DIGITS && len <= OTP_MAX_DIGITS) ||
-	    recovery_normalize(in + a, len, norm) == 0;
+	snprintf(out, PG_INPUT_MAX + 1, "%s", PG_NOT_A_CODE);
+	for (d = OTP_MIN_DIGITS; d <= OTP_MAX_DIGITS; d++)
+		if (otp_parse_code(in, len, d, code) == 0) {
+			snprintf(out, PG_INPUT_MAX + 1, "%s", code);
+			break;
+		}
+	if (d > OTP_MAX_DIGITS && recovery_normalize(in, len, norm) == 0)
+		snprintf(out, PG_INPUT_MAX + 1, "%s", norm);
+	OPENSSL_cleanse(code, sizeof(code));
 	OPENSSL_cleanse(norm, sizeof(norm));
-	/* A NUL byte makes the input neither a code nor a recovery code. */
-	if (!shaped || len > PG_INPUT_MAX)
-		snprintf(out, PG_INPUT_MAX + 1, "%s", PG_NOT_A_CODE);
-	else {
-		memcpy(out, in + a, len);
-		out[len] = '\0';
-	}
 }
 
 static void

@@ -34,11 +34,15 @@ time.sleep(120)' "$MUTE_PORT" >"$SANDBOX/mute.out" &
 	return 1
 }
 
-# pg_ctl_as DIR ARGS...: pg_ctl on the cluster in DIR/data as postgres.
+# pg_ctl_as DIR ARGS...: pg_ctl on the cluster in DIR/data as postgres,
+# with the variables in the array PG_ENV (NAME=VALUE) in its environment
+# and so in the server's.
+PG_ENV=()
 pg_ctl_as() {
 	local dir=$1
 	shift
-	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$dir/data" "$@"
+	runuser -u postgres -- env "${PG_ENV[@]}" "$PGBIN/pg_ctl" \
+	    -D "$dir/data" "$@"
 }
 
 # pg_run DIR PORT: starts the cluster in DIR/data on PORT (127.0.0.1 and a
