@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include "mfaerr.h"
+#include "inventory.h"
 #include "record.h"
 #include "slots.h"
 
