@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The root-owned store.  Every name is opened relative to the directory
- * descriptor checked in store_open, without following symlinks, and every
- * descriptor is checked with fstat after opening, so a file swapped in
- * between a check and a use is never trusted.
+ * The root-owned store, its lower layer: the directory, the checks on
+ * every file in it, reading a whole file, the list of users.  Every name
+ * is opened relative to the directory descriptor checked in store_open,
+ * without following symlinks, and every descriptor is checked with fstat
+ * after opening, so a file swapped in between a check and a use is never
+ * trusted.  Locks: store_lock.c; writes: store_write.c; what the files
+ * hold: store_record.c and store_token.c, on top of these.
  */
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -19,23 +21,15 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include "mfaerr.h"
 #include "safepath.h"
 #include "store.h"
 #include "store_io.h"
 
-#define LOCK_PREFIX		".lock."
-#define INVENTORY_FILE		".inventory"
-#define INVENTORY_LOCK		".inventory.lock"
-#define TMP_PREFIX		".tmp."
-#define TMP_HASH		16	/* bytes of SHA-256, in hex */
-#define TMP_NAME_SIZE		(sizeof(TMP_PREFIX) + 2 * TMP_HASH)
-#define INVENTORY_FILE_MAX	(16 * 1024 * 1024)
 /* ".lock.USER" must fit in one directory entry (NAME_MAX 255), which
  * bounds the user names the store can hold below RECORD_USER_MAX. */
-#define STORE_USER_MAX		(255 - (int)(sizeof(LOCK_PREFIX) - 1))
+#define STORE_USER_MAX		(255 - (int)(sizeof(STORE_LOCK_PREFIX) - 1))
 
 int
 store_name_ok(const char *user)
@@ -270,9 +264,8 @@ store_read_checked(int fd, const struct store *st, const char *name,
 	return STORE_OK;
 }
 
-/* Opens and reads name; STORE_NOENT when it does not exist. */
-static int
-load_file(struct store *st, const char *name, off_t max, char **buf,
+int
+store_read_file(struct store *st, const char *name, off_t max, char **buf,
     size_t *len, char *err, size_t errlen)
 {
 	off_t	 size = 0;
@@ -306,307 +299,20 @@ store_free_text(char *buf, size_t len)
 }
 
 int
-store_load_inventory(struct store *st, struct inventory *inv, char *err,
+store_record_exists(struct store *st, const char *user, char *err,
     size_t errlen)
 {
-	char	 perr[256];
-	char	*buf = NULL;
-	size_t	 len = 0;
-	int	 r;
+	struct stat	 sb;
 
-	inventory_init(inv);
-	r = load_file(st, INVENTORY_FILE, INVENTORY_FILE_MAX, &buf, &len, err,
-	    errlen);
-	if (r != STORE_OK)
-		return r;
-	if (inventory_parse(buf, len, inv, perr, sizeof(perr)) == -1) {
-		seterr(err, errlen, "%s/%s: %s", st->dir, INVENTORY_FILE,
-		    perr);
-		r = STORE_CORRUPT;
-	}
-	store_free_text(buf, len);
-	return r;
-}
-
-/* ---- locks ---- */
-
-/* Opens the lock file, creating it when missing, and when `record` is not
- * NULL only if that record exists.  Only a file this call created is given
- * to root:root; one found with another owner is refused by
- * store_check_file like any other file.  It exists after a user's first
- * login, so that is tried first: one openat instead of two. */
-static int
-open_lock(struct store *st, const char *name, const char *record, int *out,
-    char *err, size_t errlen)
-{
-	const int	 flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-			    O_NONBLOCK;
-	int		 fd, r;
-
-	if ((fd = openat(st->dirfd, name, flags)) != -1) {
-		*out = fd;
-		return STORE_OK;
-	}
-	if (errno != ENOENT)
-		return store_open_error(st, name, "open", err, errlen);
-	if (record != NULL &&
-	    (r = store_record_exists(st, record, err, errlen)) != STORE_OK)
-		return r;
-	fd = openat(st->dirfd, name, flags | O_CREAT | O_EXCL, 0600);
-	if (fd != -1) {
-		if (geteuid() == 0 && fchown(fd, 0, 0) == -1) {
-			seterr(err, errlen, "%s/%s: chown: %s", st->dir, name,
-			    strerror(errno));
-			close(fd);
-			return STORE_IO;
-		}
-		*out = fd;
-		return STORE_OK;
-	}
-	if (errno == EEXIST)
-		fd = openat(st->dirfd, name, flags);
-	if (fd == -1)
-		return store_open_error(st, name, "open", err, errlen);
-	*out = fd;
-	return STORE_OK;
-}
-
-static int
-lock_file(struct store *st, const char *name, const char *record,
-    int *lockfd, char *err, size_t errlen)
-{
-	int	 fd = -1, r;
-
-	*lockfd = -1;
-	if ((r = open_lock(st, name, record, &fd, err, errlen)) != STORE_OK)
-		return r;
-	if ((r = store_check_file(fd, st, name, 0, NULL, err, errlen)) !=
-	    STORE_OK) {
-		close(fd);
-		return r;
-	}
-	while (flock(fd, LOCK_EX) == -1) {
-		if (errno != EINTR) {
-			seterr(err, errlen, "%s/%s: flock: %s", st->dir, name,
-			    strerror(errno));
-			close(fd);
-			return STORE_IO;
-		}
-	}
-	*lockfd = fd;
-	return STORE_OK;
-}
-
-static int
-lock_user(struct store *st, const char *user, int login, int *lockfd,
-    char *err, size_t errlen)
-{
-	char	 name[256];
-
-	*lockfd = -1;
 	if (!store_name_ok(user))
 		return store_badname(err, errlen);
-	snprintf(name, sizeof(name), "%s%s", LOCK_PREFIX, user);
-	return lock_file(st, name, login ? user : NULL, lockfd, err, errlen);
-}
-
-int
-store_lock_user(struct store *st, const char *user, int *lockfd, char *err,
-    size_t errlen)
-{
-	return lock_user(st, user, 0, lockfd, err, errlen);
-}
-
-int
-store_lock_login(struct store *st, const char *user, int *lockfd, char *err,
-    size_t errlen)
-{
-	return lock_user(st, user, 1, lockfd, err, errlen);
-}
-
-int
-store_lock_inventory(struct store *st, int *lockfd, char *err,
-    size_t errlen)
-{
-	return lock_file(st, INVENTORY_LOCK, NULL, lockfd, err, errlen);
-}
-
-void
-store_unlock(int lockfd)
-{
-	if (lockfd >= 0)
-		close(lockfd);
-}
-
-/* ---- atomic writes ---- */
-
-int
-store_pwrite_all(int fd, const void *buf, size_t len, off_t off)
-{
-	const unsigned char	*p = buf;
-	ssize_t			 r;
-
-	while (len > 0) {
-		r = pwrite(fd, p, len, off);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return -1;
-		if (r == 0) {
-			errno = EIO;
-			return -1;
-		}
-		p += r;
-		len -= (size_t)r;
-		off += r;
+	if (fstatat(st->dirfd, user, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+		return STORE_OK;
+	if (errno == ENOENT) {
+		seterr(err, errlen, "%s/%s: no such file", st->dir, user);
+		return STORE_NOENT;
 	}
-	return 0;
-}
-
-/*
- * The temp file of a whole-file write is named after its target: ".tmp."
- * and SHA-256 of the target's name, cut to TMP_HASH bytes, in hex.  Every
- * whole-file write or removal of a target happens under the target's lock
- * (the user's, or the inventory's), so a temp file found under that name
- * is what a writer killed before its rename left behind, and the next
- * writer of the target removes it: no copy of a secret destroyed since
- * outlives it there.
- */
-static int
-tmp_name(const char *target, char name[TMP_NAME_SIZE])
-{
-	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 md[EVP_MAX_MD_SIZE];
-	unsigned int		 mdlen = 0, i;
-
-	if (EVP_Digest(target, strlen(target), md, &mdlen, EVP_sha256(),
-	    NULL) != 1 || mdlen < TMP_HASH) {
-		errno = EIO;
-		return -1;
-	}
-	memcpy(name, TMP_PREFIX, sizeof(TMP_PREFIX) - 1);
-	for (i = 0; i < TMP_HASH; i++) {
-		name[sizeof(TMP_PREFIX) - 1 + 2 * i] = hex[md[i] >> 4];
-		name[sizeof(TMP_PREFIX) - 1 + 2 * i + 1] = hex[md[i] & 15];
-	}
-	name[TMP_NAME_SIZE - 1] = '\0';
-	return 0;
-}
-
-static int
-tmp_create(struct store *st, const char *target, char name[TMP_NAME_SIZE])
-{
-	const int	 flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			    O_CLOEXEC | O_NOCTTY;
-	int		 fd;
-
-	if (tmp_name(target, name) == -1)
-		return -1;
-	fd = openat(st->dirfd, name, flags, 0600);
-	if (fd == -1 && errno == EEXIST &&
-	    unlinkat(st->dirfd, name, 0) == 0)
-		fd = openat(st->dirfd, name, flags, 0600);
-	return fd;
-}
-
-/* Temp file, write, fsync, rename over name, and when `durable`, fsync
- * the directory.  The file's fsync before the rename is what makes the
- * replacement atomic, so it is never left out.  On failure before the
- * rename the temp file is removed and name is as it was. */
-int
-store_replace_file(struct store *st, const char *name, const char *buf,
-    size_t len, int durable, char *err, size_t errlen)
-{
-	char		 tmp[TMP_NAME_SIZE];
-	const char	*what;
-	int		 fd, saved;
-
-	if ((fd = tmp_create(st, name, tmp)) == -1) {
-		seterr(err, errlen, "%s: cannot create a temporary file: %s",
-		    st->dir, strerror(errno));
-		return STORE_IO;
-	}
-	what = "chown";
-	if (geteuid() != 0 || fchown(fd, 0, 0) == 0) {
-		what = "chmod";
-		if (fchmod(fd, 0600) == 0) {
-			what = "write";
-			if (store_pwrite_all(fd, buf, len, 0) == 0) {
-				what = "fsync";
-				if (fsync(fd) == 0)
-					what = NULL;
-			}
-		}
-	}
-	saved = errno;
-	if (close(fd) == -1 && what == NULL) {
-		what = "close";
-		saved = errno;
-	}
-	if (what == NULL && renameat(st->dirfd, tmp, st->dirfd, name) == -1) {
-		what = "rename";
-		saved = errno;
-	}
-	if (what != NULL) {
-		unlinkat(st->dirfd, tmp, 0);
-		seterr(err, errlen, "%s/%s: %s: %s", st->dir, name, what,
-		    strerror(saved));
-		return STORE_IO;
-	}
-	if (durable && fsync(st->dirfd) == -1) {
-		seterr(err, errlen, "%s: fsync: %s", st->dir, strerror(errno));
-		return STORE_IO;
-	}
-	return STORE_OK;
-}
-
-int
-store_remove_file(struct store *st, const char *name, int durable, char *err,
-    size_t errlen)
-{
-	char	 tmp[TMP_NAME_SIZE];
-
-	/* A killed writer's temp file goes with its target (tmp_name). */
-	if (tmp_name(name, tmp) == 0)
-		(void)unlinkat(st->dirfd, tmp, 0);
-	if (unlinkat(st->dirfd, name, 0) == -1 && errno != ENOENT) {
-		seterr(err, errlen, "%s/%s: unlink: %s", st->dir, name,
-		    strerror(errno));
-		return STORE_IO;
-	}
-	if (durable && fsync(st->dirfd) == -1) {
-		seterr(err, errlen, "%s: fsync: %s", st->dir, strerror(errno));
-		return STORE_IO;
-	}
-	return STORE_OK;
-}
-
-int
-store_format_error(const char *what, char *err, size_t errlen)
-{
-	if (errno == ENOMEM) {
-		seterr(err, errlen, "out of memory formatting the %s", what);
-		return STORE_IO;
-	}
-	seterr(err, errlen, "refusing to write an invalid %s", what);
-	return STORE_CORRUPT;
-}
-
-int
-store_save_inventory(struct store *st, const struct inventory *inv,
-    char *err, size_t errlen)
-{
-	char	*buf = NULL;
-	size_t	 len = 0;
-	int	 r;
-
-	if (inv->n == 0)
-		return store_remove_file(st, INVENTORY_FILE, 1, err, errlen);
-	if (inventory_format(inv, &buf, &len) == -1)
-		return store_format_error("inventory", err, errlen);
-	r = store_replace_file(st, INVENTORY_FILE, buf, len, 1, err, errlen);
-	store_free_text(buf, len);
-	return r;
+	return store_open_error(st, user, "stat", err, errlen);
 }
 
 /* ---- listing ---- */

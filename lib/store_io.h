@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Internal to lib/store*.c: the checked file operations that store.c
- * provides to store_record.c.  Every name is opened relative to the store's
- * checked directory descriptor, without following symlinks. */
+/* Inside lib/store*.c: the lower layer of the store, the checked directory
+ * and its files (store.c, store_lock.c, store_write.c), for the layer of
+ * records and the inventory on top of it (store_record.c, store_token.c).
+ * Nothing in the lower layer knows what a file holds.  Every name is
+ * opened relative to the store's checked directory descriptor, without
+ * following symlinks. */
 #ifndef AWSMFA_STORE_IO_H
 #define AWSMFA_STORE_IO_H
 
@@ -10,6 +13,7 @@
 #include "store.h"
 
 #define RECORD_FILE_MAX		(1024 * 1024)
+#define STORE_LOCK_PREFIX	".lock."
 
 /* 1 when user can name a record and its lock file. */
 int	store_name_ok(const char *user);
@@ -27,6 +31,10 @@ int	store_open_error(const struct store *st, const char *name,
 int	store_read_checked(int fd, const struct store *st, const char *name,
 	    off_t size, off_t max, char **buf, size_t *len, char *err,
 	    size_t errlen);
+/* Opens, checks and reads the whole of name; STORE_NOENT when it does not
+ * exist. */
+int	store_read_file(struct store *st, const char *name, off_t max,
+	    char **buf, size_t *len, char *err, size_t errlen);
 /* Cleanses and frees what store_read_checked returned. */
 void	store_free_text(char *buf, size_t len);
 /* The whole of buf at offset off, through short writes and EINTR. */
@@ -37,7 +45,5 @@ int	store_replace_file(struct store *st, const char *name, const char *buf,
 	    size_t len, int durable, char *err, size_t errlen);
 int	store_remove_file(struct store *st, const char *name, int durable,
 	    char *err, size_t errlen);
-/* For a formatter's failure: STORE_IO (no memory) or STORE_CORRUPT. */
-int	store_format_error(const char *what, char *err, size_t errlen);
 
 #endif

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * A user's record file: the record text in one of two checksummed slots
- * (slots.h).  mfa-enroll replaces the whole file, so a change it makes
- * leaves no older copy behind; a login writes the spare slot in place,
- * which costs one flush of data instead of the two flushes (file, then
- * directory) of a new file.
+ * What the store's files hold, on top of its lower layer (store_io.h): a
+ * user's record file, the record text in one of two checksummed slots
+ * (slots.h), and the inventory file.  mfa-enroll replaces a whole file,
+ * so a change it makes leaves no older copy behind; a login writes the
+ * spare slot in place, which costs one flush of data instead of the two
+ * flushes (file, then directory) of a new file.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -20,6 +21,9 @@
 #include "mfaerr.h"
 #include "store.h"
 #include "store_io.h"
+
+#define INVENTORY_FILE		".inventory"
+#define INVENTORY_FILE_MAX	(16 * 1024 * 1024)
 
 static void
 rw_close(struct store_rw *h)
@@ -123,24 +127,19 @@ store_release(struct store_rw *h)
 	rw_close(h);
 }
 
-int
-store_record_exists(struct store *st, const char *user, char *err,
-    size_t errlen)
-{
-	struct stat	 sb;
-
-	if (!store_name_ok(user))
-		return store_badname(err, errlen);
-	if (fstatat(st->dirfd, user, &sb, AT_SYMLINK_NOFOLLOW) == 0)
-		return STORE_OK;
-	if (errno == ENOENT) {
-		seterr(err, errlen, "%s/%s: no such file", st->dir, user);
-		return STORE_NOENT;
-	}
-	return store_open_error(st, user, "stat", err, errlen);
-}
-
 /* ---- saving ---- */
+
+/* For a formatter's failure: STORE_IO (no memory) or STORE_CORRUPT. */
+static int
+store_format_error(const char *what, char *err, size_t errlen)
+{
+	if (errno == ENOMEM) {
+		seterr(err, errlen, "out of memory formatting the %s", what);
+		return STORE_IO;
+	}
+	seterr(err, errlen, "refusing to write an invalid %s", what);
+	return STORE_CORRUPT;
+}
 
 static void
 free_bytes(void *p, size_t len)
@@ -273,5 +272,47 @@ store_save_rw(struct store *st, struct store_rw *h,
 	} else
 		r = put_spare(st, h, rec->user, text, len, err, errlen);
 	free_bytes(text, len);
+	return r;
+}
+
+/* ---- the inventory ---- */
+
+int
+store_load_inventory(struct store *st, struct inventory *inv, char *err,
+    size_t errlen)
+{
+	char	 perr[256];
+	char	*buf = NULL;
+	size_t	 len = 0;
+	int	 r;
+
+	inventory_init(inv);
+	r = store_read_file(st, INVENTORY_FILE, INVENTORY_FILE_MAX, &buf, &len,
+	    err, errlen);
+	if (r != STORE_OK)
+		return r;
+	if (inventory_parse(buf, len, inv, perr, sizeof(perr)) == -1) {
+		seterr(err, errlen, "%s/%s: %s", st->dir, INVENTORY_FILE,
+		    perr);
+		r = STORE_CORRUPT;
+	}
+	store_free_text(buf, len);
+	return r;
+}
+
+int
+store_save_inventory(struct store *st, const struct inventory *inv,
+    char *err, size_t errlen)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	int	 r;
+
+	if (inv->n == 0)
+		return store_remove_file(st, INVENTORY_FILE, 1, err, errlen);
+	if (inventory_format(inv, &buf, &len) == -1)
+		return store_format_error("inventory", err, errlen);
+	r = store_replace_file(st, INVENTORY_FILE, buf, len, 1, err, errlen);
+	store_free_text(buf, len);
 	return r;
 }
