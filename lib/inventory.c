@@ -5,7 +5,6 @@
  * says what that claim is worth).  Strict like the record (record.c): one
  * spelling, and nothing weaker loads.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,12 +117,16 @@ int
 inventory_add(struct inventory *inv, const struct hw_token *t)
 {
 	const char	*why;
+	int		 r;
 
-	if (!token_ok(t, &why) || inventory_find(inv, t->serial) != NULL ||
-	    inventory_grow(inv) != MFA_OK)
-		return -1;
+	if (!token_ok(t, &why))
+		return MFA_ERR_INVALID;
+	if (inventory_find(inv, t->serial) != NULL)
+		return MFA_ERR_EXISTS;
+	if ((r = inventory_grow(inv)) != MFA_OK)
+		return r;
 	inv->tok[inv->n++] = *t;
-	return 0;
+	return MFA_OK;
 }
 
 /* ---- parsing ---- */
@@ -238,7 +241,7 @@ inventory_parse(const char *buf, size_t len, struct inventory *inv,
 	kv_wipe(&c);
 	if (r != MFA_OK)
 		inventory_free(inv);
-	return r == MFA_OK ? 0 : -1;
+	return r;
 }
 
 /* ---- formatting ---- */
@@ -284,23 +287,15 @@ inventory_format(const struct inventory *inv, char **out, size_t *outlen)
 	size_t		 i;
 	int		 r;
 
-	if (!inventory_ok(inv)) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (textbuf_alloc(&t, FMT_HEAD_MAX + FMT_TOKEN_MAX * inv->n) !=
-	    MFA_OK) {
-		errno = ENOMEM;
-		return -1;
-	}
+	if (!inventory_ok(inv))
+		return MFA_ERR_INVALID;
+	if ((r = textbuf_alloc(&t, FMT_HEAD_MAX + FMT_TOKEN_MAX * inv->n)) !=
+	    MFA_OK)
+		return r;
 	r = textbuf_printf(&t, "%s\n", INVENTORY_MAGIC);
 	for (i = 0; r == MFA_OK && i < inv->n; i++)
 		r = put_token(&t, &inv->tok[i]);
 	if (r == MFA_OK)
 		r = textbuf_printf(&t, "end\n");
-	if (textbuf_finish(&t, r, out, outlen) != MFA_OK) {
-		errno = ENOMEM;
-		return -1;
-	}
-	return 0;
+	return textbuf_finish(&t, r, out, outlen);
 }

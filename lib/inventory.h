@@ -26,13 +26,18 @@ struct inventory {
 
 void	inventory_init(struct inventory *inv);
 void	inventory_free(struct inventory *inv);	/* cleanses secrets */
+/* Like record_parse: MFA_ERR_CORRUPT with the line in err (also
+ * MFA_ERR_TOOBIG past 10000 tokens, MFA_ERR_NOMEM), and inv empty. */
 int	inventory_parse(const char *buf, size_t len, struct inventory *inv,
 	    char *err, size_t errlen);
+/* Like record_format: MFA_ERR_INVALID, MFA_ERR_NOMEM. */
 int	inventory_format(const struct inventory *inv, char **out,
 	    size_t *outlen);
 /* The token with that serial, or NULL. */
 struct hw_token *inventory_find(struct inventory *inv, const char *serial);
-/* Appends a copy; -1 on allocation failure or a duplicate serial. */
+/* Appends a copy: MFA_ERR_INVALID for a token inventory_parse would
+ * refuse, MFA_ERR_EXISTS for a serial already there, MFA_ERR_TOOBIG,
+ * MFA_ERR_NOMEM. */
 int	inventory_add(struct inventory *inv, const struct hw_token *t);
 
 #endif

@@ -9,7 +9,8 @@
 #include "mfaerr.h"
 #include "recfield.h"
 
-#define B32_SECRET_MAX		128	/* base32 of OTP_SECRET_MAX bytes, NUL */
+/* base32 of OTP_SECRET_MAX bytes, and the NUL */
+#define B32_SECRET_MAX	128
 
 static const char *const alg_names[] = { "SHA1", "SHA256", "SHA512" };
 

@@ -5,7 +5,6 @@
  * numbers, canonical base32.  Anything else is an error, so a damaged or
  * truncated file can never load as a weaker record.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -274,7 +273,7 @@ record_parse(const char *buf, size_t len, const char *expect_user,
 	kv_wipe(&c);
 	if (r != MFA_OK)
 		record_wipe(rec);
-	return r == MFA_OK ? 0 : -1;
+	return r;
 }
 
 /* ---- formatting ---- */
@@ -306,8 +305,8 @@ put_device(struct textbuf *t, const struct mfa_device *d)
 	return r;
 }
 
-/* -1 with errno EINVAL for a record the parser would refuse (so nothing
- * unreadable is ever written), ENOMEM when out of memory. */
+/* MFA_ERR_INVALID for a record the parser would refuse, so nothing
+ * unreadable is ever written. */
 int
 record_format(const struct mfa_record *rec, char **out, size_t *outlen)
 {
@@ -316,15 +315,11 @@ record_format(const struct mfa_record *rec, char **out, size_t *outlen)
 	unsigned	 i;
 	int		 r;
 
-	if (!record_ok(rec, &why)) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (textbuf_alloc(&t, FMT_HEAD_MAX + FMT_DEVICE_MAX * rec->ndevices +
-	    FMT_RECOVERY_MAX * rec->nrecovery) != MFA_OK) {
-		errno = ENOMEM;
-		return -1;
-	}
+	if (!record_ok(rec, &why))
+		return MFA_ERR_INVALID;
+	if ((r = textbuf_alloc(&t, FMT_HEAD_MAX + FMT_DEVICE_MAX *
+	    rec->ndevices + FMT_RECOVERY_MAX * rec->nrecovery)) != MFA_OK)
+		return r;
 	r = textbuf_printf(&t, "%s\nuser %s\nfailures %u\nlocked_until %lld\n",
 	    RECORD_MAGIC, rec->user, rec->failures,
 	    (long long)rec->locked_until);
@@ -334,9 +329,5 @@ record_format(const struct mfa_record *rec, char **out, size_t *outlen)
 		r = textbuf_printf(&t, "recovery %s\n", rec->recovery[i]);
 	if (r == MFA_OK)
 		r = textbuf_printf(&t, "end\n");
-	if (textbuf_finish(&t, r, out, outlen) != MFA_OK) {
-		errno = ENOMEM;
-		return -1;
-	}
-	return 0;
+	return textbuf_finish(&t, r, out, outlen);
 }

@@ -76,10 +76,12 @@ void	record_wipe(struct mfa_record *rec);
 /* Parses a whole record.  Anything that is not exactly a well-formed record
  * (unknown key, bad value, missing field, missing final "end" line, a user
  * line that differs from expect_user when it is not NULL) is an error:
- * -1 with a reason in err.  0 on success. */
+ * MFA_ERR_CORRUPT with a reason in err, and rec cleared.  MFA_OK on
+ * success. */
 int	record_parse(const char *buf, size_t len, const char *expect_user,
 	    struct mfa_record *rec, char *err, size_t errlen);
-/* Formats rec; *out is malloc'd (the caller cleanses and frees it). */
+/* Formats rec; *out is malloc'd (the caller cleanses and frees it).
+ * MFA_ERR_INVALID for a record record_parse would refuse, MFA_ERR_NOMEM. */
 int	record_format(const struct mfa_record *rec, char **out, size_t *outlen);
 
 /* Index of the device called name or with that serial, or -1. */

@@ -20,12 +20,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "mfaerr.h"
+#include "readall.h"
 #include "safepath.h"
 #include "store.h"
 #include "store_io.h"
+#include "wipe.h"
 
 /* ".lock.USER" must fit in one directory entry (NAME_MAX 255), which
  * bounds the user names the store can hold below RECORD_USER_MAX. */
@@ -43,17 +43,10 @@ store_badname(char *err, size_t errlen)
 {
 	/* The name is not echoed: it may be anything a client sent. */
 	seterr(err, errlen, "invalid user name for the store");
-	return STORE_BADNAME;
+	return MFA_ERR_BADNAME;
 }
 
 /* ---- the directory and its ancestors ---- */
-
-static int
-from_safepath(int r)
-{
-	return r == SAFEPATH_OK ? STORE_OK :
-	    r == SAFEPATH_UNSAFE ? STORE_UNSAFE : STORE_IO;
-}
 
 /* The store itself, beyond what every folder above it must be: root's
  * group too, and nobody else's to read. */
@@ -63,20 +56,20 @@ check_store_dir(int fd, const char *path, char *err, size_t errlen)
 	struct stat	 sb;
 	int		 r;
 
-	r = safepath_check_root_dir(fd, path, &sb, err, errlen);
-	if (r != SAFEPATH_OK)
-		return from_safepath(r);
+	if ((r = safepath_check_root_dir(fd, path, &sb, err, errlen)) !=
+	    MFA_OK)
+		return r;
 	if (sb.st_gid != 0) {
 		seterr(err, errlen, "%s: group gid %u, must be root (0)", path,
 		    (unsigned)sb.st_gid);
-		return STORE_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
 	if ((sb.st_mode & 077) != 0) {
 		seterr(err, errlen, "%s: mode %04o, must be 0700 or narrower",
 		    path, (unsigned)(sb.st_mode & 07777));
-		return STORE_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
-	return STORE_OK;
+	return MFA_OK;
 }
 
 int
@@ -89,27 +82,26 @@ store_open(struct store *st, const char *dir, char *err, size_t errlen)
 	if (dir == NULL || dir[0] != '/') {
 		seterr(err, errlen, "%s: store directory must be an absolute "
 		    "path", dir == NULL ? "(null)" : dir);
-		return STORE_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
 	if (strlen(dir) >= sizeof(st->dir)) {
 		seterr(err, errlen, "store directory path too long");
-		return STORE_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
 	if (dir[strspn(dir, "/")] == '\0') {
 		seterr(err, errlen, "%s: the root directory cannot be the "
 		    "store", dir);
-		return STORE_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
-	if ((r = from_safepath(safepath_walk(dir, &fd, err, errlen))) !=
-	    STORE_OK)
+	if ((r = safepath_walk(dir, &fd, err, errlen)) != MFA_OK)
 		return r;
-	if ((r = check_store_dir(fd, dir, err, errlen)) != STORE_OK) {
+	if ((r = check_store_dir(fd, dir, err, errlen)) != MFA_OK) {
 		close(fd);
 		return r;
 	}
 	st->dirfd = fd;
 	memcpy(st->dir, dir, strlen(dir) + 1);
-	return STORE_OK;
+	return MFA_OK;
 }
 
 void
@@ -137,13 +129,13 @@ store_create(struct store *st, const char *dir, char *err, size_t errlen)
 				seterr(err, errlen, "%s: chown: %s", dir,
 				    strerror(errno));
 				close(fd);
-				return STORE_IO;
+				return MFA_ERR_IO;
 			}
 			close(fd);
 		}
 	} else if (dir != NULL && dir[0] == '/' && errno != EEXIST) {
 		seterr(err, errlen, "%s: mkdir: %s", dir, strerror(errno));
-		return STORE_IO;
+		return MFA_ERR_IO;
 	}
 	return store_open(st, dir, err, errlen);
 }
@@ -160,40 +152,40 @@ store_check_file(int fd, const struct store *st, const char *name, off_t max,
 	if (fstat(fd, &sb) == -1) {
 		seterr(err, errlen, "%s/%s: fstat: %s", st->dir, name,
 		    strerror(errno));
-		return STORE_IO;
+		return MFA_ERR_IO;
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		seterr(err, errlen, "%s/%s: not a regular file", st->dir, name);
-		return STORE_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
 	if (sb.st_uid != 0) {
 		seterr(err, errlen, "%s/%s: owned by uid %u, must be root",
 		    st->dir, name, (unsigned)sb.st_uid);
-		return STORE_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
 	if (sb.st_gid != 0) {
 		seterr(err, errlen, "%s/%s: group gid %u, must be root (0)",
 		    st->dir, name, (unsigned)sb.st_gid);
-		return STORE_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
 	if ((sb.st_mode & 07077) != 0) {
 		seterr(err, errlen, "%s/%s: mode %04o, must be 0600 or "
 		    "narrower", st->dir, name, (unsigned)(sb.st_mode & 07777));
-		return STORE_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
 	if (sb.st_nlink != 1) {
 		seterr(err, errlen, "%s/%s: has %lu hard links, must have 1",
 		    st->dir, name, (unsigned long)sb.st_nlink);
-		return STORE_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
 	if (sb.st_size > max) {
 		seterr(err, errlen, "%s/%s: %lld bytes, larger than %lld",
 		    st->dir, name, (long long)sb.st_size, (long long)max);
-		return STORE_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
 	if (size != NULL)
 		*size = sb.st_size;
-	return STORE_OK;
+	return MFA_OK;
 }
 
 int
@@ -203,65 +195,44 @@ store_open_error(const struct store *st, const char *name, const char *what,
 	switch (errno) {
 	case ELOOP:
 		seterr(err, errlen, "%s/%s: is a symlink", st->dir, name);
-		return STORE_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	case EISDIR:
 		seterr(err, errlen, "%s/%s: not a regular file", st->dir,
 		    name);
-		return STORE_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	case ENAMETOOLONG:
 		return store_badname(err, errlen);
 	default:
 		seterr(err, errlen, "%s/%s: %s: %s", st->dir, name, what,
 		    strerror(errno));
-		return STORE_IO;
+		return MFA_ERR_IO;
 	}
 }
 
-/* Reads the whole file, of `size` bytes when store_check_file looked at it;
- * *buf is malloc'd and NUL-terminated. */
+/* Reads the whole file, of `size` bytes when store_check_file looked at it:
+ * one that has grown or shrunk since is being changed by a writer that
+ * does not take the locks, and is not trusted. */
 int
 store_read_checked(int fd, const struct store *st, const char *name,
-    off_t size, off_t max, char **buf, size_t *len, char *err, size_t errlen)
+    off_t size, char **buf, size_t *len, char *err, size_t errlen)
 {
-	size_t		 cap, n = 0, want;
-	ssize_t		 r;
-	char		*b;
+	int	 r;
 
-	/* One spare byte shows a file that grew after store_check_file. */
-	cap = (size_t)size + 1;
-	if ((b = malloc(cap + 1)) == NULL) {
-		seterr(err, errlen, "%s/%s: out of memory", st->dir, name);
-		return STORE_IO;
-	}
-	while (n < cap) {
-		want = cap - n;
-		r = read(fd, b + n, want);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			seterr(err, errlen, "%s/%s: read: %s", st->dir, name,
-			    strerror(errno));
-			OPENSSL_cleanse(b, cap + 1);
-			free(b);
-			return STORE_IO;
-		}
-		n += (size_t)r;
-		/* A regular file reads short only at its end (check_file
-		 * saw a regular file): no second read to hear it say so. */
-		if ((size_t)r < want)
-			break;
-	}
-	if (n != (size_t)size || n > (size_t)max) {
-		seterr(err, errlen, "%s/%s: changed size while being read",
+	r = read_all(fd, (size_t)size, buf, len);
+	if (r == MFA_ERR_NOMEM)
+		return mfa_fail(err, errlen, r, "%s/%s: out of memory",
 		    st->dir, name);
-		OPENSSL_cleanse(b, cap + 1);
-		free(b);
-		return STORE_CORRUPT;
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return STORE_OK;
+	if (r == MFA_ERR_IO)
+		return mfa_fail(err, errlen, r, "%s/%s: read: %s", st->dir,
+		    name, strerror(errno));
+	if (r == MFA_OK && *len == (size_t)size)
+		return MFA_OK;
+	if (r == MFA_OK)
+		wipe_free(*buf, *len + 1);
+	*buf = NULL;
+	*len = 0;
+	return mfa_fail(err, errlen, MFA_ERR_CORRUPT, "%s/%s: changed size "
+	    "while being read", st->dir, name);
 }
 
 int
@@ -277,25 +248,16 @@ store_read_file(struct store *st, const char *name, off_t max, char **buf,
 		if (errno == ENOENT) {
 			seterr(err, errlen, "%s/%s: no such file", st->dir,
 			    name);
-			return STORE_NOENT;
+			return MFA_ERR_NOENT;
 		}
 		return store_open_error(st, name, "open", err, errlen);
 	}
 	r = store_check_file(fd, st, name, max, &size, err, errlen);
-	if (r == STORE_OK)
-		r = store_read_checked(fd, st, name, size, max, buf, len, err,
+	if (r == MFA_OK)
+		r = store_read_checked(fd, st, name, size, buf, len, err,
 		    errlen);
 	close(fd);
 	return r;
-}
-
-void
-store_free_text(char *buf, size_t len)
-{
-	if (buf == NULL)
-		return;
-	OPENSSL_cleanse(buf, len);
-	free(buf);
 }
 
 int
@@ -307,10 +269,10 @@ store_record_exists(struct store *st, const char *user, char *err,
 	if (!store_name_ok(user))
 		return store_badname(err, errlen);
 	if (fstatat(st->dirfd, user, &sb, AT_SYMLINK_NOFOLLOW) == 0)
-		return STORE_OK;
+		return MFA_OK;
 	if (errno == ENOENT) {
 		seterr(err, errlen, "%s/%s: no such file", st->dir, user);
-		return STORE_NOENT;
+		return MFA_ERR_NOENT;
 	}
 	return store_open_error(st, user, "stat", err, errlen);
 }
@@ -333,14 +295,14 @@ add_name(char ***users, size_t *n, size_t *cap, const char *name)
 		ncap = *cap == 0 ? 64 : *cap * 2;
 		nu = reallocarray(*users, ncap, sizeof(*nu));
 		if (nu == NULL)
-			return -1;
+			return MFA_ERR_NOMEM;
 		*users = nu;
 		*cap = ncap;
 	}
 	if (((*users)[*n] = strdup(name)) == NULL)
-		return -1;
+		return MFA_ERR_NOMEM;
 	(*n)++;
-	return 0;
+	return MFA_OK;
 }
 
 /* Names only, from readdir: a file with a user's name is listed whatever
@@ -352,7 +314,7 @@ store_list_users(struct store *st, char ***users, size_t *n, char *err,
 	struct dirent	 *de;
 	DIR		 *d;
 	size_t		  cap = 0;
-	int		  fd, r = STORE_OK;
+	int		  fd, r = MFA_OK;
 
 	*users = NULL;
 	*n = 0;
@@ -361,7 +323,7 @@ store_list_users(struct store *st, char ***users, size_t *n, char *err,
 		seterr(err, errlen, "%s: %s", st->dir, strerror(errno));
 		if (fd != -1)
 			close(fd);
-		return STORE_IO;
+		return MFA_ERR_IO;
 	}
 	for (;;) {
 		errno = 0;
@@ -369,15 +331,16 @@ store_list_users(struct store *st, char ***users, size_t *n, char *err,
 			break;
 		if (de->d_name[0] == '.' || !store_name_ok(de->d_name))
 			continue;
-		if (add_name(users, n, &cap, de->d_name) == -1)
+		if ((r = add_name(users, n, &cap, de->d_name)) != MFA_OK)
 			break;
 	}
-	if (errno != 0) {
+	if (errno != 0 || r != MFA_OK) {
 		seterr(err, errlen, "%s: %s", st->dir, strerror(errno));
 		store_free_users(*users, *n);
 		*users = NULL;
 		*n = 0;
-		r = STORE_IO;
+		if (r == MFA_OK)
+			r = MFA_ERR_IO;
 	} else if (*n > 1)
 		qsort(*users, *n, sizeof(**users), cmp_names);
 	closedir(d);

@@ -34,12 +34,12 @@ open_lock(struct store *st, const char *name, const char *record, int *out,
 
 	if ((fd = openat(st->dirfd, name, flags)) != -1) {
 		*out = fd;
-		return STORE_OK;
+		return MFA_OK;
 	}
 	if (errno != ENOENT)
 		return store_open_error(st, name, "open", err, errlen);
 	if (record != NULL &&
-	    (r = store_record_exists(st, record, err, errlen)) != STORE_OK)
+	    (r = store_record_exists(st, record, err, errlen)) != MFA_OK)
 		return r;
 	fd = openat(st->dirfd, name, flags | O_CREAT | O_EXCL, 0600);
 	if (fd != -1) {
@@ -47,17 +47,17 @@ open_lock(struct store *st, const char *name, const char *record, int *out,
 			seterr(err, errlen, "%s/%s: chown: %s", st->dir, name,
 			    strerror(errno));
 			close(fd);
-			return STORE_IO;
+			return MFA_ERR_IO;
 		}
 		*out = fd;
-		return STORE_OK;
+		return MFA_OK;
 	}
 	if (errno == EEXIST)
 		fd = openat(st->dirfd, name, flags);
 	if (fd == -1)
 		return store_open_error(st, name, "open", err, errlen);
 	*out = fd;
-	return STORE_OK;
+	return MFA_OK;
 }
 
 static int
@@ -67,10 +67,10 @@ lock_file(struct store *st, const char *name, const char *record,
 	int	 fd = -1, r;
 
 	*lockfd = -1;
-	if ((r = open_lock(st, name, record, &fd, err, errlen)) != STORE_OK)
+	if ((r = open_lock(st, name, record, &fd, err, errlen)) != MFA_OK)
 		return r;
 	if ((r = store_check_file(fd, st, name, 0, NULL, err, errlen)) !=
-	    STORE_OK) {
+	    MFA_OK) {
 		close(fd);
 		return r;
 	}
@@ -79,11 +79,11 @@ lock_file(struct store *st, const char *name, const char *record,
 			seterr(err, errlen, "%s/%s: flock: %s", st->dir, name,
 			    strerror(errno));
 			close(fd);
-			return STORE_IO;
+			return MFA_ERR_IO;
 		}
 	}
 	*lockfd = fd;
-	return STORE_OK;
+	return MFA_OK;
 }
 
 static int

@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "mfaerr.h"
+#include "numparse.h"
 #include "store.h"
 #include "store_io.h"
 
@@ -35,16 +36,16 @@ store_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1)
-			return -1;
+			return MFA_ERR_IO;
 		if (r == 0) {
 			errno = EIO;
-			return -1;
+			return MFA_ERR_IO;
 		}
 		p += r;
 		len -= (size_t)r;
 		off += r;
 	}
-	return 0;
+	return MFA_OK;
 }
 
 /*
@@ -59,24 +60,20 @@ store_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 static int
 tmp_name(const char *target, char name[TMP_NAME_SIZE])
 {
-	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 md[EVP_MAX_MD_SIZE];
-	unsigned int		 mdlen = 0, i;
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0;
 
 	if (EVP_Digest(target, strlen(target), md, &mdlen, EVP_sha256(),
 	    NULL) != 1 || mdlen < TMP_HASH) {
-		errno = EIO;
-		return -1;
+		errno = EIO;	/* for the caller's message */
+		return MFA_ERR_INTERNAL;
 	}
 	memcpy(name, TMP_PREFIX, sizeof(TMP_PREFIX) - 1);
-	for (i = 0; i < TMP_HASH; i++) {
-		name[sizeof(TMP_PREFIX) - 1 + 2 * i] = hex[md[i] >> 4];
-		name[sizeof(TMP_PREFIX) - 1 + 2 * i + 1] = hex[md[i] & 15];
-	}
-	name[TMP_NAME_SIZE - 1] = '\0';
-	return 0;
+	hex_encode(md, TMP_HASH, name + sizeof(TMP_PREFIX) - 1);
+	return MFA_OK;
 }
 
+/* The temp file for target, created anew: a descriptor, or -1 (errno). */
 static int
 tmp_create(struct store *st, const char *target, char name[TMP_NAME_SIZE])
 {
@@ -84,7 +81,7 @@ tmp_create(struct store *st, const char *target, char name[TMP_NAME_SIZE])
 			    O_CLOEXEC | O_NOCTTY;
 	int		 fd;
 
-	if (tmp_name(target, name) == -1)
+	if (tmp_name(target, name) != MFA_OK)
 		return -1;
 	fd = openat(st->dirfd, name, flags, 0600);
 	if (fd == -1 && errno == EEXIST &&
@@ -108,14 +105,14 @@ store_replace_file(struct store *st, const char *name, const char *buf,
 	if ((fd = tmp_create(st, name, tmp)) == -1) {
 		seterr(err, errlen, "%s: cannot create a temporary file: %s",
 		    st->dir, strerror(errno));
-		return STORE_IO;
+		return MFA_ERR_IO;
 	}
 	what = "chown";
 	if (geteuid() != 0 || fchown(fd, 0, 0) == 0) {
 		what = "chmod";
 		if (fchmod(fd, 0600) == 0) {
 			what = "write";
-			if (store_pwrite_all(fd, buf, len, 0) == 0) {
+			if (store_pwrite_all(fd, buf, len, 0) == MFA_OK) {
 				what = "fsync";
 				if (fsync(fd) == 0)
 					what = NULL;
@@ -135,13 +132,13 @@ store_replace_file(struct store *st, const char *name, const char *buf,
 		unlinkat(st->dirfd, tmp, 0);
 		seterr(err, errlen, "%s/%s: %s: %s", st->dir, name, what,
 		    strerror(saved));
-		return STORE_IO;
+		return MFA_ERR_IO;
 	}
 	if (durable && fsync(st->dirfd) == -1) {
 		seterr(err, errlen, "%s: fsync: %s", st->dir, strerror(errno));
-		return STORE_IO;
+		return MFA_ERR_IO;
 	}
-	return STORE_OK;
+	return MFA_OK;
 }
 
 int
@@ -151,16 +148,16 @@ store_remove_file(struct store *st, const char *name, int durable, char *err,
 	char	 tmp[TMP_NAME_SIZE];
 
 	/* A killed writer's temp file goes with its target (tmp_name). */
-	if (tmp_name(name, tmp) == 0)
+	if (tmp_name(name, tmp) == MFA_OK)
 		(void)unlinkat(st->dirfd, tmp, 0);
 	if (unlinkat(st->dirfd, name, 0) == -1 && errno != ENOENT) {
 		seterr(err, errlen, "%s/%s: unlink: %s", st->dir, name,
 		    strerror(errno));
-		return STORE_IO;
+		return MFA_ERR_IO;
 	}
 	if (durable && fsync(st->dirfd) == -1) {
 		seterr(err, errlen, "%s: fsync: %s", st->dir, strerror(errno));
-		return STORE_IO;
+		return MFA_ERR_IO;
 	}
-	return STORE_OK;
+	return MFA_OK;
 }
