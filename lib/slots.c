@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Two checksummed copies of a record in one file (see slots.h for why).
- * Pure functions over buffers: store.c does the I/O, the fuzz target and
- * the unit tests feed these directly.
+ * Pure functions over buffers: store_record.c does the I/O, the fuzz
+ * target and the unit tests feed these directly.
  */
 #include <stdio.h>
 #include <string.h>
