@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The hardware token inventory, in memory and in its versioned text form.
- * No I/O here: lib/store_token.c reads and writes the file. */
+ * No I/O here: lib/store_record.c reads and writes the file. */
 #ifndef AWSMFA_INVENTORY_H
 #define AWSMFA_INVENTORY_H
 

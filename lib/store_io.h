@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Inside lib/store*.c: the lower layer of the store, the checked directory
  * and its files (store.c, store_lock.c, store_write.c), for the layer of
- * records and the inventory on top of it (store_record.c, store_token.c).
+ * records and the inventory on top of it (store_record.c).
  * Nothing in the lower layer knows what a file holds.  Every name is
  * opened relative to the store's checked directory descriptor, without
  * following symlinks. */
@@ -12,7 +12,6 @@
 #include <stddef.h>
 #include "store.h"
 
-#define RECORD_FILE_MAX		(1024 * 1024)
 #define STORE_LOCK_PREFIX	".lock."
 
 /* 1 when user can name a record and its lock file. */

@@ -21,6 +21,7 @@
 #include "store_io.h"
 #include "wipe.h"
 
+#define RECORD_FILE_MAX		(1024 * 1024)
 #define INVENTORY_FILE		".inventory"
 #define INVENTORY_FILE_MAX	(16 * 1024 * 1024)
 

@@ -2,8 +2,7 @@
 /*
  * Writes into the store: a whole file replaced atomically (temp file,
  * fsync, rename, fsync of the directory), a file removed, bytes written in
- * place.  What the bytes are is the caller's (store_record.c,
- * store_token.c).
+ * place.  What the bytes are is the caller's (store_record.c).
  */
 #include <sys/stat.h>
 #include <sys/types.h>
