@@ -13,7 +13,7 @@ file_open(struct backend *b, char *err, size_t errlen)
 		r = store_create(&b->st, b->cfg->store_dir, err, errlen);
 	else
 		r = store_open(&b->st, b->cfg->store_dir, err, errlen);
-	return r == STORE_OK ? 0 : -1;
+	return r == MFA_OK ? 0 : -1;
 }
 
 static const char *
@@ -34,7 +34,7 @@ file_may_have_record(struct backend *b, const char *user)
 	int	r;
 
 	r = store_record_exists(&b->st, user, NULL, 0);
-	return r != STORE_NOENT && r != STORE_BADNAME;
+	return r != MFA_ERR_NOENT && r != MFA_ERR_BADNAME;
 }
 
 static enum verify_result

@@ -52,13 +52,13 @@ list_user(struct backend *b, const char *user, struct mfa_record *rec,
     int64_t now, backend_row_fn *fn, void *arg, char *err, size_t errlen,
     int *failed)
 {
-	char	msg[STORE_ERRLEN];
+	char	msg[MFA_ERRLEN];
 	int	r;
 
 	r = store_load(&b->st, user, rec, msg, sizeof(msg));
-	if (r == STORE_NOENT)
+	if (r == MFA_ERR_NOENT)
 		return;
-	if (r != STORE_OK) {
+	if (r != MFA_OK) {
 		first_err(err, errlen, failed, msg);
 		return;
 	}
@@ -72,20 +72,20 @@ list_unassigned(struct backend *b, backend_row_fn *fn, void *arg,
 {
 	struct inventory	inv;
 	struct backend_row	r;
-	char			msg[STORE_ERRLEN];
+	char			msg[MFA_ERRLEN];
 	size_t			i;
 	int			held = 0, s;
 
 	inventory_init(&inv);
 	s = store_load_inventory(&b->st, &inv, msg, sizeof(msg));
-	if (s != STORE_OK && s != STORE_NOENT)
+	if (s != MFA_OK && s != MFA_ERR_NOENT)
 		first_err(err, errlen, failed, msg);
 	memset(&r, 0, sizeof(r));
 	r.hardware = 1;
 	r.status = "unassigned";
-	for (i = 0; s == STORE_OK && i < inv.n; i++) {
+	for (i = 0; s == MFA_OK && i < inv.n; i++) {
 		if (store_token_held(&b->st, &inv.tok[i], &held, msg,
-		    sizeof(msg)) != STORE_OK) {
+		    sizeof(msg)) != MFA_OK) {
 			/* Neither listed as free nor under anyone. */
 			first_err(err, errlen, failed, msg);
 			continue;
@@ -104,7 +104,7 @@ backend_file_list(struct backend *b, const char *user, int64_t now,
     backend_row_fn *fn, void *arg, char *err, size_t errlen)
 {
 	struct mfa_record	*rec;
-	char			 msg[STORE_ERRLEN], **users;
+	char			 msg[MFA_ERRLEN], **users;
 	size_t			 n, i;
 	int			 failed = 0;
 
@@ -115,7 +115,7 @@ backend_file_list(struct backend *b, const char *user, int64_t now,
 	if (user != NULL)
 		list_user(b, user, rec, now, fn, arg, err, errlen, &failed);
 	else if (store_list_users(&b->st, &users, &n, msg, sizeof(msg)) !=
-	    STORE_OK)
+	    MFA_OK)
 		first_err(err, errlen, &failed, msg);
 	else {
 		for (i = 0; i < n; i++)
@@ -157,14 +157,14 @@ backend_file_check(struct backend *b, backend_problem_fn *fn, void *arg)
 {
 	struct inventory	 inv;
 	struct mfa_record	*rec;
-	char			 msg[STORE_ERRLEN], **users;
+	char			 msg[MFA_ERRLEN], **users;
 	size_t			 n = 0, i;
 	unsigned		 problems = 0;
 	int			 r;
 
 	inventory_init(&inv);
 	r = store_load_inventory(&b->st, &inv, msg, sizeof(msg));
-	if (r != STORE_OK && r != STORE_NOENT) {
+	if (r != MFA_OK && r != MFA_ERR_NOENT) {
 		fn(arg, msg);
 		problems++;
 	}
@@ -174,7 +174,7 @@ backend_file_check(struct backend *b, backend_problem_fn *fn, void *arg)
 		return problems + 1;
 	}
 	if (store_list_users(&b->st, &users, &n, msg, sizeof(msg)) !=
-	    STORE_OK) {
+	    MFA_OK) {
 		fn(arg, msg);
 		problems++;
 		n = 0;
@@ -182,7 +182,7 @@ backend_file_check(struct backend *b, backend_problem_fn *fn, void *arg)
 	}
 	for (i = 0; i < n; i++) {
 		if (store_load(&b->st, users[i], rec, msg, sizeof(msg)) !=
-		    STORE_OK) {
+		    MFA_OK) {
 			fn(arg, msg);
 			problems++;
 			continue;

@@ -545,7 +545,7 @@ device_recovery_codes(struct store *st, const char *user, unsigned count,
 	}
 	OPENSSL_cleanse(rec.recovery, sizeof(rec.recovery));
 	for (i = 0; i < count; i++) {
-		if (recovery_generate(codes[i], rec.recovery[i]) == -1) {
+		if (recovery_generate(codes[i], rec.recovery[i]) != MFA_OK) {
 			seterr(err, errlen, "cannot generate recovery codes");
 			goto out;
 		}
@@ -778,7 +778,7 @@ add_token(struct token_parse *tp, const struct hw_token *t, size_t lineno,
 		return -1;
 	}
 	tp->lines = nl;
-	if (inventory_add(tp->inv, t) == -1) {
+	if (inventory_add(tp->inv, t) != MFA_OK) {
 		snprintf(why, whylen, "cannot add serial %s", t->serial);
 		return -1;
 	}

@@ -45,6 +45,9 @@ mfa_strerror(int r)
 	}
 }
 
+static void	vseterr(char *, size_t, const char *, va_list)
+		    __attribute__((format(printf, 3, 0)));
+
 static void
 vseterr(char *err, size_t errlen, const char *fmt, va_list ap)
 {

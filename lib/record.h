@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The per-user device record and the hardware token inventory, in memory
- * and in their versioned text form.  No I/O here: store.c reads and writes
- * the files, this file only parses and formats them. */
+/* The per-user device record, in memory and in its versioned text form.
+ * No I/O here: lib/store*.c read and write the files, lib/record*.c only
+ * check, parse and format them (the token inventory: inventory.h). */
 #ifndef AWSMFA_RECORD_H
 #define AWSMFA_RECORD_H
 
@@ -62,22 +62,6 @@ struct mfa_record {
 	char			recovery[RECORD_MAX_RECOVERY][RECORD_HASH_MAX + 1];
 };
 
-struct hw_token {
-	char			serial[RECORD_SERIAL_MAX + 1];
-	enum otp_alg		alg;
-	unsigned		digits;
-	unsigned		period;
-	unsigned char		secret[OTP_SECRET_MAX];
-	size_t			secret_len;
-	char			user[RECORD_USER_MAX + 1];	/* "" = unassigned */
-};
-
-struct inventory {
-	size_t			n;
-	size_t			cap;
-	struct hw_token		*tok;
-};
-
 /* 1 when user is safe as a file name in the store: 1..256 bytes, no '/',
  * no control characters (< 0x20, 0x7f), not starting with '.'. */
 int	record_username_ok(const char *user);
@@ -92,26 +76,17 @@ void	record_wipe(struct mfa_record *rec);
 /* Parses a whole record.  Anything that is not exactly a well-formed record
  * (unknown key, bad value, missing field, missing final "end" line, a user
  * line that differs from expect_user when it is not NULL) is an error:
- * -1 with a reason in err.  0 on success. */
+ * MFA_ERR_CORRUPT with a reason in err, and rec cleared.  MFA_OK on
+ * success. */
 int	record_parse(const char *buf, size_t len, const char *expect_user,
 	    struct mfa_record *rec, char *err, size_t errlen);
-/* Formats rec; *out is malloc'd (the caller cleanses and frees it). */
+/* Formats rec; *out is malloc'd (the caller cleanses and frees it).
+ * MFA_ERR_INVALID for a record record_parse would refuse, MFA_ERR_NOMEM. */
 int	record_format(const struct mfa_record *rec, char **out, size_t *outlen);
 
 /* Index of the device called name or with that serial, or -1. */
 int	record_find_device(const struct mfa_record *rec, const char *name);
 /* 1 when the user has at least one active device. */
 int	record_has_active(const struct mfa_record *rec);
-
-void	inventory_init(struct inventory *inv);
-void	inventory_free(struct inventory *inv);	/* cleanses secrets */
-int	inventory_parse(const char *buf, size_t len, struct inventory *inv,
-	    char *err, size_t errlen);
-int	inventory_format(const struct inventory *inv, char **out,
-	    size_t *outlen);
-/* The token with that serial, or NULL. */
-struct hw_token *inventory_find(struct inventory *inv, const char *serial);
-/* Appends a copy; -1 on allocation failure or a duplicate serial. */
-int	inventory_add(struct inventory *inv, const struct hw_token *t);
 
 #endif

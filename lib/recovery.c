@@ -13,8 +13,8 @@
  * secrets in the clear beside them anyway; the PostgreSQL store seals the
  * secrets but not these hashes.  Hashes written before the tag (no fifth
  * field) are checked in full. */
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -22,6 +22,8 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "mfaerr.h"
+#include "numparse.h"
 #include "recovery.h"
 
 /* ~17 ms per hash on a 2020s x86 core: checking 10 codes stays well under
@@ -45,8 +47,8 @@ derive(const char *code, const unsigned char *salt, unsigned iter,
 {
 	if (PKCS5_PBKDF2_HMAC(code, RECOVERY_LEN, salt, RECOVERY_SALT_LEN,
 	    (int)iter, EVP_sha256(), RECOVERY_KEY_LEN, key) != 1)
-		return -1;
-	return 0;
+		return MFA_ERR_INTERNAL;
+	return MFA_OK;
 }
 
 /* The fast keyed tag of a normalized code, keyed with the hash's salt. */
@@ -56,13 +58,13 @@ tag_of(const char *code, const unsigned char *salt,
 {
 	unsigned char	md[EVP_MAX_MD_SIZE];
 	unsigned int	mdlen = 0;
-	int		rc = -1;
+	int		rc = MFA_ERR_INTERNAL;
 
 	if (HMAC(EVP_sha256(), salt, RECOVERY_SALT_LEN,
 	    (const unsigned char *)code, RECOVERY_LEN, md, &mdlen) != NULL &&
 	    mdlen >= RECOVERY_TAG_LEN) {
 		memcpy(tag, md, RECOVERY_TAG_LEN);
-		rc = 0;
+		rc = MFA_OK;
 	}
 	OPENSSL_cleanse(md, sizeof(md));
 	return rc;
@@ -83,11 +85,11 @@ format_hash(unsigned iter, const unsigned char *salt,
 	    RECOVERY_KEY_LEN) != B64_KEY_LEN ||
 	    EVP_EncodeBlock((unsigned char *)b64tag, tag,
 	    RECOVERY_TAG_LEN) != B64_TAG_LEN)
-		return -1;
+		return MFA_ERR_INTERNAL;
 	n = snprintf(hash, RECORD_HASH_MAX + 1, HASH_PREFIX "%u$%s$%s$%s",
 	    iter, b64salt, b64key, b64tag);
 	OPENSSL_cleanse(b64key, sizeof(b64key));
-	return (n < 0 || n > RECORD_HASH_MAX) ? -1 : 0;
+	return (n < 0 || n > RECORD_HASH_MAX) ? MFA_ERR_INTERNAL : MFA_OK;
 }
 
 int
@@ -98,7 +100,7 @@ recovery_generate(char code[RECOVERY_CODE_BUFLEN],
 	unsigned char	key[RECOVERY_KEY_LEN], tag[RECOVERY_TAG_LEN];
 	char		plain[RECOVERY_LEN + 1];
 	size_t		i, o;
-	int		rc = -1;
+	int		rc = MFA_ERR_INTERNAL;
 
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1 ||
 	    RAND_bytes(salt, sizeof(salt)) != 1)
@@ -107,9 +109,9 @@ recovery_generate(char code[RECOVERY_CODE_BUFLEN],
 	for (i = 0; i < RECOVERY_LEN; i++)
 		plain[i] = alphabet[rnd[i] & 31];
 	plain[RECOVERY_LEN] = '\0';
-	if (derive(plain, salt, RECOVERY_ITER, key) != 0 ||
-	    tag_of(plain, salt, tag) != 0 ||
-	    format_hash(RECOVERY_ITER, salt, key, tag, hash) != 0)
+	if (derive(plain, salt, RECOVERY_ITER, key) != MFA_OK ||
+	    tag_of(plain, salt, tag) != MFA_OK ||
+	    format_hash(RECOVERY_ITER, salt, key, tag, hash) != MFA_OK)
 		goto out;
 	for (i = 0, o = 0; i < RECOVERY_LEN; i++) {
 		if (i > 0 && i % 4 == 0)
@@ -117,13 +119,13 @@ recovery_generate(char code[RECOVERY_CODE_BUFLEN],
 		code[o++] = plain[i];
 	}
 	code[o] = '\0';
-	rc = 0;
+	rc = MFA_OK;
 out:
 	OPENSSL_cleanse(rnd, sizeof(rnd));
 	OPENSSL_cleanse(key, sizeof(key));
 	OPENSSL_cleanse(tag, sizeof(tag));
 	OPENSSL_cleanse(plain, sizeof(plain));
-	if (rc != 0) {
+	if (rc != MFA_OK) {
 		OPENSSL_cleanse(code, RECOVERY_CODE_BUFLEN);
 		hash[0] = '\0';
 	}
@@ -151,10 +153,10 @@ recovery_normalize(const char *in, size_t inlen,
 	if (n != RECOVERY_LEN)
 		goto bad;
 	out[n] = '\0';
-	return 0;
+	return MFA_OK;
 bad:
 	OPENSSL_cleanse(out, RECOVERY_CODE_BUFLEN);
-	return -1;
+	return MFA_ERR_INVALID;
 }
 
 /* Decodes exactly want bytes from a padded base64 field of b64len
@@ -166,15 +168,34 @@ decode_field(const char *b64, size_t b64len, unsigned char *out, size_t want)
 	int		n;
 
 	if (b64len > 4 * (sizeof(tmp) / 3) || b64len % 4 != 0)
-		return -1;
+		return MFA_ERR_CORRUPT;
 	n = EVP_DecodeBlock(tmp, (const unsigned char *)b64, (int)b64len);
 	if (n < 0 || (size_t)n < want) {
 		OPENSSL_cleanse(tmp, sizeof(tmp));
-		return -1;
+		return MFA_ERR_CORRUPT;
 	}
 	memcpy(out, tmp, want);
 	OPENSSL_cleanse(tmp, sizeof(tmp));
-	return 0;
+	return MFA_OK;
+}
+
+/* The iteration count: canonical decimal in 1..RECOVERY_ITER_MAX from p
+ * up to the '$' at end. */
+static int
+parse_iter(const char *p, const char *end, unsigned *iter)
+{
+	char		 digits[16];
+	uint64_t	 v;
+
+	if ((size_t)(end - p) >= sizeof(digits))
+		return MFA_ERR_CORRUPT;
+	memcpy(digits, p, (size_t)(end - p));
+	digits[end - p] = '\0';
+	if (!num_canonical(digits) ||
+	    num_parse_u64(digits, 1, RECOVERY_ITER_MAX, &v) != 0)
+		return MFA_ERR_CORRUPT;
+	*iter = (unsigned)v;
+	return MFA_OK;
 }
 
 /* *has_tag: 0 for a hash written before tags, whose code is checked by
@@ -185,33 +206,30 @@ parse_hash(const char *hash, unsigned *iter, unsigned char *salt,
 {
 	const char	*p, *d1, *d2, *d3;
 	size_t		 keylen;
-	char		*end;
-	unsigned long	 v;
 
 	if (strncmp(hash, HASH_PREFIX, strlen(HASH_PREFIX)) != 0)
-		return -1;
+		return MFA_ERR_CORRUPT;
 	p = hash + strlen(HASH_PREFIX);
-	if (*p < '1' || *p > '9')
-		return -1;
-	v = strtoul(p, &end, 10);
-	if (*end != '$' || v > RECOVERY_ITER_MAX)
-		return -1;
-	*iter = (unsigned)v;
-	d1 = end + 1;
+	if ((d1 = strchr(p, '$')) == NULL ||
+	    parse_iter(p, d1, iter) != MFA_OK)
+		return MFA_ERR_CORRUPT;
+	d1++;
 	if ((d2 = strchr(d1, '$')) == NULL)
-		return -1;
+		return MFA_ERR_CORRUPT;
 	d3 = strchr(d2 + 1, '$');
 	keylen = d3 != NULL ? (size_t)(d3 - d2 - 1) : strlen(d2 + 1);
 	*has_tag = d3 != NULL;
 	if ((size_t)(d2 - d1) != B64_SALT_LEN || keylen != B64_KEY_LEN ||
 	    (d3 != NULL && strlen(d3 + 1) != B64_TAG_LEN))
-		return -1;
-	if (decode_field(d1, B64_SALT_LEN, salt, RECOVERY_SALT_LEN) != 0 ||
-	    decode_field(d2 + 1, B64_KEY_LEN, key, RECOVERY_KEY_LEN) != 0 ||
+		return MFA_ERR_CORRUPT;
+	if (decode_field(d1, B64_SALT_LEN, salt, RECOVERY_SALT_LEN) !=
+	    MFA_OK ||
+	    decode_field(d2 + 1, B64_KEY_LEN, key, RECOVERY_KEY_LEN) !=
+	    MFA_OK ||
 	    (d3 != NULL && decode_field(d3 + 1, B64_TAG_LEN, tag,
-	    RECOVERY_TAG_LEN) != 0))
-		return -1;
-	return 0;
+	    RECOVERY_TAG_LEN) != MFA_OK))
+		return MFA_ERR_CORRUPT;
+	return MFA_OK;
 }
 
 int
@@ -226,13 +244,13 @@ recovery_match(const char *normalized, const char *hash)
 	if (normalized == NULL || hash == NULL ||
 	    strlen(normalized) != RECOVERY_LEN)
 		return 0;
-	if (parse_hash(hash, &iter, salt, want, tag, &has_tag) != 0)
+	if (parse_hash(hash, &iter, salt, want, tag, &has_tag) != MFA_OK)
 		goto out;
 	/* The tag first: a wrong guess almost never pays for PBKDF2. */
-	if (has_tag && (tag_of(normalized, salt, gottag) != 0 ||
+	if (has_tag && (tag_of(normalized, salt, gottag) != MFA_OK ||
 	    CRYPTO_memcmp(tag, gottag, RECOVERY_TAG_LEN) != 0))
 		goto out;
-	if (derive(normalized, salt, iter, got) != 0)
+	if (derive(normalized, salt, iter, got) != MFA_OK)
 		goto out;
 	match = CRYPTO_memcmp(got, want, RECOVERY_KEY_LEN) == 0;
 out:

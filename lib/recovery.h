@@ -14,12 +14,13 @@
 #define RECOVERY_CODE_BUFLEN	32	/* "xxxx-xxxx-xxxx" and NUL fits */
 
 /* A new code for display (12 characters of the base32 alphabet in lower
- * case, grouped by 4 with '-') and its hash.  0 or -1. */
+ * case, grouped by 4 with '-') and its hash.  MFA_OK, or MFA_ERR_INTERNAL
+ * when the random source or the crypto library fails. */
 int	recovery_generate(char code[RECOVERY_CODE_BUFLEN],
 	    char hash[RECORD_HASH_MAX + 1]);
 
 /* What a person typed: drops spaces and '-', lowers case; must then be 12
- * characters of the alphabet.  0 or -1. */
+ * characters of the alphabet.  MFA_OK or MFA_ERR_INVALID. */
 int	recovery_normalize(const char *in, size_t inlen,
 	    char out[RECOVERY_CODE_BUFLEN]);
 

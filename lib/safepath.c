@@ -29,14 +29,14 @@ root_dir_ok(const struct stat *sb, const char *path, char *err,
 {
 	if (!S_ISDIR(sb->st_mode)) {
 		seterr(err, errlen, "%s: not a directory", path);
-		return SAFEPATH_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
 	if (sb->st_uid != 0) {
 		seterr(err, errlen, "%s: owned by uid %u, must be root", path,
 		    (unsigned)sb->st_uid);
-		return SAFEPATH_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
-	return SAFEPATH_OK;
+	return MFA_OK;
 }
 
 /* Sticky: others may add their own files but not rename over root's. */
@@ -46,15 +46,15 @@ ancestor_ok(const struct stat *sb, const char *path, char *err,
 {
 	int	 r;
 
-	if ((r = root_dir_ok(sb, path, err, errlen)) != SAFEPATH_OK)
+	if ((r = root_dir_ok(sb, path, err, errlen)) != MFA_OK)
 		return r;
 	if ((sb->st_mode & 022) != 0 && (sb->st_mode & S_ISVTX) == 0) {
 		seterr(err, errlen, "%s: mode %04o, writable by group or "
 		    "others and not sticky", path,
 		    (unsigned)(sb->st_mode & 07777));
-		return SAFEPATH_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
-	return SAFEPATH_OK;
+	return MFA_OK;
 }
 
 int
@@ -63,7 +63,7 @@ safepath_check_root_dir(int fd, const char *path, struct stat *sb,
 {
 	if (fstat(fd, sb) == -1) {
 		seterr(err, errlen, "%s: fstat: %s", path, strerror(errno));
-		return SAFEPATH_IO;
+		return MFA_ERR_IO;
 	}
 	return root_dir_ok(sb, path, err, errlen);
 }
@@ -75,7 +75,7 @@ safepath_check_ancestor(int fd, const char *path, char *err, size_t errlen)
 
 	if (fstat(fd, &sb) == -1) {
 		seterr(err, errlen, "%s: fstat: %s", path, strerror(errno));
-		return SAFEPATH_IO;
+		return MFA_ERR_IO;
 	}
 	return ancestor_ok(&sb, path, err, errlen);
 }
@@ -94,20 +94,20 @@ open_component(int fd, const char *name, const char *path, int last,
 	    O_NOFOLLOW | O_CLOEXEC);
 	if (nfd != -1) {
 		*out = nfd;
-		return SAFEPATH_OK;
+		return MFA_OK;
 	}
 	if (errno == ELOOP || (errno == ENOTDIR &&
 	    fstatat(fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISLNK(sb.st_mode))) {
 		seterr(err, errlen, "%s: is a symlink", path);
-		return SAFEPATH_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
 	if (errno == ENOTDIR) {
 		seterr(err, errlen, "%s: not a directory", path);
-		return SAFEPATH_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
 	seterr(err, errlen, "%s: %s", path, strerror(errno));
-	return SAFEPATH_IO;
+	return MFA_ERR_IO;
 }
 
 /* Copies the component at p (up to '/' or the end) into name: 1, 0 at
@@ -144,14 +144,14 @@ check_step(int fd, const char *path, int more, const char *dir, char *err,
 	int	 r;
 
 	if ((r = safepath_check_ancestor(fd, path, err, errlen)) !=
-	    SAFEPATH_OK)
+	    MFA_OK)
 		return r;
 	if (more == -1) {
 		seterr(err, errlen, "%s: bad path component (\".\", \"..\" "
 		    "or too long)", dir);
-		return SAFEPATH_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
-	return SAFEPATH_OK;
+	return MFA_OK;
 }
 
 int
@@ -167,38 +167,38 @@ safepath_walk_each(const char *dir, int *out, char *err, size_t errlen)
 	if (dir == NULL || dir[0] != '/') {
 		seterr(err, errlen, "%s: not an absolute path",
 		    dir == NULL ? "(null)" : dir);
-		return SAFEPATH_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
 	/* shown never grows longer than dir. */
 	if (strlen(dir) >= sizeof(shown)) {
 		seterr(err, errlen, "%.64s...: path too long", dir);
-		return SAFEPATH_UNSAFE;
+		return MFA_ERR_UNSAFE;
 	}
 	more = next_component(&p, name);
 	if ((fd = open("/", (more == 0 ? O_RDONLY : O_PATH) | O_DIRECTORY |
 	    O_CLOEXEC)) == -1) {
 		seterr(err, errlen, "/: %s", strerror(errno));
-		return SAFEPATH_IO;
+		return MFA_ERR_IO;
 	}
 	if (more == 0) {
 		*out = fd;
-		return SAFEPATH_OK;
+		return MFA_OK;
 	}
 	r = check_step(fd, "/", more, dir, err, errlen);
-	while (r == SAFEPATH_OK) {
+	while (r == MFA_OK) {
 		shown[slen++] = '/';
 		memcpy(shown + slen, name, strlen(name) + 1);
 		slen += strlen(name);
 		q = p;
 		r = open_component(fd, name, shown,
 		    next_component(&q, ahead) == 0, &nfd, err, errlen);
-		if (r != SAFEPATH_OK)
+		if (r != MFA_OK)
 			break;
 		close(fd);
 		fd = nfd;
 		if ((more = next_component(&p, name)) == 0) {
 			*out = fd;
-			return SAFEPATH_OK;
+			return MFA_OK;
 		}
 		r = check_step(fd, shown, more, dir, err, errlen);
 	}
@@ -229,10 +229,10 @@ count_components(const char *dir)
  * through: to take a folder out from under another, one must be able to
  * write to it (a directory that changes parent has its ".." rewritten), and
  * a folder anyone but root can write to is refused wherever it is in the
- * chain.  Only ever says yes: -1 for anything else (no openat2 before
- * Linux 5.6 or under a seccomp filter, a symlink, an unsafe folder, a
- * folder moved meanwhile), and safepath_walk_each then decides and says
- * why.
+ * chain.  Only ever says yes: MFA_ERR_UNSAFE for anything else (no
+ * openat2 before Linux 5.6 or under a seccomp filter, a symlink, an unsafe
+ * folder, a folder moved meanwhile), and safepath_walk_each then decides
+ * and says why.
  */
 static int
 walk_up(const char *dir, int *out)
@@ -244,13 +244,13 @@ walk_up(const char *dir, int *out)
 	int		 fd, n, k;
 
 	if ((n = count_components(dir)) <= 0 || n > SAFEPATH_DEPTH_MAX)
-		return -1;
+		return MFA_ERR_UNSAFE;
 	memset(&how, 0, sizeof(how));
 	how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
 	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 	fd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
 	if (fd < 0)
-		return -1;
+		return MFA_ERR_UNSAFE;
 	if (stat("/", &root) == -1)
 		goto no;
 	for (k = 1; k <= n; k++) {
@@ -259,16 +259,16 @@ walk_up(const char *dir, int *out)
 		memcpy(up + ulen, "..", 3);
 		ulen += 2;
 		if (fstatat(fd, up, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
-		    ancestor_ok(&sb, "", NULL, 0) != SAFEPATH_OK)
+		    ancestor_ok(&sb, "", NULL, 0) != MFA_OK)
 			goto no;
 	}
 	if (sb.st_dev != root.st_dev || sb.st_ino != root.st_ino)
 		goto no;
 	*out = fd;
-	return 0;
+	return MFA_OK;
 no:
 	close(fd);
-	return -1;
+	return MFA_ERR_UNSAFE;
 }
 
 int
@@ -276,7 +276,7 @@ safepath_walk(const char *dir, int *out, char *err, size_t errlen)
 {
 	*out = -1;
 	if (dir != NULL && dir[0] == '/' && strlen(dir) < PATH_MAX &&
-	    walk_up(dir, out) == 0)
-		return SAFEPATH_OK;
+	    walk_up(dir, out) == MFA_OK)
+		return MFA_OK;
 	return safepath_walk_each(dir, out, err, errlen);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Two checksummed copies of a record in one file (see slots.h for why).
- * Pure functions over buffers: store.c does the I/O, the fuzz target and
- * the unit tests feed these directly.
+ * Pure functions over buffers: store_record.c does the I/O, the fuzz
+ * target and the unit tests feed these directly.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include "mfaerr.h"
+#include "numparse.h"
 #include "slots.h"
 
 #define MAGIC		"awsmfa-slot 1 "
@@ -26,19 +27,14 @@
 static int
 slot_hash(const unsigned char *slot, size_t len, char hex[HASH_HEX + 1])
 {
-	static const char	 digits[] = "0123456789abcdef";
-	unsigned char		 md[EVP_MAX_MD_SIZE];
-	unsigned int		 mdlen = 0, i;
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen = 0;
 
 	if (EVP_Digest(slot + HASHED_FROM, SLOT_HDR - HASHED_FROM + len, md,
 	    &mdlen, EVP_sha256(), NULL) != 1 || mdlen * 2 != HASH_HEX)
-		return -1;
-	for (i = 0; i < mdlen; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 0x0f];
-	}
-	hex[HASH_HEX] = '\0';
-	return 0;
+		return MFA_ERR_INTERNAL;
+	hex_encode(md, mdlen, hex);
+	return MFA_OK;
 }
 
 size_t
@@ -57,40 +53,37 @@ slots_put(unsigned char *slot, size_t cap, uint64_t seq, const char *text,
     size_t len)
 {
 	char	 hdr[SLOT_HDR + 1], hex[HASH_HEX + 1];
-	int	 n;
+	int	 n, r;
 
 	if (cap < SLOT_HDR || len > cap - SLOT_HDR || len > 9999999999ULL)
-		return -1;
+		return MFA_ERR_TOOBIG;
 	/* The hash goes in last: it covers the rest of the header. */
 	n = snprintf(hdr, sizeof(hdr), "%s%0*d %020llu %010llu%*s\n", MAGIC,
 	    HASH_HEX, 0, (unsigned long long)seq, (unsigned long long)len,
 	    (int)(SLOT_HDR - PAD_AT - 1), "");
 	if (n != SLOT_HDR)
-		return -1;
+		return MFA_ERR_INTERNAL;
 	memcpy(slot, hdr, SLOT_HDR);
 	memcpy(slot + SLOT_HDR, text, len);
 	memset(slot + SLOT_HDR + len, 0, cap - SLOT_HDR - len);
-	if (slot_hash(slot, len, hex) != 0)
-		return -1;
+	if ((r = slot_hash(slot, len, hex)) != MFA_OK)
+		return r;
 	memcpy(slot + MAGIC_LEN, hex, HASH_HEX);
-	return 0;
+	return MFA_OK;
 }
 
-/* Exactly `n` decimal digits at p; 0 when they overflow *v. */
+/* Exactly `n` decimal digits at p (leading zeros pad them to width);
+ * 0 when they are not, or overflow *v. */
 static int
 digits_at(const unsigned char *p, size_t n, uint64_t *v)
 {
-	size_t	 i;
+	char	 s[SEQ_DIGITS + 1];
 
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-		if (*v > (UINT64_MAX - (uint64_t)(p[i] - '0')) / 10)
-			return 0;
-		*v = *v * 10 + (uint64_t)(p[i] - '0');
-	}
-	return 1;
+	if (n >= sizeof(s))
+		return 0;
+	memcpy(s, p, n);
+	s[n] = '\0';
+	return num_parse_u64(s, 0, UINT64_MAX, v) == 0;
 }
 
 /* 1 when the slot starts with a well-formed header and is zero after the
@@ -127,7 +120,7 @@ slot_hash_ok(const unsigned char *slot, size_t len)
 {
 	char	 hex[HASH_HEX + 1];
 
-	return slot_hash(slot, len, hex) == 0 &&
+	return slot_hash(slot, len, hex) == MFA_OK &&
 	    memcmp(hex, slot + MAGIC_LEN, HASH_HEX) == 0;
 }
 
@@ -154,8 +147,8 @@ slots_pick(const unsigned char *file, size_t size, struct slots *s,
 	if (size < 2 * SLOT_ALIGN || size % (2 * SLOT_ALIGN) != 0 ||
 	    (memcmp(file, MAGIC, MAGIC_LEN) != 0 &&
 	    memcmp(file + cap, MAGIC, MAGIC_LEN) != 0)) {
-		seterr(err, errlen, "not a record file");
-		return -1;
+		return mfa_fail(err, errlen, MFA_ERR_CORRUPT,
+		    "not a record file");
 	}
 	for (i = 0; i < 2; i++)
 		hdr[i] = slot_header(file + i * cap, cap, &seq[i], &len[i]);
@@ -165,20 +158,18 @@ slots_pick(const unsigned char *file, size_t size, struct slots *s,
 	ok[first] = hdr[first] && slot_hash_ok(file + first * cap, len[first]);
 	if (ok[first] && !(hdr[1 - first] && seq[0] == seq[1])) {
 		picked(s, cap, first, seq[first], len[first]);
-		return 0;
+		return MFA_OK;
 	}
 	i = 1 - first;
 	ok[i] = hdr[i] && slot_hash_ok(file + i * cap, len[i]);
-	if (ok[0] && ok[1]) {
-		seterr(err, errlen, "both copies of the record claim "
-		    "sequence number %llu", (unsigned long long)seq[0]);
-		return -1;
-	}
-	if (!ok[0] && !ok[1]) {
-		seterr(err, errlen, "no intact copy of the record");
-		return -1;
-	}
+	if (ok[0] && ok[1])
+		return mfa_fail(err, errlen, MFA_ERR_CORRUPT, "both copies of "
+		    "the record claim sequence number %llu",
+		    (unsigned long long)seq[0]);
+	if (!ok[0] && !ok[1])
+		return mfa_fail(err, errlen, MFA_ERR_CORRUPT, "no intact copy "
+		    "of the record");
 	i = ok[0] ? 0 : 1;
 	picked(s, cap, i, seq[i], len[i]);
-	return 0;
+	return MFA_OK;
 }

@@ -44,13 +44,14 @@ struct slots {
 size_t	slots_cap(size_t maxtext, size_t maxfile);
 
 /* Fills one slot of cap bytes at `slot`: header, text, zero padding.
- * -1 when the text does not fit. */
+ * MFA_ERR_TOOBIG when the text does not fit. */
 int	slots_put(unsigned char *slot, size_t cap, uint64_t seq,
 	    const char *text, size_t len);
 
-/* Finds the newest intact slot in a whole file of `size` bytes.  -1 with a
- * reason in err when the size is not that of a record file, when neither
- * slot is intact, or when both claim the same sequence number. */
+/* Finds the newest intact slot in a whole file of `size` bytes.
+ * MFA_ERR_CORRUPT with a reason in err when the size is not that of a
+ * record file, when neither slot is intact, or when both claim the same
+ * sequence number. */
 int	slots_pick(const unsigned char *file, size_t size, struct slots *s,
 	    char *err, size_t errlen);
 

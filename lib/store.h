@@ -10,9 +10,13 @@
 
 #include <stddef.h>
 #include "mfaerr.h"
+#include "inventory.h"
 #include "record.h"
 #include "slots.h"
 
+/* Every function below returns MFA_OK or an MFA_ERR_* code (mfaerr.h)
+ * with the path in err.  The STORE_* names are the same values, kept
+ * until every caller uses the MFA_* ones. */
 #define STORE_ERRLEN	MFA_ERRLEN
 
 enum store_result {
@@ -45,7 +49,7 @@ int	store_create(struct store *st, const char *dir, char *err,
 int	store_lock_user(struct store *st, const char *user, int *lockfd,
 	    char *err, size_t errlen);
 /* store_lock_user for a login: a user without a record gets no lock file
- * (STORE_NOENT), or every name a client makes up would leave one behind.
+ * (MFA_ERR_NOENT), or every name a client makes up would leave one behind.
  * The check costs nothing once the lock file exists. */
 int	store_lock_login(struct store *st, const char *user, int *lockfd,
 	    char *err, size_t errlen);
@@ -54,12 +58,12 @@ int	store_lock_inventory(struct store *st, int *lockfd, char *err,
 	    size_t errlen);
 void	store_unlock(int lockfd);
 
-/* STORE_OK when something exists under user's record name (whatever it
- * is: store_load judges it), STORE_NOENT when nothing does. */
+/* MFA_OK when something exists under user's record name (whatever it
+ * is: store_load judges it), MFA_ERR_NOENT when nothing does. */
 int	store_record_exists(struct store *st, const char *user, char *err,
 	    size_t errlen);
 
-/* STORE_NOENT leaves rec as record_init(user). */
+/* MFA_ERR_NOENT leaves rec as record_init(user). */
 int	store_load(struct store *st, const char *user, struct mfa_record *rec,
 	    char *err, size_t errlen);
 /* Writes a whole new record file: its first slot holds rec, the other is
@@ -70,8 +74,8 @@ int	store_save(struct store *st, const struct mfa_record *rec, char *err,
 	    size_t errlen);
 
 /* The bytes store_save writes for rec: *file is malloc'd (the caller
- * cleanses and frees it).  -1 with errno EINVAL for a record that
- * record_format refuses, EFBIG when too large, ENOMEM. */
+ * cleanses and frees it).  MFA_ERR_INVALID for a record that
+ * record_format refuses, MFA_ERR_TOOBIG, MFA_ERR_NOMEM. */
 int	store_record_file(const struct mfa_record *rec, unsigned char **file,
 	    size_t *size);
 
@@ -84,12 +88,12 @@ struct store_rw {
 };
 
 /* store_load, keeping the file open in *h for store_save_rw.  On any result
- * but STORE_OK, h is closed. */
+ * but MFA_OK, h is closed. */
 int	store_load_rw(struct store *st, const char *user,
 	    struct mfa_record *rec, struct store_rw *h, char *err,
 	    size_t errlen);
 /* Saves rec into the slot of h's file that does not hold the newest copy,
- * then fdatasync: on STORE_OK the new state is on disk, and a crash at any
+ * then fdatasync: on MFA_OK the new state is on disk, and a crash at any
  * instant before leaves the previous state whole.  That previous state
  * stays in the other slot until the next save, so a change that must leave
  * no copy behind goes through store_save.  Falls back to store_save when rec
@@ -104,7 +108,7 @@ int	store_list_users(struct store *st, char ***users, size_t *n, char *err,
 	    size_t errlen);
 void	store_free_users(char **users, size_t n);
 
-/* STORE_NOENT leaves inv empty. */
+/* MFA_ERR_NOENT leaves inv empty. */
 int	store_load_inventory(struct store *st, struct inventory *inv,
 	    char *err, size_t errlen);
 int	store_save_inventory(struct store *st, const struct inventory *inv,
@@ -114,7 +118,7 @@ int	store_save_inventory(struct store *st, const struct inventory *inv,
  * record holds the token.  The record is the truth; a name in the
  * inventory that the record does not confirm (left by a crash between
  * enable's or deactivate's two writes) means unassigned.  *held is 1 or
- * 0 on STORE_OK; on anything else the holder is unknown (fail closed).
+ * 0 on MFA_OK; on anything else the holder is unknown (fail closed).
  * Call it under the inventory lock (see store_token.c). */
 int	store_token_held(struct store *st, const struct hw_token *t,
 	    int *held, char *err, size_t errlen);

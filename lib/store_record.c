@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * A user's record file: the record text in one of two checksummed slots
- * (slots.h).  mfa-enroll replaces the whole file, so a change it makes
- * leaves no older copy behind; a login writes the spare slot in place,
- * which costs one flush of data instead of the two flushes (file, then
- * directory) of a new file.
+ * What the store's files hold, on top of its lower layer (store_io.h): a
+ * user's record file, the record text in one of two checksummed slots
+ * (slots.h), and the inventory file.  mfa-enroll replaces a whole file,
+ * so a change it makes leaves no older copy behind; a login writes the
+ * spare slot in place, which costs one flush of data instead of the two
+ * flushes (file, then directory) of a new file.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -15,11 +16,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "mfaerr.h"
 #include "store.h"
 #include "store_io.h"
+#include "wipe.h"
+
+#define RECORD_FILE_MAX		(1024 * 1024)
+#define INVENTORY_FILE		".inventory"
+#define INVENTORY_FILE_MAX	(16 * 1024 * 1024)
 
 static void
 rw_close(struct store_rw *h)
@@ -44,20 +48,18 @@ read_record(struct store *st, int fd, const char *user,
 
 	r = store_check_file(fd, st, user, RECORD_FILE_MAX, &size, err,
 	    errlen);
-	if (r == STORE_OK)
-		r = store_read_checked(fd, st, user, size, RECORD_FILE_MAX,
-		    &buf, &len, err, errlen);
-	if (r != STORE_OK)
+	if (r == MFA_OK)
+		r = store_read_checked(fd, st, user, size, &buf, &len, err,
+		    errlen);
+	if (r != MFA_OK)
 		return r;
 	/* record_parse clears rec itself: once is enough for 30 KB. */
-	if (slots_pick((const unsigned char *)buf, len, sl, perr,
-	    sizeof(perr)) == -1 ||
-	    record_parse(buf + sl->off, sl->len, user, rec, perr,
-	    sizeof(perr)) == -1) {
+	if ((r = slots_pick((const unsigned char *)buf, len, sl, perr,
+	    sizeof(perr))) != MFA_OK ||
+	    (r = record_parse(buf + sl->off, sl->len, user, rec, perr,
+	    sizeof(perr))) != MFA_OK)
 		seterr(err, errlen, "%s/%s: %s", st->dir, user, perr);
-		r = STORE_CORRUPT;
-	}
-	store_free_text(buf, len);
+	wipe_free(buf, len + 1);
 	return r;
 }
 
@@ -68,10 +70,10 @@ open_record(struct store *st, const char *user, int flags, int *fd,
 	*fd = openat(st->dirfd, user, flags | O_NOFOLLOW | O_CLOEXEC |
 	    O_NOCTTY | O_NONBLOCK);
 	if (*fd != -1)
-		return STORE_OK;
+		return MFA_OK;
 	if (errno == ENOENT) {
 		seterr(err, errlen, "%s/%s: no such file", st->dir, user);
-		return STORE_NOENT;
+		return MFA_ERR_NOENT;
 	}
 	return store_open_error(st, user, "open", err, errlen);
 }
@@ -88,10 +90,10 @@ load(struct store *st, const char *user, struct mfa_record *rec,
 		return store_badname(err, errlen);
 	}
 	r = open_record(st, user, flags, &h->fd, err, errlen);
-	if (r == STORE_OK)
+	if (r == MFA_OK)
 		r = read_record(st, h->fd, user, rec, &h->sl, err, errlen);
-	if (r != STORE_OK) {
-		record_init(rec, r == STORE_NOENT ? user : NULL);
+	if (r != MFA_OK) {
+		record_init(rec, r == MFA_ERR_NOENT ? user : NULL);
 		rw_close(h);
 	}
 	return r;
@@ -123,32 +125,21 @@ store_release(struct store_rw *h)
 	rw_close(h);
 }
 
-int
-store_record_exists(struct store *st, const char *user, char *err,
-    size_t errlen)
-{
-	struct stat	 sb;
-
-	if (!store_name_ok(user))
-		return store_badname(err, errlen);
-	if (fstatat(st->dirfd, user, &sb, AT_SYMLINK_NOFOLLOW) == 0)
-		return STORE_OK;
-	if (errno == ENOENT) {
-		seterr(err, errlen, "%s/%s: no such file", st->dir, user);
-		return STORE_NOENT;
-	}
-	return store_open_error(st, user, "stat", err, errlen);
-}
-
 /* ---- saving ---- */
 
-static void
-free_bytes(void *p, size_t len)
+/* For a formatter's failure r: a record or inventory that would not load
+ * back is refused as corrupt. */
+static int
+format_error(int r, const char *what, char *err, size_t errlen)
 {
-	if (p == NULL)
-		return;
-	OPENSSL_cleanse(p, len);
-	free(p);
+	if (r == MFA_ERR_NOMEM)
+		return mfa_fail(err, errlen, r, "out of memory formatting the "
+		    "%s", what);
+	if (r == MFA_ERR_INVALID)
+		return mfa_fail(err, errlen, MFA_ERR_CORRUPT, "refusing to "
+		    "write an invalid %s", what);
+	return mfa_fail(err, errlen, r, "cannot format the %s: %s", what,
+	    mfa_strerror(r));
 }
 
 /* A new record file: rec at sequence 1 in slot 0, slot 1 empty.  Each slot
@@ -159,21 +150,20 @@ new_file(const char *text, size_t len, size_t ndevices, unsigned char **file,
     size_t *size)
 {
 	size_t	 cap;
+	int	 r;
 
 	cap = slots_cap(len + RECORD_LOGIN_GROWTH(ndevices), RECORD_FILE_MAX);
-	if (cap == 0) {
-		errno = EFBIG;
-		return -1;
-	}
+	if (cap == 0)
+		return MFA_ERR_TOOBIG;
 	if ((*file = calloc(2, cap)) == NULL)
-		return -1;
-	if (slots_put(*file, cap, 1, text, len) == -1) {
-		free(*file);
-		errno = EFBIG;
-		return -1;
+		return MFA_ERR_NOMEM;
+	if ((r = slots_put(*file, cap, 1, text, len)) != MFA_OK) {
+		wipe_free(*file, 2 * cap);
+		*file = NULL;
+		return r;
 	}
 	*size = 2 * cap;
-	return 0;
+	return MFA_OK;
 }
 
 int
@@ -184,10 +174,10 @@ store_record_file(const struct mfa_record *rec, unsigned char **file,
 	size_t	 len = 0;
 	int	 r;
 
-	if (record_format(rec, &text, &len) == -1)
-		return -1;
+	if ((r = record_format(rec, &text, &len)) != MFA_OK)
+		return r;
 	r = new_file(text, len, rec->ndevices, file, size);
-	free_bytes(text, len);
+	wipe_free(text, len);
 	return r;
 }
 
@@ -204,16 +194,14 @@ store_save(struct store *st, const struct mfa_record *rec, char *err,
 		return store_badname(err, errlen);
 	if (rec->ndevices == 0 && rec->nrecovery == 0)
 		return store_remove_file(st, rec->user, 1, err, errlen);
-	if (store_record_file(rec, &file, &size) == -1) {
-		if (errno != EFBIG)
-			return store_format_error("record", err, errlen);
-		seterr(err, errlen, "%s/%s: record too large", st->dir,
-		    rec->user);
-		return STORE_IO;
-	}
+	if ((r = store_record_file(rec, &file, &size)) == MFA_ERR_TOOBIG)
+		return mfa_fail(err, errlen, r, "%s/%s: record too large",
+		    st->dir, rec->user);
+	if (r != MFA_OK)
+		return format_error(r, "record", err, errlen);
 	r = store_replace_file(st, rec->user, (const char *)file, size, 1,
 	    err, errlen);
-	free_bytes(file, size);
+	wipe_free(file, size);
 	return r;
 }
 
@@ -226,29 +214,28 @@ put_spare(struct store *st, struct store_rw *h, const char *user,
 	const char	*what = "write";
 	unsigned	 spare = 1 - h->sl.active;
 
-	if ((slot = malloc(h->sl.cap)) == NULL) {
-		seterr(err, errlen, "%s/%s: out of memory", st->dir, user);
-		return STORE_IO;
-	}
-	if (slots_put(slot, h->sl.cap, h->sl.seq + 1, text, len) == -1)
+	if ((slot = malloc(h->sl.cap)) == NULL)
+		return mfa_fail(err, errlen, MFA_ERR_NOMEM, "%s/%s: out of "
+		    "memory", st->dir, user);
+	if (slots_put(slot, h->sl.cap, h->sl.seq + 1, text, len) != MFA_OK)
 		errno = EFBIG;
 	else if (store_pwrite_all(h->fd, slot, h->sl.cap,
-	    (off_t)(spare * h->sl.cap)) == 0) {
+	    (off_t)(spare * h->sl.cap)) == MFA_OK) {
 		what = "fdatasync";
 		if (fdatasync(h->fd) == 0)
 			what = NULL;
 	}
-	free_bytes(slot, h->sl.cap);
+	wipe_free(slot, h->sl.cap);
 	if (what != NULL) {
 		/* The slot may be torn: h no longer knows the file. */
 		seterr(err, errlen, "%s/%s: %s: %s", st->dir, user, what,
 		    strerror(errno));
 		rw_close(h);
-		return STORE_IO;
+		return MFA_ERR_IO;
 	}
 	h->sl.active = spare;
 	h->sl.seq++;
-	return STORE_OK;
+	return MFA_OK;
 }
 
 int
@@ -265,13 +252,53 @@ store_save_rw(struct store *st, struct store_rw *h,
 		rw_close(h);
 		return store_save(st, rec, err, errlen);
 	}
-	if (record_format(rec, &text, &len) == -1)
-		return store_format_error("record", err, errlen);
+	if ((r = record_format(rec, &text, &len)) != MFA_OK)
+		return format_error(r, "record", err, errlen);
 	if (len > h->sl.cap - SLOT_HDR) {
 		rw_close(h);
 		r = store_save(st, rec, err, errlen);
 	} else
 		r = put_spare(st, h, rec->user, text, len, err, errlen);
-	free_bytes(text, len);
+	wipe_free(text, len);
+	return r;
+}
+
+/* ---- the inventory ---- */
+
+int
+store_load_inventory(struct store *st, struct inventory *inv, char *err,
+    size_t errlen)
+{
+	char	 perr[256];
+	char	*buf = NULL;
+	size_t	 len = 0;
+	int	 r;
+
+	inventory_init(inv);
+	r = store_read_file(st, INVENTORY_FILE, INVENTORY_FILE_MAX, &buf, &len,
+	    err, errlen);
+	if (r != MFA_OK)
+		return r;
+	if (inventory_parse(buf, len, inv, perr, sizeof(perr)) != MFA_OK)
+		r = mfa_fail(err, errlen, MFA_ERR_CORRUPT, "%s/%s: %s",
+		    st->dir, INVENTORY_FILE, perr);
+	wipe_free(buf, len + 1);
+	return r;
+}
+
+int
+store_save_inventory(struct store *st, const struct inventory *inv,
+    char *err, size_t errlen)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	int	 r;
+
+	if (inv->n == 0)
+		return store_remove_file(st, INVENTORY_FILE, 1, err, errlen);
+	if ((r = inventory_format(inv, &buf, &len)) != MFA_OK)
+		return format_error(r, "inventory", err, errlen);
+	r = store_replace_file(st, INVENTORY_FILE, buf, len, 1, err, errlen);
+	wipe_free(buf, len);
 	return r;
 }

@@ -36,17 +36,16 @@ store_token_held(struct store *st, const struct hw_token *t, int *held,
 {
 	struct mfa_record	*rec;
 	unsigned		 i;
-	int			 found = 0, r = STORE_OK;
+	int			 found = 0, r = MFA_OK;
 
 	if (t->user[0] != '\0') {
-		if ((rec = calloc(1, sizeof(*rec))) == NULL) {
-			seterr(err, errlen, "out of memory");
-			return STORE_IO;
-		}
+		if ((rec = calloc(1, sizeof(*rec))) == NULL)
+			return mfa_fail(err, errlen, MFA_ERR_NOMEM,
+			    "out of memory");
 		r = store_load(st, t->user, rec, err, errlen);
-		if (r == STORE_NOENT)
-			r = STORE_OK;
-		for (i = 0; r == STORE_OK && i < rec->ndevices; i++)
+		if (r == MFA_ERR_NOENT)
+			r = MFA_OK;
+		for (i = 0; r == MFA_OK && i < rec->ndevices; i++)
 			if (rec->dev[i].type == DEVICE_HARDWARE &&
 			    strcmp(rec->dev[i].serial, t->serial) == 0)
 				found = 1;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mfaerr.h"
 #include "record.h"
 #include "store.h"
 
@@ -22,14 +23,14 @@ static struct mfa_record rec;
 static int
 dump_user(struct store *st, const char *user)
 {
-	char err[STORE_ERRLEN], *text = NULL;
+	char err[MFA_ERRLEN], *text = NULL;
 	size_t len = 0;
 
-	if (store_load(st, user, &rec, err, sizeof(err)) != STORE_OK) {
+	if (store_load(st, user, &rec, err, sizeof(err)) != MFA_OK) {
 		fprintf(stderr, "dumpstore: %s\n", err);
 		return -1;
 	}
-	if (record_format(&rec, &text, &len) == -1) {
+	if (record_format(&rec, &text, &len) != MFA_OK) {
 		fprintf(stderr, "dumpstore: %s: cannot format\n", user);
 		return -1;
 	}
@@ -44,14 +45,14 @@ dump_user(struct store *st, const char *user)
 static int
 holds(struct store *st, const char *user, const char *serial)
 {
-	char err[STORE_ERRLEN];
+	char err[MFA_ERRLEN];
 	unsigned i;
 	int r, held = 0;
 
 	r = store_load(st, user, &rec, err, sizeof(err));
-	if (r == STORE_NOENT)
+	if (r == MFA_ERR_NOENT)
 		return 0;
-	if (r != STORE_OK) {
+	if (r != MFA_OK) {
 		fprintf(stderr, "dumpstore: %s\n", err);
 		return -1;
 	}
@@ -67,14 +68,14 @@ static int
 dump_inventory(struct store *st)
 {
 	struct inventory inv;
-	char err[STORE_ERRLEN], *text = NULL;
+	char err[MFA_ERRLEN], *text = NULL;
 	size_t i, len = 0;
 	int r;
 
 	r = store_load_inventory(st, &inv, err, sizeof(err));
-	if (r == STORE_NOENT)
+	if (r == MFA_ERR_NOENT)
 		return 0;
-	if (r != STORE_OK) {
+	if (r != MFA_OK) {
 		fprintf(stderr, "dumpstore: %s\n", err);
 		return -1;
 	}
@@ -86,7 +87,7 @@ dump_inventory(struct store *st)
 		if (r == 0)
 			inv.tok[i].user[0] = '\0';
 	}
-	if (inventory_format(&inv, &text, &len) == -1) {
+	if (inventory_format(&inv, &text, &len) != MFA_OK) {
 		fprintf(stderr, "dumpstore: cannot format the inventory\n");
 		return -1;
 	}
@@ -100,7 +101,7 @@ int
 main(int argc, char **argv)
 {
 	struct store st;
-	char err[STORE_ERRLEN], **users;
+	char err[MFA_ERRLEN], **users;
 	size_t i, n;
 	int ret = 0;
 
@@ -108,8 +109,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: dumpstore DIR\n");
 		return 2;
 	}
-	if (store_open(&st, argv[1], err, sizeof(err)) != STORE_OK ||
-	    store_list_users(&st, &users, &n, err, sizeof(err)) != STORE_OK) {
+	if (store_open(&st, argv[1], err, sizeof(err)) != MFA_OK ||
+	    store_list_users(&st, &users, &n, err, sizeof(err)) != MFA_OK) {
 		fprintf(stderr, "dumpstore: %s\n", err);
 		return 1;
 	}

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "record.h"
+#include "inventory.h"
+#include "mfaerr.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,7 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	err[0] = '\0';
 	if (inventory_parse((const char *)data, size, &inv, err,
-	    sizeof(err)) == -1) {
+	    sizeof(err)) != MFA_OK) {
 		if (inv.n != 0 || inv.tok != NULL || err[0] == '\0')
 			abort();
 		return 0;
@@ -29,11 +30,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < inv.n; i++)
 		if (inventory_find(&inv, inv.tok[i].serial) != &inv.tok[i])
 			abort();
-	if (inventory_format(&inv, &text, &len) == -1)
+	if (inventory_format(&inv, &text, &len) != MFA_OK)
 		abort();
 	if (len != size || memcmp(text, data, size) != 0)
 		abort();
-	if (inventory_parse(text, len, &again, err, sizeof(err)) == -1 ||
+	if (inventory_parse(text, len, &again, err, sizeof(err)) != MFA_OK ||
 	    again.n != inv.n)
 		abort();
 	free(text);

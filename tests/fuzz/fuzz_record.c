@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mfaerr.h"
 #include "record.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -52,7 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t				 len;
 
 	if (record_parse((const char *)data, size, NULL, &a, err,
-	    sizeof(err)) == -1) {
+	    sizeof(err)) != MFA_OK) {
 		if (a.ndevices != 0 || a.nrecovery != 0 || err[0] == '\0')
 			abort();
 		return 0;
@@ -61,13 +62,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	/* The user line must also satisfy the expect_user check. */
 	if (record_parse((const char *)data, size, a.user, &b, err,
-	    sizeof(err)) == -1)
+	    sizeof(err)) != MFA_OK)
 		abort();
-	if (record_format(&a, &text, &len) == -1)
+	if (record_format(&a, &text, &len) != MFA_OK)
 		abort();
 	if (len != size || memcmp(text, data, size) != 0)
 		abort();
-	if (record_parse(text, len, a.user, &b, err, sizeof(err)) == -1 ||
+	if (record_parse(text, len, a.user, &b, err, sizeof(err)) != MFA_OK ||
 	    !same_record(&a, &b))
 		abort();
 	free(text);

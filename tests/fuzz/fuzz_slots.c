@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mfaerr.h"
 #include "record.h"
 #include "slots.h"
 
@@ -42,7 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned			 other;
 
 	err[0] = '\0';
-	if (slots_pick(data, size, &s, err, sizeof(err)) == -1) {
+	if (slots_pick(data, size, &s, err, sizeof(err)) != MFA_OK) {
 		if (err[0] == '\0' || s.len != 0 || s.off != 0)
 			abort();
 		return 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "device.h"
+#include "mfaerr.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,7 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	t.digits = 6;
 	t.period = 30;
 	t.secret_len = 20;
-	if (inventory_add(&inv, &t) == -1)
+	if (inventory_add(&inv, &t) != MFA_OK)
 		__builtin_trap();
 	before = inv.n;
 	if (device_parse_tokens((const char *)data, size, &inv, err,

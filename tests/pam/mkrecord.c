@@ -93,7 +93,7 @@ cmd_write(const char *dir, const char *user, int argc, char **argv)
 	static struct mfa_record	 rec;
 	struct mfa_device		*d = NULL;
 	struct store			 st;
-	char				 err[STORE_ERRLEN], *k, *v;
+	char				 err[MFA_ERRLEN], *k, *v;
 	int				 i, fd;
 
 	record_init(&rec, user);
@@ -118,10 +118,10 @@ cmd_write(const char *dir, const char *user, int argc, char **argv)
 		else
 			die(k, "unknown record key");
 	}
-	if (store_create(&st, dir, err, sizeof(err)) != STORE_OK)
+	if (store_create(&st, dir, err, sizeof(err)) != MFA_OK)
 		die(dir, err);
-	if (store_lock_user(&st, user, &fd, err, sizeof(err)) != STORE_OK ||
-	    store_save(&st, &rec, err, sizeof(err)) != STORE_OK)
+	if (store_lock_user(&st, user, &fd, err, sizeof(err)) != MFA_OK ||
+	    store_save(&st, &rec, err, sizeof(err)) != MFA_OK)
 		die(user, err);
 	store_unlock(fd);
 	store_close(&st);
@@ -134,18 +134,18 @@ cmd_show(const char *dir, const char *user)
 {
 	static struct mfa_record	 rec;
 	struct store			 st;
-	char				 err[STORE_ERRLEN];
+	char				 err[MFA_ERRLEN];
 	unsigned			 i;
 	int				 r;
 
-	if (store_open(&st, dir, err, sizeof(err)) != STORE_OK)
+	if (store_open(&st, dir, err, sizeof(err)) != MFA_OK)
 		die(dir, err);
 	r = store_load(&st, user, &rec, err, sizeof(err));
-	if (r == STORE_NOENT) {
+	if (r == MFA_ERR_NOENT) {
 		printf("norecord\n");
 		return 0;
 	}
-	if (r != STORE_OK)
+	if (r != MFA_OK)
 		die(user, err);
 	printf("failures=%u\nlocked_until=%lld\nnrecovery=%u\n", rec.failures,
 	    (long long)rec.locked_until, rec.nrecovery);

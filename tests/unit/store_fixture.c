@@ -45,7 +45,7 @@ store_fixture_setup(void **state)
 	}
 	snprintf(fx->dir, sizeof(fx->dir), "%s/store", fx->top);
 	if (store_create(&fx->st, fx->dir, fx->err, sizeof(fx->err)) !=
-	    STORE_OK) {
+	    MFA_OK) {
 		fprintf(stderr, "# %s\n", fx->err);
 		return -1;
 	}

@@ -13,7 +13,7 @@ struct fixture {
 	char		 top[64];	/* private, 0700, under /tmp */
 	char		 dir[128];	/* the store: top/store */
 	struct store	 st;
-	char		 err[STORE_ERRLEN];
+	char		 err[MFA_ERRLEN];
 };
 
 int	store_fixture_setup(void **state);

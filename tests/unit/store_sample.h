@@ -4,6 +4,7 @@
 #ifndef AWSMFA_TEST_STORE_SAMPLE_H
 #define AWSMFA_TEST_STORE_SAMPLE_H
 
+#include "inventory.h"
 #include "record.h"
 
 /* Three devices (virtual pending, hardware active, virtual SHA512 with

@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "audit.h"
+#include "mfaerr.h"
 #include "otp.h"
 #include "recovery.h"
 #include "verify.h"
@@ -214,11 +215,15 @@ test_recovery_rejects(void **state)
 	char	norm[RECOVERY_CODE_BUFLEN];
 
 	(void)state;
-	assert_int_equal(recovery_normalize("abcd-efgh-ijk", 13, norm), -1);
-	assert_int_equal(recovery_normalize("abcd-efgh-ijklm", 15, norm), -1);
-	assert_int_equal(recovery_normalize("abcd-efgh-ij18", 14, norm), -1);
-	assert_int_equal(recovery_normalize("abcd\0efghijkl", 13, norm), -1);
-	assert_int_equal(recovery_normalize("", 0, norm), -1);
+	assert_int_equal(recovery_normalize("abcd-efgh-ijk", 13, norm),
+	    MFA_ERR_INVALID);
+	assert_int_equal(recovery_normalize("abcd-efgh-ijklm", 15, norm),
+	    MFA_ERR_INVALID);
+	assert_int_equal(recovery_normalize("abcd-efgh-ij18", 14, norm),
+	    MFA_ERR_INVALID);
+	assert_int_equal(recovery_normalize("abcd\0efghijkl", 13, norm),
+	    MFA_ERR_INVALID);
+	assert_int_equal(recovery_normalize("", 0, norm), MFA_ERR_INVALID);
 	assert_int_equal(recovery_normalize("abcdefghijkl", 12, norm), 0);
 	assert_int_equal(recovery_match(norm, ""), 0);
 	assert_int_equal(recovery_match(norm, "$pbkdf2-sha256$0$x$y"), 0);

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "inventory.h"
+#include "mfaerr.h"
 #include "record.h"
 #include "store_sample.h"
 
@@ -186,7 +188,8 @@ test_format_refuses_invalid(void **state)
 #define REFUSE(mutation) do {						\
 	sample_record(&rec, "alice");					\
 	mutation;							\
-	assert_int_equal(record_format(&rec, &text, &len), -1);	\
+	assert_int_equal(record_format(&rec, &text, &len),		\
+	    MFA_ERR_INVALID);						\
 } while (0)
 	REFUSE(rec.user[0] = '\0');
 	REFUSE(strcpy(rec.user, "a/b"));
@@ -376,7 +379,7 @@ test_garbage_bytes(void **state)
 	free(bad);
 	/* The record belongs to someone else. */
 	assert_int_equal(record_parse(text, len, "bob", &rec, err,
-	    sizeof(err)), -1);
+	    sizeof(err)), MFA_ERR_CORRUPT);
 	assert_non_null(strstr(err, "another user"));
 	free(text);
 	record_wipe(&rec);
@@ -588,17 +591,17 @@ test_inventory_add(void **state)
 	(void)state;
 	sample_inventory(&inv);
 	t = inv.tok[0];
-	assert_int_equal(inventory_add(&inv, &t), -1);	/* duplicate */
+	assert_int_equal(inventory_add(&inv, &t), MFA_ERR_EXISTS);
 	strcpy(t.serial, "bad serial");
-	assert_int_equal(inventory_add(&inv, &t), -1);
+	assert_int_equal(inventory_add(&inv, &t), MFA_ERR_INVALID);
 	strcpy(t.serial, "NEW");
 	t.digits = 9;
-	assert_int_equal(inventory_add(&inv, &t), -1);
+	assert_int_equal(inventory_add(&inv, &t), MFA_ERR_INVALID);
 	t.digits = 6;
 	strcpy(t.user, "-");
-	assert_int_equal(inventory_add(&inv, &t), -1);
+	assert_int_equal(inventory_add(&inv, &t), MFA_ERR_INVALID);
 	strcpy(t.user, "a/b");
-	assert_int_equal(inventory_add(&inv, &t), -1);
+	assert_int_equal(inventory_add(&inv, &t), MFA_ERR_INVALID);
 	t.user[0] = '\0';
 	assert_int_equal(inventory_add(&inv, &t), 0);
 	assert_int_equal(inv.n, 6);
@@ -611,7 +614,8 @@ test_inventory_add(void **state)
 	assert_non_null(inventory_find(&inv, "G99"));
 	/* A user called "-" would read back as unassigned. */
 	strcpy(inv.tok[0].user, "-");
-	assert_int_equal(inventory_format(&inv, &text, &len), -1);
+	assert_int_equal(inventory_format(&inv, &text, &len),
+	    MFA_ERR_INVALID);
 	inventory_free(&inv);
 	assert_int_equal(inv.n, 0);
 	assert_null(inv.tok);
@@ -674,7 +678,7 @@ test_inventory_refused(void **state)
 	bad = strdup(text);
 	bad[30] = '\0';
 	assert_int_equal(inventory_parse(bad, strlen(text), &inv, err,
-	    sizeof(err)), -1);
+	    sizeof(err)), MFA_ERR_CORRUPT);
 	assert_non_null(strstr(err, "NUL byte"));
 	free(bad);
 	free(text);

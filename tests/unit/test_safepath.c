@@ -87,9 +87,9 @@ expect_ok(const char *dir)
 	char		 err[512] = "";
 	int		 fa, fb;
 
-	if (safepath_walk(dir, &fa, err, sizeof(err)) != SAFEPATH_OK)
+	if (safepath_walk(dir, &fa, err, sizeof(err)) != MFA_OK)
 		fail_msg("walk %s: %s", dir, err);
-	if (safepath_walk_each(dir, &fb, err, sizeof(err)) != SAFEPATH_OK)
+	if (safepath_walk_each(dir, &fb, err, sizeof(err)) != MFA_OK)
 		fail_msg("walk_each %s: %s", dir, err);
 	assert_int_equal(fstat(fa, &a), 0);
 	assert_int_equal(fstat(fb, &b), 0);
@@ -111,7 +111,7 @@ expect_refused(const char *dir, const char *why)
 
 	r1 = safepath_walk(dir, &f1, e1, sizeof(e1));
 	r2 = safepath_walk_each(dir, &f2, e2, sizeof(e2));
-	if (r1 == SAFEPATH_OK || r2 == SAFEPATH_OK)
+	if (r1 == MFA_OK || r2 == MFA_OK)
 		fail_msg("%s accepted (%d, %d)", dir, r1, r2);
 	assert_int_equal(r1, r2);
 	assert_string_equal(e1, e2);

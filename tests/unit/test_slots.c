@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 
+#include "mfaerr.h"
 #include "record.h"
 #include "slots.h"
 #include "store_sample.h"
@@ -226,11 +227,14 @@ test_put_refuses(void **state)
 	assert_non_null(text);
 	memset(text, 'x', cap + 1);
 	memset(buf, 0xee, cap + 1);
-	assert_int_equal(slots_put(buf, cap, 1, text, cap - SLOT_HDR + 1), -1);
-	assert_int_equal(slots_put(buf, cap, 1, text, cap), -1);
-	assert_int_equal(slots_put(buf, cap, 1, text, SIZE_MAX), -1);
-	assert_int_equal(slots_put(buf, SLOT_HDR - 1, 1, text, 0), -1);
-	assert_int_equal(slots_put(buf, 0, 1, text, 0), -1);
+	assert_int_equal(slots_put(buf, cap, 1, text, cap - SLOT_HDR + 1),
+	    MFA_ERR_TOOBIG);
+	assert_int_equal(slots_put(buf, cap, 1, text, cap), MFA_ERR_TOOBIG);
+	assert_int_equal(slots_put(buf, cap, 1, text, SIZE_MAX),
+	    MFA_ERR_TOOBIG);
+	assert_int_equal(slots_put(buf, SLOT_HDR - 1, 1, text, 0),
+	    MFA_ERR_TOOBIG);
+	assert_int_equal(slots_put(buf, 0, 1, text, 0), MFA_ERR_TOOBIG);
 	/* A full slot is fine and writes nothing past it. */
 	assert_int_equal(slots_put(buf, cap, 1, text, cap - SLOT_HDR), 0);
 	assert_int_equal(buf[cap], 0xee);

@@ -51,7 +51,7 @@ save_sample(struct fixture *fx, const char *user)
 	struct mfa_record	 rec;
 
 	sample_record(&rec, user);
-	if (store_save(&fx->st, &rec, fx->err, sizeof(fx->err)) != STORE_OK)
+	if (store_save(&fx->st, &rec, fx->err, sizeof(fx->err)) != MFA_OK)
 		fail_msg("save %s: %s", user, fx->err);
 	record_wipe(&rec);
 }
@@ -69,7 +69,7 @@ expect_load(struct fixture *fx, const char *user, int want, const char *why)
 	if (why != NULL && strstr(fx->err, why) == NULL)
 		fail_msg("load %s: \"%s\" does not say \"%s\"", user, fx->err,
 		    why);
-	if (r != STORE_OK)
+	if (r != MFA_OK)
 		assert_int_equal(rec.ndevices, 0);
 	record_wipe(&rec);
 }
@@ -88,7 +88,7 @@ expect_open(struct fixture *fx, const char *dir, int want, const char *why)
 	if (why != NULL && strstr(fx->err, why) == NULL)
 		fail_msg("open %s: \"%s\" does not say \"%s\"", dir, fx->err,
 		    why);
-	if (r == STORE_OK) {
+	if (r == MFA_OK) {
 		assert_true(st.dirfd >= 0);
 		store_close(&st);
 	} else
@@ -109,23 +109,23 @@ test_create_and_open(void **state)
 	assert_int_equal(sb.st_gid, 0);
 	/* Again: it exists, still fine. */
 	assert_int_equal(store_create(&st, fx->dir, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	store_close(&st);
-	expect_open(fx, fx->dir, STORE_OK, NULL);
+	expect_open(fx, fx->dir, MFA_OK, NULL);
 	snprintf(p, sizeof(p), "%s//store/", fx->top);
-	expect_open(fx, p, STORE_OK, NULL);
-	expect_open(fx, "relative/store", STORE_UNSAFE, "absolute path");
+	expect_open(fx, p, MFA_OK, NULL);
+	expect_open(fx, "relative/store", MFA_ERR_UNSAFE, "absolute path");
 	snprintf(p, sizeof(p), "%s/../%s/store", fx->top, fx->top + 5);
-	expect_open(fx, p, STORE_UNSAFE, "\"..\"");
+	expect_open(fx, p, MFA_ERR_UNSAFE, "\"..\"");
 	snprintf(p, sizeof(p), "%s/./store", fx->top);
-	expect_open(fx, p, STORE_UNSAFE, "\".\"");
-	expect_open(fx, "/", STORE_UNSAFE, "root directory");
+	expect_open(fx, p, MFA_ERR_UNSAFE, "\".\"");
+	expect_open(fx, "/", MFA_ERR_UNSAFE, "root directory");
 	snprintf(p, sizeof(p), "%s/missing", fx->top);
-	expect_open(fx, p, STORE_IO, "No such file");
+	expect_open(fx, p, MFA_ERR_IO, "No such file");
 	/* A store whose parent is missing cannot be created. */
 	snprintf(p, sizeof(p), "%s/missing/store", fx->top);
 	assert_int_equal(store_create(&st, p, fx->err, sizeof(fx->err)),
-	    STORE_IO);
+	    MFA_ERR_IO);
 }
 
 static void
@@ -137,37 +137,37 @@ test_dir_refused(void **state)
 	assert_int_equal(chmod(fx->dir, 0755), 0);
 	snprintf(want, sizeof(want), "%s: mode 0755, must be 0700 or "
 	    "narrower", fx->dir);
-	expect_open(fx, fx->dir, STORE_UNSAFE, want);
+	expect_open(fx, fx->dir, MFA_ERR_UNSAFE, want);
 	assert_int_equal(chmod(fx->dir, 0770), 0);
-	expect_open(fx, fx->dir, STORE_UNSAFE, "mode 0770, must be 0700");
+	expect_open(fx, fx->dir, MFA_ERR_UNSAFE, "mode 0770, must be 0700");
 	assert_int_equal(chmod(fx->dir, 0701), 0);
-	expect_open(fx, fx->dir, STORE_UNSAFE, "mode 0701");
+	expect_open(fx, fx->dir, MFA_ERR_UNSAFE, "mode 0701");
 	assert_int_equal(chmod(fx->dir, 0500), 0);
-	expect_open(fx, fx->dir, STORE_OK, NULL);
+	expect_open(fx, fx->dir, MFA_OK, NULL);
 	assert_int_equal(chmod(fx->dir, 0700), 0);
 
 	assert_int_equal(chown(fx->dir, 1000, 0), 0);
 	snprintf(want, sizeof(want), "%s: owned by uid 1000, must be root",
 	    fx->dir);
-	expect_open(fx, fx->dir, STORE_UNSAFE, want);
+	expect_open(fx, fx->dir, MFA_ERR_UNSAFE, want);
 	assert_int_equal(chown(fx->dir, 0, 1), 0);
-	expect_open(fx, fx->dir, STORE_UNSAFE, "group gid 1, must be root");
+	expect_open(fx, fx->dir, MFA_ERR_UNSAFE, "group gid 1, must be root");
 	assert_int_equal(chown(fx->dir, 0, 0), 0);
 
 	/* The store itself a symlink to a good directory. */
 	snprintf(p, sizeof(p), "%s/link", fx->top);
 	assert_int_equal(symlink(fx->dir, p), 0);
 	snprintf(want, sizeof(want), "%s: is a symlink", p);
-	expect_open(fx, p, STORE_UNSAFE, want);
+	expect_open(fx, p, MFA_ERR_UNSAFE, want);
 	/* A symlink on the way. */
 	snprintf(q, sizeof(q), "%s/linkdir", fx->top);
 	assert_int_equal(symlink(fx->top, q), 0);
 	snprintf(p, sizeof(p), "%s/linkdir/store", fx->top);
-	expect_open(fx, p, STORE_UNSAFE, "linkdir: is a symlink");
+	expect_open(fx, p, MFA_ERR_UNSAFE, "linkdir: is a symlink");
 	/* A regular file. */
 	snprintf(p, sizeof(p), "%s/file", fx->top);
 	close(open(p, O_CREAT | O_WRONLY, 0600));
-	expect_open(fx, p, STORE_UNSAFE, "not a directory");
+	expect_open(fx, p, MFA_ERR_UNSAFE, "not a directory");
 }
 
 static void
@@ -181,28 +181,28 @@ test_parent_refused(void **state)
 	snprintf(dir, sizeof(dir), "%s/store", parent);
 	assert_int_equal(mkdir(parent, 0755), 0);
 	assert_int_equal(store_create(&st, dir, fx->err, sizeof(fx->err)),
-	    STORE_OK);
+	    MFA_OK);
 	store_close(&st);
 
 	assert_int_equal(chmod(parent, 0777), 0);
 	snprintf(want, sizeof(want), "%s: mode 0777, writable by group or "
 	    "others", parent);
-	expect_open(fx, dir, STORE_UNSAFE, want);
+	expect_open(fx, dir, MFA_ERR_UNSAFE, want);
 	assert_int_equal(chmod(parent, 0775), 0);
-	expect_open(fx, dir, STORE_UNSAFE, "mode 0775, writable by group");
+	expect_open(fx, dir, MFA_ERR_UNSAFE, "mode 0775, writable by group");
 	/* Sticky, like /tmp: others cannot replace root's entries. */
 	assert_int_equal(chmod(parent, 01777), 0);
-	expect_open(fx, dir, STORE_OK, NULL);
+	expect_open(fx, dir, MFA_OK, NULL);
 	assert_int_equal(chmod(parent, 0755), 0);
 	assert_int_equal(chown(parent, 1000, 0), 0);
 	snprintf(want, sizeof(want), "%s: owned by uid 1000, must be root",
 	    parent);
-	expect_open(fx, dir, STORE_UNSAFE, want);
+	expect_open(fx, dir, MFA_ERR_UNSAFE, want);
 	/* store_create refuses the same way. */
 	assert_int_equal(store_create(&st, dir, fx->err, sizeof(fx->err)),
-	    STORE_UNSAFE);
+	    MFA_ERR_UNSAFE);
 	assert_int_equal(chown(parent, 0, 0), 0);
-	expect_open(fx, dir, STORE_OK, NULL);
+	expect_open(fx, dir, MFA_OK, NULL);
 }
 
 static void
@@ -215,9 +215,9 @@ test_round_trip(void **state)
 
 	sample_record(&a, "alice");
 	assert_int_equal(store_save(&fx->st, &a, fx->err, sizeof(fx->err)),
-	    STORE_OK);
+	    MFA_OK);
 	assert_int_equal(store_load(&fx->st, "alice", &b, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	assert_true(records_equal(&a, &b));
 	path_of(fx, "alice", p, sizeof(p));
 	assert_int_equal(lstat(p, &sb), 0);
@@ -230,9 +230,9 @@ test_round_trip(void **state)
 	a.failures = 0;
 	a.dev[1].last_step = 123;
 	assert_int_equal(store_save(&fx->st, &a, fx->err, sizeof(fx->err)),
-	    STORE_OK);
+	    MFA_OK);
 	assert_int_equal(store_load(&fx->st, "alice", &b, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	assert_true(records_equal(&a, &b));
 	record_wipe(&a);
 	record_wipe(&b);
@@ -247,7 +247,7 @@ test_missing_and_empty(void **state)
 
 	memset(&rec, 0x55, sizeof(rec));
 	assert_int_equal(store_load(&fx->st, "nobody", &rec, fx->err,
-	    sizeof(fx->err)), STORE_NOENT);
+	    sizeof(fx->err)), MFA_ERR_NOENT);
 	assert_string_equal(rec.user, "nobody");
 	assert_int_equal(rec.ndevices, 0);
 	assert_int_equal(rec.nrecovery, 0);
@@ -260,25 +260,25 @@ test_missing_and_empty(void **state)
 	record_init(&rec, "carol");
 	rec.failures = 4;
 	assert_int_equal(store_save(&fx->st, &rec, fx->err, sizeof(fx->err)),
-	    STORE_OK);
+	    MFA_OK);
 	assert_int_equal(access(p, F_OK), -1);
-	expect_load(fx, "carol", STORE_NOENT, NULL);
+	expect_load(fx, "carol", MFA_ERR_NOENT, NULL);
 	/* And again, when there is nothing to remove. */
 	assert_int_equal(store_save(&fx->st, &rec, fx->err, sizeof(fx->err)),
-	    STORE_OK);
+	    MFA_OK);
 	/* Recovery codes alone are kept. */
 	strcpy(rec.recovery[0], "hash");
 	rec.nrecovery = 1;
 	assert_int_equal(store_save(&fx->st, &rec, fx->err, sizeof(fx->err)),
-	    STORE_OK);
-	expect_load(fx, "carol", STORE_OK, NULL);
+	    MFA_OK);
+	expect_load(fx, "carol", MFA_OK, NULL);
 	/* An invalid record is not written. */
 	sample_record(&rec, "carol");
 	rec.dev[0].digits = 4;
 	assert_int_equal(store_save(&fx->st, &rec, fx->err, sizeof(fx->err)),
-	    STORE_CORRUPT);
+	    MFA_ERR_CORRUPT);
 	assert_non_null(strstr(fx->err, "invalid record"));
-	expect_load(fx, "carol", STORE_OK, NULL);
+	expect_load(fx, "carol", MFA_OK, NULL);
 	record_wipe(&rec);
 }
 
@@ -294,51 +294,51 @@ test_record_refused(void **state)
 	assert_int_equal(chmod(p, 0644), 0);
 	snprintf(want, sizeof(want), "%s: mode 0644, must be 0600 or "
 	    "narrower", p);
-	expect_load(fx, "alice", STORE_UNSAFE, want);
+	expect_load(fx, "alice", MFA_ERR_UNSAFE, want);
 	assert_int_equal(chmod(p, 0640), 0);
-	expect_load(fx, "alice", STORE_UNSAFE, "mode 0640");
+	expect_load(fx, "alice", MFA_ERR_UNSAFE, "mode 0640");
 	assert_int_equal(chmod(p, 0604), 0);
-	expect_load(fx, "alice", STORE_UNSAFE, "mode 0604");
+	expect_load(fx, "alice", MFA_ERR_UNSAFE, "mode 0604");
 	assert_int_equal(chmod(p, 04600), 0);
-	expect_load(fx, "alice", STORE_UNSAFE, "mode 4600");
+	expect_load(fx, "alice", MFA_ERR_UNSAFE, "mode 4600");
 	assert_int_equal(chmod(p, 0400), 0);
-	expect_load(fx, "alice", STORE_OK, NULL);
+	expect_load(fx, "alice", MFA_OK, NULL);
 	assert_int_equal(chmod(p, 0600), 0);
 
 	assert_int_equal(chown(p, 65534, 0), 0);
 	snprintf(want, sizeof(want), "%s: owned by uid 65534, must be root",
 	    p);
-	expect_load(fx, "alice", STORE_UNSAFE, want);
+	expect_load(fx, "alice", MFA_ERR_UNSAFE, want);
 	assert_int_equal(chown(p, 0, 1), 0);
-	expect_load(fx, "alice", STORE_UNSAFE, "group gid 1, must be root");
+	expect_load(fx, "alice", MFA_ERR_UNSAFE, "group gid 1, must be root");
 	assert_int_equal(chown(p, 0, 0), 0);
 
 	/* Hard link: st_nlink 2, from either name. */
 	path_of(fx, "alice2", q, sizeof(q));
 	assert_int_equal(link(p, q), 0);
-	expect_load(fx, "alice", STORE_UNSAFE, "has 2 hard links");
+	expect_load(fx, "alice", MFA_ERR_UNSAFE, "has 2 hard links");
 	assert_int_equal(unlink(q), 0);
-	expect_load(fx, "alice", STORE_OK, NULL);
+	expect_load(fx, "alice", MFA_OK, NULL);
 
 	/* Symlink to a perfectly good record. */
 	path_of(fx, "bob", q, sizeof(q));
 	assert_int_equal(symlink(p, q), 0);
 	snprintf(want, sizeof(want), "%s: is a symlink", q);
-	expect_load(fx, "bob", STORE_UNSAFE, want);
+	expect_load(fx, "bob", MFA_ERR_UNSAFE, want);
 	assert_int_equal(unlink(q), 0);
 	assert_int_equal(symlink("/nonexistent", q), 0);
-	expect_load(fx, "bob", STORE_UNSAFE, "is a symlink");
+	expect_load(fx, "bob", MFA_ERR_UNSAFE, "is a symlink");
 	assert_int_equal(unlink(q), 0);
 
 	/* A directory and a FIFO (which must not block the open). */
 	assert_int_equal(mkdir(q, 0700), 0);
-	expect_load(fx, "bob", STORE_UNSAFE, "not a regular file");
+	expect_load(fx, "bob", MFA_ERR_UNSAFE, "not a regular file");
 	assert_int_equal(rmdir(q), 0);
 	assert_int_equal(mkfifo(q, 0600), 0);
-	expect_load(fx, "bob", STORE_UNSAFE, "not a regular file");
+	expect_load(fx, "bob", MFA_ERR_UNSAFE, "not a regular file");
 	assert_int_equal(unlink(q), 0);
 	assert_int_equal(mknod(q, S_IFCHR | 0600, makedev(1, 3)), 0);
-	expect_load(fx, "bob", STORE_UNSAFE, "not a regular file");
+	expect_load(fx, "bob", MFA_ERR_UNSAFE, "not a regular file");
 	assert_int_equal(unlink(q), 0);
 }
 
@@ -353,9 +353,9 @@ test_record_too_big(void **state)
 	assert_non_null(big);
 	memset(big, 'x', n);
 	write_raw(fx, "big", big, n, 0600);
-	expect_load(fx, "big", STORE_UNSAFE, "larger than");
+	expect_load(fx, "big", MFA_ERR_UNSAFE, "larger than");
 	write_raw(fx, "big", big, n - 1, 0600);
-	expect_load(fx, "big", STORE_CORRUPT, NULL);
+	expect_load(fx, "big", MFA_ERR_CORRUPT, NULL);
 	free(big);
 }
 
@@ -387,16 +387,16 @@ test_bad_usernames(void **state)
 		else if (i == n + 2)
 			longname[250] = '\0';
 		assert_int_equal(store_load(&fx->st, u, &rec, fx->err,
-		    sizeof(fx->err)), STORE_BADNAME);
+		    sizeof(fx->err)), MFA_ERR_BADNAME);
 		assert_int_equal(rec.ndevices, 0);
 		sample_record(&rec, "alice");
 		memset(rec.user, 0, sizeof(rec.user));
 		memcpy(rec.user, u, strnlen(u, RECORD_USER_MAX));
 		assert_int_equal(store_save(&fx->st, &rec, fx->err,
-		    sizeof(fx->err)), STORE_BADNAME);
+		    sizeof(fx->err)), MFA_ERR_BADNAME);
 		fd = 12345;
 		assert_int_equal(store_lock_user(&fx->st, u, &fd, fx->err,
-		    sizeof(fx->err)), STORE_BADNAME);
+		    sizeof(fx->err)), MFA_ERR_BADNAME);
 		assert_int_equal(fd, -1);
 		assert_string_equal(fx->err, "invalid user name for the store");
 	}
@@ -404,17 +404,17 @@ test_bad_usernames(void **state)
 	sample_record(&rec, "alice");
 	memset(rec.user, 'u', sizeof(rec.user));
 	assert_int_equal(store_save(&fx->st, &rec, fx->err, sizeof(fx->err)),
-	    STORE_BADNAME);
+	    MFA_ERR_BADNAME);
 	record_wipe(&rec);
 	/* The longest name the store takes works end to end. */
 	longname[249] = '\0';
 	save_sample(fx, longname);
-	expect_load(fx, longname, STORE_OK, NULL);
+	expect_load(fx, longname, MFA_OK, NULL);
 	assert_int_equal(store_lock_user(&fx->st, longname, &fd, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	store_unlock(fd);
 	/* Nothing escaped the store and alice is intact. */
-	expect_load(fx, "alice", STORE_OK, NULL);
+	expect_load(fx, "alice", MFA_OK, NULL);
 }
 
 /* The bytes store_save would write for rec. */
@@ -439,13 +439,13 @@ test_truncated_files(void **state)
 		write_raw(fx, "trunc", (char *)file, cut, 0600);
 		r = store_load(&fx->st, "trunc", &rec, fx->err,
 		    sizeof(fx->err));
-		if (r != STORE_CORRUPT)
+		if (r != MFA_ERR_CORRUPT)
 			fail_msg("cut at %zu of %zu: %d (%s)", cut, size, r,
 			    fx->err);
 		assert_int_equal(rec.ndevices, 0);
 	}
 	write_raw(fx, "trunc", (char *)file, size, 0600);
-	expect_load(fx, "trunc", STORE_OK, NULL);
+	expect_load(fx, "trunc", MFA_OK, NULL);
 	free(file);
 	record_wipe(&rec);
 }
@@ -461,20 +461,20 @@ test_garbage_files(void **state)
 
 	write_raw(fx, "g", "garbage\n", 8, 0600);
 	snprintf(want, sizeof(want), "%s/g: not a record file", fx->dir);
-	expect_load(fx, "g", STORE_CORRUPT, want);
+	expect_load(fx, "g", MFA_ERR_CORRUPT, want);
 	write_raw(fx, "g", "\0\0\0\0", 4, 0600);
-	expect_load(fx, "g", STORE_CORRUPT, "not a record file");
+	expect_load(fx, "g", MFA_ERR_CORRUPT, "not a record file");
 	/* A record's bare text, without its slots, is not a record file. */
 	sample_record(&rec, "alice");
 	file_of(&rec, &file, &size);
 	write_raw(fx, "alice", (char *)file + SLOT_HDR, size - SLOT_HDR,
 	    0600);
-	expect_load(fx, "alice", STORE_CORRUPT, "not a record file");
+	expect_load(fx, "alice", MFA_ERR_CORRUPT, "not a record file");
 	/* alice's record copied to bob's name is not bob's record. */
 	write_raw(fx, "bob", (char *)file, size, 0600);
-	expect_load(fx, "bob", STORE_CORRUPT, "another user");
+	expect_load(fx, "bob", MFA_ERR_CORRUPT, "another user");
 	write_raw(fx, "alice", (char *)file, size, 0600);
-	expect_load(fx, "alice", STORE_OK, NULL);
+	expect_load(fx, "alice", MFA_OK, NULL);
 	free(file);
 	record_wipe(&rec);
 }
@@ -497,7 +497,7 @@ test_save_replaces_not_follows(void **state)
 	assert_true(S_ISREG(sb.st_mode));
 	assert_int_equal(stat(target, &sb), 0);
 	assert_int_equal(sb.st_size, 0);
-	expect_load(fx, "alice", STORE_OK, NULL);
+	expect_load(fx, "alice", MFA_OK, NULL);
 }
 
 static void
@@ -511,14 +511,14 @@ test_save_failure_keeps_old(void **state)
 
 	sample_record(&old, "alice");
 	assert_int_equal(store_save(&fx->st, &old, fx->err, sizeof(fx->err)),
-	    STORE_OK);
+	    MFA_OK);
 	/* The write of the temp file fails (file size limit). */
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		struct rlimit		 rl = { 100, 100 };
 		struct mfa_record	 rec;
-		char			 err[STORE_ERRLEN];
+		char			 err[MFA_ERRLEN];
 		int			 r;
 
 		signal(SIGXFSZ, SIG_IGN);
@@ -527,7 +527,7 @@ test_save_failure_keeps_old(void **state)
 		sample_record(&rec, "alice");
 		rec.failures = 99;
 		r = store_save(&fx->st, &rec, err, sizeof(err));
-		if (r != STORE_IO)
+		if (r != MFA_ERR_IO)
 			_exit(91);
 		if (strstr(err, ": write: File too large") == NULL)
 			_exit(92);
@@ -537,7 +537,7 @@ test_save_failure_keeps_old(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_int_equal(store_load(&fx->st, "alice", &b, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	assert_true(records_equal(&old, &b));
 	assert_int_equal(count_temps(fx), 0);
 
@@ -548,7 +548,7 @@ test_save_failure_keeps_old(void **state)
 	close(open(p, O_CREAT | O_WRONLY, 0600));
 	sample_record(&b, "dave");
 	assert_int_equal(store_save(&fx->st, &b, fx->err, sizeof(fx->err)),
-	    STORE_IO);
+	    MFA_ERR_IO);
 	assert_non_null(strstr(fx->err, "/dave: rename: "));
 	assert_int_equal(count_temps(fx), 0);
 	record_wipe(&old);
@@ -561,17 +561,17 @@ static int
 increment_loop(struct store *st)
 {
 	struct mfa_record	 rec;
-	char			 err[STORE_ERRLEN];
+	char			 err[MFA_ERRLEN];
 	int			 i, fd;
 
 	for (i = 0; i < CYCLES; i++) {
 		if (store_lock_user(st, "race", &fd, err, sizeof(err)) !=
-		    STORE_OK ||
+		    MFA_OK ||
 		    store_load(st, "race", &rec, err, sizeof(err)) !=
-		    STORE_OK)
+		    MFA_OK)
 			return -1;
 		rec.failures++;
-		if (store_save(st, &rec, err, sizeof(err)) != STORE_OK)
+		if (store_save(st, &rec, err, sizeof(err)) != MFA_OK)
 			return -1;
 		store_unlock(fd);
 	}
@@ -590,7 +590,7 @@ test_two_processes_lose_nothing(void **state)
 	sample_record(&rec, "race");
 	rec.failures = 0;
 	assert_int_equal(store_save(&fx->st, &rec, fx->err, sizeof(fx->err)),
-	    STORE_OK);
+	    MFA_OK);
 	for (i = 0; i < 2; i++) {
 		pid[i] = fork();
 		assert_true(pid[i] >= 0);
@@ -603,7 +603,7 @@ test_two_processes_lose_nothing(void **state)
 		assert_int_equal(WEXITSTATUS(status), 0);
 	}
 	assert_int_equal(store_load(&fx->st, "race", &rec, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	assert_int_equal(rec.failures, 2 * CYCLES);
 	assert_int_equal(count_temps(fx), 0);
 	record_wipe(&rec);
@@ -618,7 +618,7 @@ test_locks(void **state)
 	int		 fd, fd2, other;
 
 	assert_int_equal(store_lock_user(&fx->st, "alice", &fd, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	path_of(fx, ".lock.alice", p, sizeof(p));
 	assert_int_equal(lstat(p, &sb), 0);
 	assert_true(S_ISREG(sb.st_mode));
@@ -636,9 +636,9 @@ test_locks(void **state)
 	assert_int_equal(access(p, F_OK), 0);
 
 	assert_int_equal(store_lock_inventory(&fx->st, &fd, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	assert_int_equal(store_lock_user(&fx->st, "alice", &fd2, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	store_unlock(fd2);
 	store_unlock(fd);
 	path_of(fx, ".inventory.lock", p, sizeof(p));
@@ -648,23 +648,23 @@ test_locks(void **state)
 	path_of(fx, ".lock.alice", p, sizeof(p));
 	assert_int_equal(chmod(p, 0644), 0);
 	assert_int_equal(store_lock_user(&fx->st, "alice", &fd, fx->err,
-	    sizeof(fx->err)), STORE_UNSAFE);
+	    sizeof(fx->err)), MFA_ERR_UNSAFE);
 	assert_non_null(strstr(fx->err, "mode 0644"));
 	assert_int_equal(fd, -1);
 	assert_int_equal(chmod(p, 0600), 0);
 	assert_int_equal(chown(p, 1000, 0), 0);
 	assert_int_equal(store_lock_user(&fx->st, "alice", &fd, fx->err,
-	    sizeof(fx->err)), STORE_UNSAFE);
+	    sizeof(fx->err)), MFA_ERR_UNSAFE);
 	assert_non_null(strstr(fx->err, "owned by uid 1000"));
 	assert_int_equal(unlink(p), 0);
 	assert_int_equal(symlink("/etc/passwd", p), 0);
 	assert_int_equal(store_lock_user(&fx->st, "alice", &fd, fx->err,
-	    sizeof(fx->err)), STORE_UNSAFE);
+	    sizeof(fx->err)), MFA_ERR_UNSAFE);
 	assert_non_null(strstr(fx->err, "is a symlink"));
 	assert_int_equal(unlink(p), 0);
 	assert_int_equal(mkdir(p, 0700), 0);
 	assert_int_equal(store_lock_user(&fx->st, "alice", &fd, fx->err,
-	    sizeof(fx->err)), STORE_UNSAFE);
+	    sizeof(fx->err)), MFA_ERR_UNSAFE);
 	assert_int_equal(rmdir(p), 0);
 	store_unlock(-1);
 }
@@ -678,7 +678,7 @@ test_list_users(void **state)
 	int		  fd;
 
 	assert_int_equal(store_list_users(&fx->st, &users, &n, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	assert_int_equal(n, 0);
 	store_free_users(users, n);
 
@@ -687,14 +687,14 @@ test_list_users(void **state)
 	save_sample(fx, "bob");
 	save_sample(fx, "Zed");
 	assert_int_equal(store_lock_user(&fx->st, "alice", &fd, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	store_unlock(fd);
 	write_raw(fx, ".inventory", "x", 1, 0600);
 	write_raw(fx, ".tmp.abcdef", "x", 1, 0600);
 	write_raw(fx, "bad\nname", "x", 1, 0600);
 	write_raw(fx, "tab\tname", "x", 1, 0600);
 	assert_int_equal(store_list_users(&fx->st, &users, &n, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	assert_int_equal(n, 4);
 	assert_string_equal(users[0], "Zed");
 	assert_string_equal(users[1], "alice");
@@ -705,7 +705,7 @@ test_list_users(void **state)
 	path_of(fx, "bad\nname", p, sizeof(p));
 	unlink(p);
 	assert_int_equal(store_list_users(&fx->st, &users, &n, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	assert_int_equal(n, 4);
 	store_free_users(users, n);
 	store_free_users(NULL, 0);
@@ -727,7 +727,7 @@ test_list_many(void **state)
 		close(fd);
 	}
 	assert_int_equal(store_list_users(&fx->st, &users, &n, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	assert_int_equal(n, 5000);
 	for (i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "u%05zu", i);
@@ -747,27 +747,27 @@ test_inventory(void **state)
 
 	memset(&b, 0x55, sizeof(b));
 	assert_int_equal(store_load_inventory(&fx->st, &b, fx->err,
-	    sizeof(fx->err)), STORE_NOENT);
+	    sizeof(fx->err)), MFA_ERR_NOENT);
 	assert_int_equal(b.n, 0);
 	assert_null(b.tok);
 
 	sample_inventory(&a);
 	assert_int_equal(store_save_inventory(&fx->st, &a, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	assert_int_equal(store_load_inventory(&fx->st, &b, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	assert_true(inventories_equal(&a, &b));
 	inventory_free(&b);
 
 	path_of(fx, ".inventory", p, sizeof(p));
 	assert_int_equal(chmod(p, 0640), 0);
 	assert_int_equal(store_load_inventory(&fx->st, &b, fx->err,
-	    sizeof(fx->err)), STORE_UNSAFE);
+	    sizeof(fx->err)), MFA_ERR_UNSAFE);
 	assert_non_null(strstr(fx->err, "/.inventory: mode 0640"));
 	assert_int_equal(chmod(p, 0600), 0);
 	assert_int_equal(chown(p, 0, 1), 0);
 	assert_int_equal(store_load_inventory(&fx->st, &b, fx->err,
-	    sizeof(fx->err)), STORE_UNSAFE);
+	    sizeof(fx->err)), MFA_ERR_UNSAFE);
 	assert_int_equal(chown(p, 0, 0), 0);
 
 	assert_int_equal(inventory_format(&a, &text, &len), 0);
@@ -775,7 +775,7 @@ test_inventory(void **state)
 		write_raw(fx, ".inventory", text, cut, 0600);
 		r = store_load_inventory(&fx->st, &b, fx->err,
 		    sizeof(fx->err));
-		if (r != STORE_CORRUPT)
+		if (r != MFA_ERR_CORRUPT)
 			fail_msg("inventory cut at %zu: %d", cut, r);
 		assert_int_equal(b.n, 0);
 	}
@@ -784,11 +784,11 @@ test_inventory(void **state)
 	/* Emptied, the inventory file goes away. */
 	inventory_free(&a);
 	assert_int_equal(store_save_inventory(&fx->st, &a, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	assert_int_equal(access(p, F_OK), -1);
 	assert_int_equal(symlink("/etc/passwd", p), 0);
 	assert_int_equal(store_load_inventory(&fx->st, &b, fx->err,
-	    sizeof(fx->err)), STORE_UNSAFE);
+	    sizeof(fx->err)), MFA_ERR_UNSAFE);
 	assert_non_null(strstr(fx->err, "is a symlink"));
 }
 

@@ -128,7 +128,7 @@ count_fds(void)
 static void
 save(struct fixture *fx, const struct mfa_record *rec)
 {
-	if (store_save(&fx->st, rec, fx->err, sizeof(fx->err)) != STORE_OK)
+	if (store_save(&fx->st, rec, fx->err, sizeof(fx->err)) != MFA_OK)
 		fail_msg("save %s: %s", rec->user, fx->err);
 }
 
@@ -137,7 +137,7 @@ load_rw(struct fixture *fx, const char *user, struct mfa_record *rec,
     struct store_rw *h)
 {
 	if (store_load_rw(&fx->st, user, rec, h, fx->err,
-	    sizeof(fx->err)) != STORE_OK)
+	    sizeof(fx->err)) != MFA_OK)
 		fail_msg("load_rw %s: %s", user, fx->err);
 	assert_true(h->fd >= 0);
 }
@@ -146,7 +146,7 @@ static void
 save_rw(struct fixture *fx, struct store_rw *h, const struct mfa_record *rec)
 {
 	if (store_save_rw(&fx->st, h, rec, fx->err, sizeof(fx->err)) !=
-	    STORE_OK)
+	    MFA_OK)
 		fail_msg("save_rw %s: %s", rec->user, fx->err);
 }
 
@@ -157,7 +157,7 @@ expect_record(struct fixture *fx, const struct mfa_record *want)
 	struct mfa_record	 got;
 
 	if (store_load(&fx->st, want->user, &got, fx->err,
-	    sizeof(fx->err)) != STORE_OK)
+	    sizeof(fx->err)) != MFA_OK)
 		fail_msg("load %s: %s", want->user, fx->err);
 	assert_true(records_equal(want, &got));
 	record_wipe(&got);
@@ -283,7 +283,7 @@ test_enroll_leaves_no_copy(void **state)
 	/* mfa-enroll removes the device. */
 	ino = inode_of(fx, "alice", NULL);
 	assert_int_equal(store_load(&fx->st, "alice", &rec, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	assert_int_equal(record_find_device(&rec, "stolen-phone"), 3);
 	rec.ndevices--;
 	save(fx, &rec);
@@ -411,18 +411,18 @@ fail_write_child(struct fixture *fx, off_t limit, unsigned failures)
 		struct rlimit		 rl;
 		struct mfa_record	 rec;
 		struct store_rw		 h;
-		char			 err[STORE_ERRLEN];
+		char			 err[MFA_ERRLEN];
 
 		signal(SIGXFSZ, SIG_IGN);
 		if (store_load_rw(&fx->st, "alice", &rec, &h, err,
-		    sizeof(err)) != STORE_OK)
+		    sizeof(err)) != MFA_OK)
 			_exit(90);
 		rl.rlim_cur = rl.rlim_max = (rlim_t)limit;
 		if (setrlimit(RLIMIT_FSIZE, &rl) == -1)
 			_exit(91);
 		rec.failures = failures;
 		if (store_save_rw(&fx->st, &h, &rec, err, sizeof(err)) !=
-		    STORE_IO)
+		    MFA_ERR_IO)
 			_exit(92);
 		if (strstr(err, "/alice: write: File too large") == NULL)
 			_exit(93);
@@ -494,17 +494,17 @@ increment_loop(struct store *st)
 {
 	struct mfa_record	 rec;
 	struct store_rw		 h;
-	char			 err[STORE_ERRLEN];
+	char			 err[MFA_ERRLEN];
 	int			 i, fd;
 
 	for (i = 0; i < CYCLES; i++) {
 		if (store_lock_user(st, "race", &fd, err, sizeof(err)) !=
-		    STORE_OK ||
+		    MFA_OK ||
 		    store_load_rw(st, "race", &rec, &h, err, sizeof(err)) !=
-		    STORE_OK)
+		    MFA_OK)
 			return -1;
 		rec.failures++;
-		if (store_save_rw(st, &h, &rec, err, sizeof(err)) != STORE_OK)
+		if (store_save_rw(st, &h, &rec, err, sizeof(err)) != MFA_OK)
 			return -1;
 		store_release(&h);
 		store_unlock(fd);
@@ -538,7 +538,7 @@ test_two_processes_lose_nothing(void **state)
 		assert_int_equal(WEXITSTATUS(status), 0);
 	}
 	assert_int_equal(store_load(&fx->st, "race", &rec, fx->err,
-	    sizeof(fx->err)), STORE_OK);
+	    sizeof(fx->err)), MFA_OK);
 	assert_int_equal(rec.failures, 2 * CYCLES);
 	/* Every save went in place. */
 	assert_true(inode_of(fx, "race", NULL) == ino);
@@ -564,7 +564,7 @@ expect_load_rw(struct fixture *fx, const char *user, int want,
 	if (why != NULL && strstr(fx->err, why) == NULL)
 		fail_msg("load_rw %s: \"%s\" does not say \"%s\"", user,
 		    fx->err, why);
-	if (r != STORE_OK) {
+	if (r != MFA_OK) {
 		assert_int_equal(h.fd, -1);
 		assert_int_equal(rec.ndevices, 0);
 		assert_int_equal(rec.nrecovery, 0);
@@ -585,48 +585,48 @@ test_refused_like_load(void **state)
 	sample_record(&rec, "alice");
 	save(fx, &rec);
 	path_of(fx, "alice", p, sizeof(p));
-	expect_load_rw(fx, "alice", STORE_OK, NULL);
+	expect_load_rw(fx, "alice", MFA_OK, NULL);
 
 	assert_int_equal(chmod(p, 0644), 0);
 	snprintf(want, sizeof(want), "%s: mode 0644, must be 0600 or "
 	    "narrower", p);
-	expect_load_rw(fx, "alice", STORE_UNSAFE, want);
+	expect_load_rw(fx, "alice", MFA_ERR_UNSAFE, want);
 	assert_int_equal(chmod(p, 0600), 0);
 
 	assert_int_equal(chown(p, 65534, 0), 0);
 	snprintf(want, sizeof(want), "%s: owned by uid 65534, must be root",
 	    p);
-	expect_load_rw(fx, "alice", STORE_UNSAFE, want);
+	expect_load_rw(fx, "alice", MFA_ERR_UNSAFE, want);
 	assert_int_equal(chown(p, 0, 0), 0);
 
 	path_of(fx, "alice2", q, sizeof(q));
 	assert_int_equal(link(p, q), 0);
-	expect_load_rw(fx, "alice", STORE_UNSAFE, "has 2 hard links");
+	expect_load_rw(fx, "alice", MFA_ERR_UNSAFE, "has 2 hard links");
 	assert_int_equal(unlink(q), 0);
 
 	path_of(fx, "bob", q, sizeof(q));
 	assert_int_equal(symlink(p, q), 0);
 	snprintf(want, sizeof(want), "%s: is a symlink", q);
-	expect_load_rw(fx, "bob", STORE_UNSAFE, want);
+	expect_load_rw(fx, "bob", MFA_ERR_UNSAFE, want);
 	assert_int_equal(unlink(q), 0);
 
 	/* Neither blocks on a FIFO nor opens a directory for writing. */
 	assert_int_equal(mkfifo(q, 0600), 0);
-	expect_load_rw(fx, "bob", STORE_UNSAFE, "not a regular file");
+	expect_load_rw(fx, "bob", MFA_ERR_UNSAFE, "not a regular file");
 	assert_int_equal(unlink(q), 0);
 	assert_int_equal(mkdir(q, 0700), 0);
-	expect_load_rw(fx, "bob", STORE_UNSAFE, "not a regular file");
+	expect_load_rw(fx, "bob", MFA_ERR_UNSAFE, "not a regular file");
 	assert_int_equal(rmdir(q), 0);
 
-	expect_load_rw(fx, "bob", STORE_NOENT, "no such file");
-	expect_load_rw(fx, "../alice", STORE_BADNAME, NULL);
+	expect_load_rw(fx, "bob", MFA_ERR_NOENT, "no such file");
+	expect_load_rw(fx, "../alice", MFA_ERR_BADNAME, NULL);
 	/* Not a record file: closed too. */
 	write_raw(fx, "alice", "garbage\n", 8);
-	expect_load_rw(fx, "alice", STORE_CORRUPT, "not a record file");
+	expect_load_rw(fx, "alice", MFA_ERR_CORRUPT, "not a record file");
 	/* The refused file was not written to. */
 	save(fx, &rec);
 	assert_int_equal(chmod(p, 0644), 0);
-	expect_load_rw(fx, "alice", STORE_UNSAFE, "mode 0644");
+	expect_load_rw(fx, "alice", MFA_ERR_UNSAFE, "mode 0644");
 	assert_int_equal(chmod(p, 0600), 0);
 	expect_slot(fx, "alice", 0, 1);
 	record_wipe(&rec);
