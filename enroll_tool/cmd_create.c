@@ -206,7 +206,7 @@ finish(struct ctx *c, const struct create_args *a, struct mfa_device *d,
 		return undo(c, a, qf, "cannot build the otpauth URI");
 	r = qf->fd >= 0 ?
 	    qr_file_write(qf, a->qrfmt, uri, err, sizeof(err)) : 0;
-	if (r == -1) {
+	if (r != 0) {
 		OPENSSL_cleanse(uri, strlen(uri));
 		free(uri);
 		return undo(c, a, qf, err);
@@ -246,7 +246,7 @@ cmd_create(struct ctx *c, int argc, char **argv)
 	}
 	r = backend_create(&c->be, a.user, a.device,
 	    (int64_t)time(NULL), &d, err, sizeof(err));
-	if (r == -1) {
+	if (r != 0) {
 		warnx_("%s", err);
 		remove_qr(&qf);
 		audit_change("create", a.user, a.device, 0, err);
