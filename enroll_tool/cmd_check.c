@@ -34,7 +34,7 @@ cmd_check(struct ctx *c, int argc, char **argv)
 		usage_error("check: no argument expected");
 	/* A config with problems still names the store to look at: its
 	 * defaults stand in for what could not be read. */
-	if (config_load(c->conf, &c->cfg, err, sizeof(err)) == -1)
+	if (config_load(c->conf, &c->cfg, err, sizeof(err)) != 0)
 		problem(&problems, err);
 	c->have_cfg = 1;
 	if (backend_open(&c->be, &c->cfg, BACKEND_ADMIN, err,

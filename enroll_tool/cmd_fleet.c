@@ -21,7 +21,7 @@ admin_conninfo(struct ctx *c, const char *given)
 
 	if (given != NULL)
 		return given;
-	if (config_load(c->conf, &c->cfg, err, sizeof(err)) == -1) {
+	if (config_load(c->conf, &c->cfg, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
 		exit(EXIT_FAIL);
 	}

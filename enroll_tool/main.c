@@ -194,7 +194,7 @@ ctx_open(struct ctx *c, int writes)
 		warnx_("must be run as root");
 		exit(EXIT_FAIL);
 	}
-	if (config_load(c->conf, &c->cfg, err, sizeof(err)) == -1) {
+	if (config_load(c->conf, &c->cfg, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
 		exit(EXIT_FAIL);
 	}
