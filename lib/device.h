@@ -2,7 +2,8 @@
 /* The device lifecycle, AWS IAM style: create (pending), enable with two
  * consecutive codes, resync, deactivate, recovery codes, hardware token
  * import.  Each call locks, loads, changes and saves atomically; nothing is
- * written when it fails.  Messages in err are one line, ready for stderr. */
+ * written when it fails.  Each returns MFA_OK or a negative MFA_ERR_*
+ * code, with one line in err, ready for stderr. */
 #ifndef AWSMFA_DEVICE_H
 #define AWSMFA_DEVICE_H
 

@@ -40,6 +40,8 @@ mfa_strerror(int r)
 		return "database unavailable";
 	case MFA_ERR_DB:
 		return "database error";
+	case MFA_ERR_DBWARN:
+		return "database warning";
 	default:
 		return "unknown error";
 	}

@@ -30,6 +30,7 @@
 #define MFA_ERR_CONFIG		-13	/* the configuration cannot be used */
 #define MFA_ERR_UNAVAIL		-14	/* the database did not answer in time */
 #define MFA_ERR_DB		-15	/* the database answered with an error */
+#define MFA_ERR_DBWARN		-16	/* it sent a WARNING: not trusted */
 
 /* What a code means, in a few words; never NULL. */
 const char	*mfa_strerror(int r);
