@@ -24,8 +24,7 @@ cmd_check(struct ctx *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char		err[CONFIG_ERRLEN > BACKEND_ERRLEN ? CONFIG_ERRLEN :
-			    BACKEND_ERRLEN];
+	char		err[MFA_ERRLEN];
 	unsigned	problems = 0;
 
 	while (verb_getopt(c, argc, argv, "h", opts) != -1)

@@ -187,8 +187,7 @@ verb_getopt(struct ctx *c, int argc, char **argv, const char *shortopts,
 void
 ctx_open(struct ctx *c, int writes)
 {
-	char err[CONFIG_ERRLEN > BACKEND_ERRLEN ? CONFIG_ERRLEN :
-	    BACKEND_ERRLEN];
+	char err[MFA_ERRLEN];
 
 	if (writes && geteuid() != 0) {
 		warnx_("must be run as root");
