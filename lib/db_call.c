@@ -131,7 +131,7 @@ env_set_aside(struct env_aside *a)
 		    (a->saved[a->n] = strdup(environ[i])) == NULL) {
 			while (a->n > 0)
 				free(a->saved[--a->n]);
-			return -1;
+			return MFA_ERR_NOMEM;
 		}
 		a->n++;
 	}
@@ -140,7 +140,7 @@ env_set_aside(struct env_aside *a)
 		name[strcspn(name, "=")] = '\0';
 		(void)unsetenv(name);
 	}
-	return 0;
+	return MFA_OK;
 }
 
 static void
@@ -170,7 +170,7 @@ db_connect(struct db_conn *c, const char *conninfo, int64_t deadline,
 	c->deadline = deadline;
 	c->warned = 0;
 	c->pg = NULL;
-	if (env_set_aside(&a) != 0) {
+	if (env_set_aside(&a) != MFA_OK) {
 		seterr(err, errlen, "database: cannot set the environment "
 		    "aside");
 		return MFA_ERR_DB;

@@ -47,7 +47,7 @@ mfa_strerror(int r)
 	}
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 vseterr(char *err, size_t errlen, const char *fmt, va_list ap)
 {
 	if (err == NULL || errlen == 0)
