@@ -102,7 +102,7 @@ check_file(int fd, const struct ctx *ctx)
 static int
 open_checked(const char *path, int *fd, const struct ctx *ctx)
 {
-	char name[NAME_MAX + 1];
+	char name[NAME_MAX + 1] = "";
 	int dfd, r;
 
 	if ((r = open_folder(path, name, &dfd, ctx)) != MFA_OK)
@@ -170,7 +170,7 @@ config_load(const char *path, struct awsmfa_config *cfg, char *err,
 {
 	struct ctx ctx;
 	char *text = NULL;
-	int fd, r;
+	int fd = -1, r;
 
 	if (path == NULL)
 		path = AWSMFA_DEFAULT_CONF;
