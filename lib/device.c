@@ -45,7 +45,7 @@ static int
 load_record(struct store *st, const char *user, struct mfa_record **rec,
     char *err, size_t errlen)
 {
-	/* Not malloc: an early failure still leaves something to wipe. */
+	/* calloc: whatever store_load leaves unset is still defined. */
 	if ((*rec = calloc(1, sizeof(**rec))) == NULL)
 		return mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");
 	return store_load(st, user, *rec, err, errlen);
