@@ -2,15 +2,17 @@
 /* import-tokens, recovery-codes and check. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "device.h"
 #include "enroll.h"
+#include "numparse.h"
+#include "readall.h"
+#include "wipe.h"
 
 #define CSV_MAX		(16 * 1024 * 1024)
 
@@ -20,67 +22,25 @@ static const struct option common_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Grows *buf to hold more than `used` bytes, cleansing the old copy. */
-static int
-grow(char **buf, size_t used, size_t *cap)
-{
-	size_t ncap = *cap == 0 ? 64 * 1024 : *cap * 2;
-	char *nb;
-
-	if (ncap > CSV_MAX + 1)
-		ncap = CSV_MAX + 1;
-	if ((nb = malloc(ncap + 1)) == NULL)
-		return -1;
-	if (*buf != NULL) {
-		memcpy(nb, *buf, used);
-		OPENSSL_cleanse(*buf, *cap);
-		free(*buf);
-	}
-	*buf = nb;
-	*cap = ncap;
-	return 0;
-}
-
 /* Everything up to the end of fd, or NULL after one line on stderr: a
  * read error never leaves a part of the input to import.  The caller
- * cleanses the buffer (it holds seeds). */
+ * wipes the buffer (it holds seeds): wipe_free(buf, *len + 1). */
 static char *
-read_all(int fd, const char *name, size_t *len)
+read_input(int fd, const char *name, size_t *len)
 {
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-	ssize_t r;
+	char	*buf;
+	int	 r;
 
-	for (;;) {
-		if (n == cap && grow(&buf, n, &cap) == -1) {
-			warnx_("out of memory");
-			goto fail;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			warnx_("%s: read: %s; nothing imported", name,
-			    strerror(errno));
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > CSV_MAX) {
-			warnx_("%s: larger than %d bytes; nothing imported",
-			    name, CSV_MAX);
-			goto fail;
-		}
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
- fail:
-	if (buf != NULL) {
-		OPENSSL_cleanse(buf, cap);
-		free(buf);
-	}
+	if ((r = read_all(fd, CSV_MAX, &buf, len)) == MFA_OK)
+		return buf;
+	if (r == MFA_ERR_NOMEM)
+		warnx_("out of memory");
+	else if (r == MFA_ERR_TOOBIG)
+		warnx_("%s: larger than %d bytes; nothing imported", name,
+		    CSV_MAX);
+	else
+		warnx_("%s: read: %s; nothing imported", name,
+		    strerror(errno));
 	return NULL;
 }
 
@@ -94,7 +54,7 @@ read_csv(const char *path, size_t *len)
 	int fd;
 
 	if (strcmp(path, "-") == 0)
-		return read_all(STDIN_FILENO, "standard input", len);
+		return read_input(STDIN_FILENO, "standard input", len);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
 		warnx_("%s: %s", path, strerror(errno));
 		return NULL;
@@ -105,7 +65,7 @@ read_csv(const char *path, size_t *len)
 		close(fd);
 		return NULL;
 	}
-	buf = read_all(fd, path, len);
+	buf = read_input(fd, path, len);
 	close(fd);
 	return buf;
 }
@@ -145,8 +105,7 @@ cmd_import_tokens(struct ctx *c, int argc, char **argv)
 		return EXIT_FAIL;
 	r = backend_import_tokens(&c->be, csv, len, &count,
 	    report_bad_line, &bad, err, sizeof(err));
-	OPENSSL_cleanse(csv, len);
-	free(csv);
+	wipe_free(csv, len + 1);
 	if (r == 0) {
 		printf("%zu hardware token%s imported.\n", count,
 		    count == 1 ? "" : "s");
@@ -167,13 +126,9 @@ cmd_import_tokens(struct ctx *c, int argc, char **argv)
 static unsigned
 parse_count(const char *s)
 {
-	unsigned long v;
-	char *end;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || v < 1 ||
-	    v > RECORD_MAX_RECOVERY)
+	if (num_parse_u64(s, 1, RECORD_MAX_RECOVERY, &v) == -1)
 		usage_error("recovery-codes: --count must be 1 to %d",
 		    RECORD_MAX_RECOVERY);
 	return (unsigned)v;
@@ -228,7 +183,6 @@ cmd_recovery_codes(struct ctx *c, int argc, char **argv)
 		}
 	} else
 		warnx_("%s", err);
-	OPENSSL_cleanse(codes, count * sizeof(*codes));
-	free(codes);
+	wipe_free(codes, count * sizeof(*codes));
 	return r == 0 ? 0 : EXIT_FAIL;
 }

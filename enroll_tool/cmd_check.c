@@ -24,8 +24,7 @@ cmd_check(struct ctx *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char		err[CONFIG_ERRLEN > BACKEND_ERRLEN ? CONFIG_ERRLEN :
-			    BACKEND_ERRLEN];
+	char		err[MFA_ERRLEN];
 	unsigned	problems = 0;
 
 	while (verb_getopt(c, argc, argv, "h", opts) != -1)
@@ -34,7 +33,7 @@ cmd_check(struct ctx *c, int argc, char **argv)
 		usage_error("check: no argument expected");
 	/* A config with problems still names the store to look at: its
 	 * defaults stand in for what could not be read. */
-	if (config_load(c->conf, &c->cfg, err, sizeof(err)) == -1)
+	if (config_load(c->conf, &c->cfg, err, sizeof(err)) != 0)
 		problem(&problems, err);
 	c->have_cfg = 1;
 	if (backend_open(&c->be, &c->cfg, BACKEND_ADMIN, err,

@@ -15,6 +15,7 @@
 #include "enroll.h"
 #include "qr.h"
 #include "uri.h"
+#include "wipe.h"
 
 #define ENABLE_TRIES	3
 
@@ -57,15 +58,6 @@ parse_args(struct ctx *c, int argc, char **argv, struct create_args *a)
 		usage_error("create: --qr-file must end in .png or .svg");
 }
 
-static void
-free_code(char *s, size_t cap)
-{
-	if (s != NULL) {
-		OPENSSL_cleanse(s, cap);
-		free(s);
-	}
-}
-
 /* One whole answer line, malloc'd.  NULL with *why NULL: the input ended
  * before the answer began (the admin postpones).  NULL with *why set: a
  * read error, a NUL byte, or an answer cut short by the end of input;
@@ -89,7 +81,7 @@ read_code(const char *prompt, const char **why)
 		*why = "an answer with a NUL byte or cut short";
 	else if (n > 0)
 		return line;
-	free_code(line, cap);
+	wipe_free(line, cap);
 	return NULL;
 }
 
@@ -106,13 +98,13 @@ enable_interactive(struct ctx *c, const char *user, const char *device)
 		c1 = read_code("First code: ", &why);
 		c2 = c1 != NULL ? read_code("Next code: ", &why) : NULL;
 		if (c2 == NULL && why != NULL) {
-			free_code(c1, c1 != NULL ? strlen(c1) : 0);
+			wipe_free(c1, c1 != NULL ? strlen(c1) : 0);
 			warnx_("standard input: %s; MFA device %s of user %s "
 			    "left pending", why, device, user);
 			return EXIT_FAIL;
 		}
 		if (c2 == NULL) {
-			free_code(c1, c1 != NULL ? strlen(c1) : 0);
+			wipe_free(c1, c1 != NULL ? strlen(c1) : 0);
 			printf("\nMFA device %s of user %s is still pending; "
 			    "enable it with:\n  mfa-enroll enable %s %s "
 			    "CODE1 CODE2\n", device, user, user, device);
@@ -120,8 +112,8 @@ enable_interactive(struct ctx *c, const char *user, const char *device)
 		}
 		r = backend_enable(&c->be, user, device, c1, c2,
 		    (int64_t)time(NULL), err, sizeof(err));
-		free_code(c1, strlen(c1));
-		free_code(c2, strlen(c2));
+		wipe_free(c1, strlen(c1));
+		wipe_free(c2, strlen(c2));
 		audit_change("enable", user, device, r == 0,
 		    r == 0 ? NULL : err);
 		if (r == 0) {
@@ -206,14 +198,12 @@ finish(struct ctx *c, const struct create_args *a, struct mfa_device *d,
 		return undo(c, a, qf, "cannot build the otpauth URI");
 	r = qf->fd >= 0 ?
 	    qr_file_write(qf, a->qrfmt, uri, err, sizeof(err)) : 0;
-	if (r == -1) {
-		OPENSSL_cleanse(uri, strlen(uri));
-		free(uri);
+	if (r != 0) {
+		wipe_free_str(uri);
 		return undo(c, a, qf, err);
 	}
 	r = show(a, d, uri);
-	OPENSSL_cleanse(uri, strlen(uri));
-	free(uri);
+	wipe_free_str(uri);
 	if (r == -1)
 		return undo(c, a, qf, "cannot show the secret");
 	/* A secret that never reached the admin makes a device nobody can
@@ -246,7 +236,7 @@ cmd_create(struct ctx *c, int argc, char **argv)
 	}
 	r = backend_create(&c->be, a.user, a.device,
 	    (int64_t)time(NULL), &d, err, sizeof(err));
-	if (r == -1) {
+	if (r != 0) {
 		warnx_("%s", err);
 		remove_qr(&qf);
 		audit_change("create", a.user, a.device, 0, err);

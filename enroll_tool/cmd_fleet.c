@@ -21,7 +21,7 @@ admin_conninfo(struct ctx *c, const char *given)
 
 	if (given != NULL)
 		return given;
-	if (config_load(c->conf, &c->cfg, err, sizeof(err)) == -1) {
+	if (config_load(c->conf, &c->cfg, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
 		exit(EXIT_FAIL);
 	}
@@ -39,7 +39,7 @@ connect_or_exit(struct db_conn *db, const char *conninfo)
 {
 	char	err[ERRLEN];
 
-	if (db_admin_connect(db, conninfo, err, sizeof(err)) == -1) {
+	if (db_admin_connect(db, conninfo, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
 		exit(EXIT_FAIL);
 	}
@@ -96,7 +96,7 @@ cmd_db_init(struct ctx *c, int argc, char **argv)
 	if (argc - optind != 0 || key_file == NULL)
 		usage_error("db-init: expected --key-file PATH (see "
 		    "'db-init --help')");
-	if (db_schema_key_path_ok(key_file, err, sizeof(err)) == -1)
+	if (db_schema_key_path_ok(key_file, err, sizeof(err)) != 0)
 		usage_error("db-init: %s", err);
 	connect_or_exit(&db, admin_conninfo(c, conninfo));
 	/* With --conninfo the config may be missing: the database keeps its
@@ -105,7 +105,7 @@ cmd_db_init(struct ctx *c, int argc, char **argv)
 	    sizeof(err)) == 0)
 		c->have_cfg = 1;
 	if (db_schema_install(&db, key_file, c->have_cfg ? &c->cfg : NULL,
-	    &info, err, sizeof(err)) == -1) {
+	    &info, err, sizeof(err)) != 0) {
 		db_close(&db);
 		warnx_("db-init: %s; nothing changed", err);
 		audit_change("db-init", NULL, NULL, 0, err);
@@ -184,7 +184,7 @@ cmd_migrate(struct ctx *c, int argc, char **argv)
 	db_close(&db);
 	store_close(&st);
 	audit_change("migrate", NULL, NULL, rc == 0, rc == 0 ? NULL : err);
-	if (rc == -1) {
+	if (rc != 0) {
 		warnx_("migrate: %s; nothing was copied", err);
 		return EXIT_FAIL;
 	}

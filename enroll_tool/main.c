@@ -187,14 +187,13 @@ verb_getopt(struct ctx *c, int argc, char **argv, const char *shortopts,
 void
 ctx_open(struct ctx *c, int writes)
 {
-	char err[CONFIG_ERRLEN > BACKEND_ERRLEN ? CONFIG_ERRLEN :
-	    BACKEND_ERRLEN];
+	char err[MFA_ERRLEN];
 
 	if (writes && geteuid() != 0) {
 		warnx_("must be run as root");
 		exit(EXIT_FAIL);
 	}
-	if (config_load(c->conf, &c->cfg, err, sizeof(err)) == -1) {
+	if (config_load(c->conf, &c->cfg, err, sizeof(err)) != 0) {
 		warnx_("%s", err);
 		exit(EXIT_FAIL);
 	}

@@ -9,6 +9,8 @@ int
 backend_open(struct backend *b, const struct awsmfa_config *cfg, int flags,
     char *err, size_t errlen)
 {
+	int	r;
+
 	memset(b, 0, sizeof(*b));
 	b->st.dirfd = -1;
 	b->cfg = cfg;
@@ -21,14 +23,11 @@ backend_open(struct backend *b, const struct awsmfa_config *cfg, int flags,
 		b->ops = &backend_pg_ops;
 		break;
 	default:
-		seterr(err, errlen, "unknown store");
-		return -1;
+		return mfa_fail(err, errlen, MFA_ERR_CONFIG, "unknown store");
 	}
-	if (b->ops->open(b, err, errlen) != 0) {
+	if ((r = b->ops->open(b, err, errlen)) != MFA_OK)
 		b->ops = NULL;
-		return -1;
-	}
-	return 0;
+	return r;
 }
 
 void

@@ -58,8 +58,9 @@ struct backend {
 	int				 answered; /* the database spoke */
 };
 
-/* Opens the store cfg names.  For PostgreSQL the budget of db_timeout
- * seconds starts now and covers every call until backend_close. */
+/* Opens the store cfg names: MFA_OK, or a code with err.  For PostgreSQL
+ * the budget of db_timeout seconds starts now and covers every call until
+ * backend_close. */
 int	backend_open(struct backend *b, const struct awsmfa_config *cfg,
 	    int flags, char *err, size_t errlen);
 /* 1 when this login was answered by the local file store because the
@@ -86,8 +87,8 @@ enum verify_result backend_login(struct backend *b, const char *user,
 	    struct verify_outcome *out, char *err, size_t errlen);
 
 /*
- * mfa-enroll's operations, with lib/device.c's contract: 0, or -1 with one
- * line in err and nothing changed.
+ * mfa-enroll's operations, with lib/device.c's contract: MFA_OK, or a
+ * negative MFA_ERR_* code with one line in err and nothing changed.
  */
 /* A new pending virtual device; *out gets its secret for the QR code,
  * and the caller wipes it.  The only call that ever returns a secret. */
@@ -110,8 +111,8 @@ int	backend_import_tokens(struct backend *b, const char *csv, size_t len,
 	    size_t *count, device_bad_line_fn *fn, void *arg, char *err,
 	    size_t errlen);
 /* Calls fn for each device of user (NULL: every user, then the tokens
- * nobody holds).  -1 when something could not be read: the rows that
- * could were still given. */
+ * nobody holds).  A code when something could not be read: the rows
+ * that could were still given. */
 int	backend_list(struct backend *b, const char *user, int64_t now,
 	    backend_row_fn *fn, void *arg, char *err, size_t errlen);
 /* Calls fn once per problem; returns how many there were. */

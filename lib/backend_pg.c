@@ -8,6 +8,7 @@
  * the prompt and the answer is not counted against it.  Anything but a
  * clear answer in time (no connection, an error, a WARNING, the deadline)
  * is VERIFY_ERROR: the module refuses with PAM_AUTHINFO_UNAVAIL. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 #include "backend.h"
 #include "backend_pg.h"
 #include "mfaerr.h"
+#include "numparse.h"
 #include "otp.h"
 #include "recovery.h"
 
@@ -60,15 +62,14 @@ conninfo(const struct backend *b)
 static int
 pg_open(struct backend *b, char *err, size_t errlen)
 {
-	if (conninfo(b)[0] == '\0') {
-		seterr(err, errlen, "store is \"postgresql\" but %s is not "
-		    "set", (b->flags & BACKEND_ADMIN) ? "db_admin_conninfo" :
+	if (conninfo(b)[0] == '\0')
+		return mfa_fail(err, errlen, MFA_ERR_CONFIG, "store is "
+		    "\"postgresql\" but %s is not set",
+		    (b->flags & BACKEND_ADMIN) ? "db_admin_conninfo" :
 		    "db_conninfo");
-		return -1;
-	}
 	b->db.pg = NULL;
 	b->budget_ms = (int64_t)b->cfg->db_timeout * 1000;
-	return 0;
+	return MFA_OK;
 }
 
 static const char *
@@ -90,13 +91,13 @@ pg_close(struct backend *b)
  * db_timeout per call), connecting first if needed; the time it took is
  * taken off the budget.  A login's calls expect one row of nfields
  * columns; anything else is a failure, not an answer to read. */
-enum db_status
+int
 backend_pg_call(struct backend *b, const char *sql, int n,
     const char *const *params, int nfields, PGresult **res, char *err,
     size_t errlen)
 {
 	int64_t		t0 = db_clock_ms(), deadline;
-	enum db_status	s = DB_OK;
+	int		s = MFA_OK;
 
 	*res = NULL;
 	if (b->flags & BACKEND_ADMIN)
@@ -104,24 +105,24 @@ backend_pg_call(struct backend *b, const char *sql, int n,
 	deadline = t0 + b->budget_ms;
 	if (b->budget_ms <= 0) {
 		seterr(err, errlen, "database: no time left of db_timeout");
-		return DB_TIMEOUT;
+		return MFA_ERR_UNAVAIL;
 	}
 	if (b->db.pg == NULL)
 		s = db_connect(&b->db, conninfo(b), deadline, err, errlen);
 	b->db.deadline = deadline;
-	if (s == DB_OK)
+	if (s == MFA_OK)
 		s = db_exec(&b->db, sql, n, params, res, err, errlen);
 	b->budget_ms -= db_clock_ms() - t0;
 	/* A database that answered, even with an error or a WARNING, is
 	 * not down: no break-glass for the rest of this login. */
-	if (s == DB_OK || s == DB_WARNED || b->db.pg != NULL)
+	if (s == MFA_OK || s == MFA_ERR_DBWARN || b->db.pg != NULL)
 		b->answered = 1;
-	if (s == DB_OK && !(b->flags & BACKEND_ADMIN) &&
+	if (s == MFA_OK && !(b->flags & BACKEND_ADMIN) &&
 	    (PQntuples(*res) != 1 || PQnfields(*res) != nfields)) {
 		seterr(err, errlen, "database: unexpected answer");
 		PQclear(*res);
 		*res = NULL;
-		s = DB_FAILED;
+		s = MFA_ERR_DB;
 	}
 	return s;
 }
@@ -135,11 +136,11 @@ backend_pg_call(struct backend *b, const char *sql, int n,
  * logs such a login loudly (backend_fell_back).
  */
 static int
-fall_back(struct backend *b, const char *user, enum db_status s)
+fall_back(struct backend *b, const char *user, int s)
 {
 	if (b->fell_back)
 		return config_break_glass(b->cfg, user);
-	if (s == DB_OK || b->answered || b->db.pg != NULL ||
+	if (s == MFA_OK || b->answered || b->db.pg != NULL ||
 	    !config_break_glass(b->cfg, user) ||
 	    store_open(&b->st, b->cfg->store_dir, NULL, 0) != STORE_OK)
 		return 0;
@@ -189,14 +190,14 @@ pg_may_have_record(struct backend *b, const char *user)
 {
 	const char	*p[1] = { user };
 	PGresult	*res;
-	enum db_status	 s;
+	int		 s;
 	int		 r = 1;
 
 	if (b->fell_back)
 		return backend_file_ops.may_have_record(b, user);
 	s = backend_pg_call(b, "SELECT awsmfa.has_user($1)", 1, p, 1, &res,
 	    NULL, 0);
-	if (s == DB_OK)
+	if (s == MFA_OK)
 		r = strcmp(PQgetvalue(res, 0, 0), "f") != 0;
 	else if (fall_back(b, user, s))
 		r = backend_file_ops.may_have_record(b, user);
@@ -208,19 +209,45 @@ pg_may_have_record(struct backend *b, const char *user)
 static unsigned
 digits_of(const char *v)
 {
-	unsigned	mask = 0;
-	long		d;
-	char		*end;
+	static const char	 digits[] = "0123456789";
+	char			 num[8];
+	unsigned		 mask = 0;
+	uint64_t		 d;
+	size_t			 n;
 
-	for (; *v != '\0'; v++) {
-		if (*v < '0' || *v > '9')
-			continue;
-		d = strtol(v, &end, 10);
-		if (d >= OTP_MIN_DIGITS && d <= OTP_MAX_DIGITS)
-			mask |= 1U << d;
-		v = end - 1;
+	while (*(v += strcspn(v, digits)) != '\0') {
+		n = strspn(v, digits);
+		if (n < sizeof(num)) {
+			memcpy(num, v, n);
+			num[n] = '\0';
+			if (num_parse_u64(num, OTP_MIN_DIGITS, OTP_MAX_DIGITS,
+			    &d) == 0)
+				mask |= 1U << d;
+		}
+		v += n;
 	}
 	return mask;
+}
+
+int64_t
+backend_pg_int(const PGresult *res, int row, int col)
+{
+	int64_t	v;
+
+	if (num_parse_i64(PQgetvalue(res, row, col), INT64_MIN, INT64_MAX,
+	    &v) == -1)
+		return 0;
+	return v;
+}
+
+uint64_t
+backend_pg_uint(const PGresult *res, int row, int col)
+{
+	uint64_t	v;
+
+	if (num_parse_u64(PQgetvalue(res, row, col), 0, UINT64_MAX, &v) == -1)
+		return 0;
+	return v;
 }
 
 static enum verify_result
@@ -229,16 +256,16 @@ pg_peek(struct backend *b, const char *user, unsigned *digits_mask,
 {
 	const char	*p[1] = { user };
 	PGresult	*res;
-	enum db_status	 s;
+	int		 s;
 
 	*digits_mask = 0;
 	if (b->fell_back)
 		return local_peek(b, user, digits_mask, err, errlen);
 	s = backend_pg_call(b, "SELECT awsmfa.peek($1)", 1, p, 1, &res, err,
 	    errlen);
-	if (s != DB_OK && fall_back(b, user, s))
+	if (s != MFA_OK && fall_back(b, user, s))
 		return local_peek(b, user, digits_mask, err, errlen);
-	if (s != DB_OK)
+	if (s != MFA_OK)
 		return VERIFY_ERROR;
 	*digits_mask = digits_of(PQgetvalue(res, 0, 0));
 	PQclear(res);
@@ -284,8 +311,8 @@ map_answer(const PGresult *res, struct verify_outcome *out)
 		if (strcmp(v, reasons[i]) == 0)
 			out->reason = reasons[i];
 	snprintf(out->device, sizeof(out->device), "%s", PQgetvalue(res, 0, 1));
-	out->failures = (unsigned)strtoul(PQgetvalue(res, 0, 3), NULL, 10);
-	out->locked_until = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
+	out->failures = (unsigned)backend_pg_uint(res, 0, 3);
+	out->locked_until = backend_pg_int(res, 0, 4);
 }
 
 static enum verify_result
@@ -296,7 +323,7 @@ pg_login(struct backend *b, const char *user, const char *input,
 	char		 code[PG_INPUT_MAX + 1];
 	const char	*p[2] = { user, code };
 	PGresult	*res;
-	enum db_status	 s;
+	int		 s;
 
 	if (b->fell_back)
 		return local_login(b, user, input, inputlen, flags, now, out,
@@ -317,7 +344,7 @@ pg_login(struct backend *b, const char *user, const char *input,
 	    "locked_until FROM awsmfa.login($1, $2)", 2, p, 5, &res, err,
 	    errlen);
 	OPENSSL_cleanse(code, sizeof(code));
-	if (s == DB_OK) {
+	if (s == MFA_OK) {
 		map_answer(res, out);
 		PQclear(res);
 	} else if (fall_back(b, user, s))

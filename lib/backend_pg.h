@@ -4,11 +4,17 @@
 #ifndef AWSMFA_BACKEND_PG_H
 #define AWSMFA_BACKEND_PG_H
 
+#include <stdint.h>
+
 #include "backend.h"
 
-enum db_status backend_pg_call(struct backend *b, const char *sql, int n,
+int	backend_pg_call(struct backend *b, const char *sql, int n,
 	    const char *const *params, int nfields, PGresult **res, char *err,
 	    size_t errlen);
+/* A number the database sent in text form; 0 for NULL (or anything that
+ * is not one). */
+int64_t	backend_pg_int(const PGresult *res, int row, int col);
+uint64_t backend_pg_uint(const PGresult *res, int row, int col);
 
 int	backend_pg_create(struct backend *, const char *, const char *,
 	    int64_t, struct mfa_device *, char *, size_t);

@@ -13,6 +13,8 @@
 
 #include "backend_pg.h"
 #include "mfaerr.h"
+#include "numparse.h"
+#include "wipe.h"
 #include "record.h"
 
 /* "SHA1" to "sha1", as pgcrypto names them. */
@@ -31,15 +33,18 @@ static int
 one_call(struct backend *b, const char *sql, int n, const char *const *p,
     int nfields, PGresult **res, char *err, size_t errlen)
 {
-	if (backend_pg_call(b, sql, n, p, nfields, res, err, errlen) != DB_OK)
-		return -1;
+	int	r;
+
+	if ((r = backend_pg_call(b, sql, n, p, nfields, res, err, errlen)) !=
+	    MFA_OK)
+		return r;
 	if (PQntuples(*res) != 1 || PQnfields(*res) != nfields) {
-		seterr(err, errlen, "database: unexpected answer");
 		PQclear(*res);
 		*res = NULL;
-		return -1;
+		return mfa_fail(err, errlen, MFA_ERR_DB,
+		    "database: unexpected answer");
 	}
-	return 0;
+	return MFA_OK;
 }
 
 int
@@ -51,15 +56,15 @@ backend_pg_create(struct backend *b, const char *user, const char *name,
 	unsigned char	*k;
 	PGresult	*res;
 	size_t		 len;
-	int		 rc = -1;
+	int		 rc;
 
 	memset(out, 0, sizeof(*out));
 	alg_lower(b->cfg->algorithm, alg);
 	snprintf(digits, sizeof(digits), "%u", b->cfg->digits);
 	snprintf(period, sizeof(period), "%u", b->cfg->period);
-	if (one_call(b, "SELECT awsmfa.create_device($1, $2, $3, $4, $5)", 5,
-	    p, 1, &res, err, errlen) != 0)
-		return -1;
+	if ((rc = one_call(b, "SELECT awsmfa.create_device($1, $2, $3, $4, "
+	    "$5)", 5, p, 1, &res, err, errlen)) != MFA_OK)
+		return rc;
 	k = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 0),
 	    &len);
 	if (k != NULL && len > 0 && len <= sizeof(out->secret)) {
@@ -73,9 +78,9 @@ backend_pg_create(struct backend *b, const char *user, const char *name,
 		out->status = DEVICE_PENDING;
 		out->created = now;
 		out->last_step = RECORD_NO_STEP;
-		rc = 0;
 	} else
-		seterr(err, errlen, "database: unexpected secret");
+		rc = mfa_fail(err, errlen, MFA_ERR_DB,
+		    "database: unexpected secret");
 	if (k != NULL) {
 		OPENSSL_cleanse(k, len);
 		PQfreemem(k);
@@ -93,13 +98,14 @@ backend_pg_enable(struct backend *b, const char *user, const char *device,
 {
 	const char	*p[4] = { user, device, code1, code2 };
 	PGresult	*res;
+	int		 r;
 
 	(void)now;
-	if (one_call(b, "SELECT awsmfa.enable_device($1, $2, $3, $4)", 4, p, 1,
-	    &res, err, errlen) != 0)
-		return -1;
+	if ((r = one_call(b, "SELECT awsmfa.enable_device($1, $2, $3, $4)", 4,
+	    p, 1, &res, err, errlen)) != MFA_OK)
+		return r;
 	PQclear(res);
-	return 0;
+	return MFA_OK;
 }
 
 int
@@ -109,19 +115,20 @@ backend_pg_resync(struct backend *b, const char *user, const char *device,
 {
 	const char	*p[4] = { user, device, code1, code2 };
 	PGresult	*res;
+	int		 r;
 
 	(void)now;
 	memset(rep, 0, sizeof(*rep));
-	if (one_call(b, "SELECT drift, reset_periods, locked_until, period "
-	    "FROM awsmfa.resync_device($1, $2, $3, $4)", 4, p, 4, &res, err,
-	    errlen) != 0)
-		return -1;
-	rep->drift = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	rep->reset_periods = strtoull(PQgetvalue(res, 0, 1), NULL, 10);
-	rep->locked_until = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-	rep->period = (unsigned)strtoul(PQgetvalue(res, 0, 3), NULL, 10);
+	if ((r = one_call(b, "SELECT drift, reset_periods, locked_until, "
+	    "period FROM awsmfa.resync_device($1, $2, $3, $4)", 4, p, 4, &res,
+	    err, errlen)) != MFA_OK)
+		return r;
+	rep->drift = backend_pg_int(res, 0, 0);
+	rep->reset_periods = backend_pg_uint(res, 0, 1);
+	rep->locked_until = backend_pg_int(res, 0, 2);
+	rep->period = (unsigned)backend_pg_uint(res, 0, 3);
 	PQclear(res);
-	return 0;
+	return MFA_OK;
 }
 
 int
@@ -130,12 +137,13 @@ backend_pg_deactivate(struct backend *b, const char *user,
 {
 	const char	*p[2] = { user, device };	/* NULL: all */
 	PGresult	*res;
+	int		 r;
 
-	if (one_call(b, "SELECT awsmfa.deactivate_device($1, $2)", 2, p, 1,
-	    &res, err, errlen) != 0)
-		return -1;
+	if ((r = one_call(b, "SELECT awsmfa.deactivate_device($1, $2)", 2, p,
+	    1, &res, err, errlen)) != MFA_OK)
+		return r;
 	PQclear(res);
-	return 0;
+	return MFA_OK;
 }
 
 /* An array literal of strings that need no quoting inside: hashes and
@@ -165,38 +173,34 @@ backend_pg_recovery_codes(struct backend *b, const char *user,
 	const char	*ptr[RECORD_MAX_RECOVERY], *p[2];
 	PGresult	*res = NULL;
 	unsigned	 i;
-	int		 rc = -1;
+	int		 rc;
 
-	if (count == 0 || count > RECORD_MAX_RECOVERY) {
-		seterr(err, errlen, "count must be 1 to %d",
-		    RECORD_MAX_RECOVERY);
-		return -1;
-	}
-	if ((hash = calloc(count, sizeof(*hash))) == NULL) {
-		seterr(err, errlen, "out of memory");
-		return -1;
-	}
+	if (count == 0 || count > RECORD_MAX_RECOVERY)
+		return mfa_fail(err, errlen, MFA_ERR_INVALID,
+		    "count must be 1 to %d", RECORD_MAX_RECOVERY);
+	if ((hash = calloc(count, sizeof(*hash))) == NULL)
+		return mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");
 	for (i = 0; i < count; i++) {
 		if (recovery_generate(codes[i], hash[i]) != 0) {
-			seterr(err, errlen, "cannot make recovery codes");
+			rc = mfa_fail(err, errlen, MFA_ERR_IO,
+			    "cannot make recovery codes");
 			goto out;
 		}
 		ptr[i] = hash[i];
 	}
 	if ((arr = array_of(ptr, count, RECORD_HASH_MAX)) == NULL) {
-		seterr(err, errlen, "out of memory");
+		rc = mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	p[0] = user;
 	p[1] = arr;
-	if (one_call(b, "SELECT awsmfa.set_recovery($1, $2)", 2, p, 1, &res, err,
-	    errlen) == 0)
-		rc = 0;
+	rc = one_call(b, "SELECT awsmfa.set_recovery($1, $2)", 2, p, 1, &res,
+	    err, errlen);
  out:
 	PQclear(res);
 	free(arr);
 	free(hash);
-	if (rc != 0)
+	if (rc != MFA_OK)
 		OPENSSL_cleanse(codes, count * sizeof(*codes));
 	return rc;
 }
@@ -225,14 +229,15 @@ field_array(const struct inventory *inv, int what)
 	return s;
 }
 
-/* The tokens of inv as the five arrays of awsmfa.import_tokens. */
+/* The tokens of inv as the five arrays of awsmfa.import_tokens; MFA_OK or
+ * MFA_ERR_NOMEM. */
 static int
 token_arrays(const struct inventory *inv, char *arr[5])
 {
 	const char	**v;
-	char		 *hex, *o;
+	char		 *hex;
 	size_t		  i, j, hexlen = 2 * OTP_SECRET_MAX + 1;
-	int		  rc = -1;
+	int		  rc = MFA_ERR_NOMEM;
 
 	memset(arr, 0, 5 * sizeof(arr[0]));
 	v = calloc(inv->n + 1, sizeof(*v));
@@ -240,9 +245,8 @@ token_arrays(const struct inventory *inv, char *arr[5])
 	if (v == NULL || hex == NULL)
 		goto out;
 	for (i = 0; i < inv->n; i++) {
-		for (j = 0, o = hex + i * hexlen; j < inv->tok[i].secret_len;
-		    j++, o += 2)
-			snprintf(o, 3, "%02x", inv->tok[i].secret[j]);
+		hex_encode(inv->tok[i].secret, inv->tok[i].secret_len,
+		    hex + i * hexlen);
 		v[i] = hex + i * hexlen;
 	}
 	arr[1] = array_of(v, inv->n, hexlen);
@@ -251,14 +255,12 @@ token_arrays(const struct inventory *inv, char *arr[5])
 	arr[0] = array_of(v, inv->n, RECORD_SERIAL_MAX);
 	for (j = 2; j < 5; j++)
 		arr[j] = field_array(inv, (int)j - 2);
-	rc = 0;
+	rc = MFA_OK;
 	for (j = 0; j < 5; j++)
 		if (arr[j] == NULL)
-			rc = -1;
+			rc = MFA_ERR_NOMEM;
  out:
-	if (hex != NULL)
-		OPENSSL_cleanse(hex, (inv->n + 1) * hexlen);
-	free(hex);
+	wipe_free(hex, (inv->n + 1) * hexlen);
 	free(v);
 	return rc;
 }
@@ -272,31 +274,29 @@ backend_pg_import_tokens(struct backend *b, const char *csv, size_t len,
 	char			*arr[5];
 	const char		*p[5];
 	PGresult		*res = NULL;
-	int			 j, rc = -1;
+	int			 j, rc;
 
 	*count = 0;
 	inventory_init(&inv);
 	memset(arr, 0, sizeof(arr));
-	if (device_parse_tokens_each(csv, len, &inv, fn, arg, err,
-	    errlen) != 0)
+	if ((rc = device_parse_tokens_each(csv, len, &inv, fn, arg, err,
+	    errlen)) != MFA_OK)
 		goto out;
-	if (token_arrays(&inv, arr) != 0) {
-		seterr(err, errlen, "out of memory");
+	if (token_arrays(&inv, arr) != MFA_OK) {
+		rc = mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	for (j = 0; j < 5; j++)
 		p[j] = arr[j];
-	if (one_call(b, "SELECT awsmfa.import_tokens($1, $2, $3, $4, $5)", 5,
-	    p, 1, &res, err, errlen) == 0) {
+	if ((rc = one_call(b, "SELECT awsmfa.import_tokens($1, $2, $3, $4, "
+	    "$5)", 5, p, 1, &res, err, errlen)) == MFA_OK)
 		*count = inv.n;
-		rc = 0;
-	}
  out:
 	PQclear(res);
-	if (arr[1] != NULL)
-		OPENSSL_cleanse(arr[1], strlen(arr[1]));
+	wipe_free_str(arr[1]);	/* the seeds, in hex */
 	for (j = 0; j < 5; j++)
-		free(arr[j]);
+		if (j != 1)
+			free(arr[j]);
 	inventory_free(&inv);
 	return rc;
 }
@@ -308,17 +308,17 @@ backend_pg_list(struct backend *b, const char *user, int64_t now,
 	const char		*p[1] = { user };	/* NULL: everyone */
 	struct backend_row	 r;
 	PGresult		*res;
-	int			 i;
+	int			 i, rc;
 
 	(void)now;
-	if (backend_pg_call(b, "SELECT user_name, device, serial, active, "
-	    "created, enabled, last_used, ahead FROM awsmfa.list_devices($1)",
-	    1, p, 8, &res, err, errlen) != DB_OK)
-		return -1;
+	if ((rc = backend_pg_call(b, "SELECT user_name, device, serial, "
+	    "active, created, enabled, last_used, ahead FROM "
+	    "awsmfa.list_devices($1)", 1, p, 8, &res, err, errlen)) != MFA_OK)
+		return rc;
 	if (PQnfields(res) != 8) {
-		seterr(err, errlen, "database: unexpected answer");
 		PQclear(res);
-		return -1;
+		return mfa_fail(err, errlen, MFA_ERR_DB,
+		    "database: unexpected answer");
 	}
 	for (i = 0; i < PQntuples(res); i++) {
 		memset(&r, 0, sizeof(r));
@@ -329,14 +329,14 @@ backend_pg_list(struct backend *b, const char *user, int64_t now,
 		r.status = r.user == NULL ? "unassigned" :
 		    strcmp(PQgetvalue(res, i, 3), "t") == 0 ? "active" :
 		    "pending";
-		r.created = strtoll(PQgetvalue(res, i, 4), NULL, 10);
-		r.enabled = strtoll(PQgetvalue(res, i, 5), NULL, 10);
-		r.last_used = strtoll(PQgetvalue(res, i, 6), NULL, 10);
-		r.ahead = strtoull(PQgetvalue(res, i, 7), NULL, 10);
+		r.created = backend_pg_int(res, i, 4);
+		r.enabled = backend_pg_int(res, i, 5);
+		r.last_used = backend_pg_int(res, i, 6);
+		r.ahead = backend_pg_uint(res, i, 7);
 		fn(arg, &r);
 	}
 	PQclear(res);
-	return 0;
+	return MFA_OK;
 }
 
 /* The database answers, at the schema version this mfa-enroll knows. */
@@ -348,7 +348,7 @@ backend_pg_check(struct backend *b, backend_problem_fn *fn, void *arg)
 	unsigned	 problems = 0;
 
 	if (backend_pg_call(b, "SELECT awsmfa.schema_version()", 0, NULL, 1,
-	    &res, err, sizeof(err)) != DB_OK) {
+	    &res, err, sizeof(err)) != MFA_OK) {
 		fn(arg, err);
 		return 1;
 	}

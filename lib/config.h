@@ -52,8 +52,8 @@ void	config_defaults(struct awsmfa_config *cfg);
  * and not writable by group or others, opened without following a symlink,
  * in folders only root can change (safepath_walk; a relative path is
  * taken from the working directory).
- * 0 on success; -1 with a one-line message "FILE:LINE: reason" (or
- * "FILE: reason") in err.  On failure cfg holds defaults only. */
+ * MFA_OK; or MFA_ERR_CONFIG with a one-line message "FILE:LINE: reason"
+ * (or "FILE: reason") in err.  On failure cfg holds defaults only. */
 int	config_load(const char *path, struct awsmfa_config *cfg, char *err,
 	    size_t errlen);
 

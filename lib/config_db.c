@@ -18,14 +18,14 @@ config_parse_store(const struct key *k, const config_setting_t *s,
 
 	(void)k;
 	if ((v = string_value(s, ctx)) == NULL)
-		return -1;
+		return MFA_ERR_CONFIG;
 	if (strcmp(v, "file") == 0)
 		cfg->store = STORE_KIND_FILE;
 	else if (strcmp(v, "postgresql") == 0)
 		cfg->store = STORE_KIND_POSTGRESQL;
 	else
 		return setting_err(ctx, s, "must be \"file\" or \"postgresql\"");
-	return 0;
+	return MFA_OK;
 }
 
 /* The reason a parsed conninfo cannot be used, or NULL. */
@@ -51,10 +51,10 @@ config_parse_conninfo(const struct key *k, const config_setting_t *s,
 	char			*msg = NULL;
 	char			*field = (char *)cfg + k->off;
 	size_t			 n;
-	int			 rc = 0;
+	int			 rc = MFA_OK;
 
 	if ((v = string_value(s, ctx)) == NULL)
-		return -1;
+		return MFA_ERR_CONFIG;
 	if ((n = strlen(v)) >= CONFIG_CONNINFO_MAX)
 		return key_err(ctx, k->name, config_setting_source_line(s),
 		    "longer than %d bytes", CONFIG_CONNINFO_MAX - 1);
@@ -103,7 +103,7 @@ config_parse_break_glass(const struct key *k, const config_setting_t *s,
 		memcpy(cfg->db_break_glass[cfg->nbreak_glass++], v,
 		    strlen(v) + 1);
 	}
-	return 0;
+	return MFA_OK;
 }
 
 int

@@ -29,13 +29,25 @@ struct key {
 	long long	 max;
 };
 
-/* "FILE:LINE: key 'NAME': " followed by the reason; always -1. */
+/* "FILE:LINE: " ("FILE: " for line 0) and the reason into ctx's buffer;
+ * returns MFA_ERR_CONFIG.  The key parsers return MFA_OK or that. */
+int	config_err(const struct ctx *ctx, unsigned line, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* "FILE:LINE: key 'NAME': " followed by the reason; MFA_ERR_CONFIG. */
 int	key_err(const struct ctx *ctx, const char *key, unsigned line,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int	setting_err(const struct ctx *ctx, const config_setting_t *s,
 	    const char *reason);
 /* The string of s, or NULL (error set) when s is not a string. */
 const char *string_value(const config_setting_t *s, const struct ctx *ctx);
+
+/* 1 with the range of the integer key called name; 0 for another key. */
+int	config_int_range(const char *name, long long *min, long long *max);
+
+/* config_guard.c: the text checked before libconfig 1.5 reads it (a
+ * string where it would leak one) and after (an integer it wrapped). */
+int	config_guard_before(const char *text, const struct ctx *ctx);
+int	config_guard_after(const char *text, const struct ctx *ctx);
 
 /* config_db.c */
 int	config_parse_store(const struct key *, const config_setting_t *,

@@ -11,21 +11,21 @@ db_admin_conninfo_ok(const char *conninfo, char *err, size_t errlen)
 	PQconninfoOption	*opts, *o;
 	char			*msg = NULL;
 	size_t			 n;
-	int			 rc = 0;
+	int			 rc = MFA_OK;
 
 	if ((opts = PQconninfoParse(conninfo, &msg)) == NULL) {
 		n = msg != NULL ? strcspn(msg, "\n") : 0;
-		seterr(err, errlen, "conninfo: %.*s", (int)n,
-		    n > 0 ? msg : "cannot be parsed");
+		rc = mfa_fail(err, errlen, MFA_ERR_INVALID, "conninfo: %.*s",
+		    (int)n, n > 0 ? msg : "cannot be parsed");
 		PQfreemem(msg);
-		return -1;
+		return rc;
 	}
 	for (o = opts; o->keyword != NULL; o++)
 		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
 		    *o->val != '\0') {
-			seterr(err, errlen, "conninfo holds a password: use a "
-			    "passfile (passfile=) or a client certificate");
-			rc = -1;
+			rc = mfa_fail(err, errlen, MFA_ERR_INVALID, "conninfo "
+			    "holds a password: use a passfile (passfile=) or a "
+			    "client certificate");
 		}
 	PQconninfoFree(opts);
 	return rc;
@@ -35,10 +35,12 @@ int
 db_admin_connect(struct db_conn *c, const char *conninfo, char *err,
     size_t errlen)
 {
-	if (db_admin_conninfo_ok(conninfo, err, errlen) == -1)
-		return -1;
+	int	r;
+
+	if ((r = db_admin_conninfo_ok(conninfo, err, errlen)) != MFA_OK)
+		return r;
 	return db_connect(c, conninfo, db_deadline(DB_ADMIN_TIMEOUT), err,
-	    errlen) == DB_OK ? 0 : -1;
+	    errlen);
 }
 
 int
@@ -46,8 +48,7 @@ db_admin_exec(struct db_conn *c, const char *sql, int nparams,
     const char *const *params, PGresult **res, char *err, size_t errlen)
 {
 	c->deadline = db_deadline(DB_ADMIN_TIMEOUT);
-	return db_exec(c, sql, nparams, params, res, err, errlen) == DB_OK ?
-	    0 : -1;
+	return db_exec(c, sql, nparams, params, res, err, errlen);
 }
 
 int
@@ -55,11 +56,13 @@ db_admin_run(struct db_conn *c, const char *sql, int nparams,
     const char *const *params, char *err, size_t errlen)
 {
 	PGresult	*res;
+	int		 r;
 
-	if (db_admin_exec(c, sql, nparams, params, &res, err, errlen) == -1)
-		return -1;
+	if ((r = db_admin_exec(c, sql, nparams, params, &res, err, errlen)) !=
+	    MFA_OK)
+		return r;
 	PQclear(res);
-	return 0;
+	return MFA_OK;
 }
 
 int
@@ -69,19 +72,19 @@ db_admin_value(struct db_conn *c, const char *sql, int nparams,
 {
 	PGresult	*res;
 	const char	*v;
-	int		 rc = -1;
+	int		 rc;
 
-	if (db_admin_exec(c, sql, nparams, params, &res, err, errlen) == -1)
-		return -1;
+	if ((rc = db_admin_exec(c, sql, nparams, params, &res, err,
+	    errlen)) != MFA_OK)
+		return rc;
 	if (PQntuples(res) != 1 || PQnfields(res) < 1)
-		seterr(err, errlen, "database: expected one row, got %d",
-		    PQntuples(res));
+		rc = mfa_fail(err, errlen, MFA_ERR_DB,
+		    "database: expected one row, got %d", PQntuples(res));
 	else if (strlen(v = PQgetvalue(res, 0, 0)) >= outlen)
-		seterr(err, errlen, "database: answer too long");
-	else {
+		rc = mfa_fail(err, errlen, MFA_ERR_DB,
+		    "database: answer too long");
+	else
 		memcpy(out, v, strlen(v) + 1);
-		rc = 0;
-	}
 	PQclear(res);
 	return rc;
 }
@@ -91,19 +94,16 @@ db_admin_commit(struct db_conn *c, char *err, size_t errlen)
 {
 	PGresult	*res;
 	char		 why[256];
-	int		 committed;
+	int		 committed, r;
 
-	if (db_admin_exec(c, "COMMIT", 0, NULL, &res, why, sizeof(why)) ==
-	    -1) {
-		seterr(err, errlen, "%s; whether the commit happened is not "
-		    "known", why);
-		return -1;
-	}
+	if ((r = db_admin_exec(c, "COMMIT", 0, NULL, &res, why,
+	    sizeof(why))) != MFA_OK)
+		return mfa_fail(err, errlen, r, "%s; whether the commit "
+		    "happened is not known", why);
 	committed = strcmp(PQcmdStatus(res), "COMMIT") == 0;
 	PQclear(res);
-	if (!committed) {
-		seterr(err, errlen, "database: the transaction was rolled back");
-		return -1;
-	}
-	return 0;
+	if (!committed)
+		return mfa_fail(err, errlen, MFA_ERR_DB,
+		    "database: the transaction was rolled back");
+	return MFA_OK;
 }

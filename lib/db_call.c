@@ -57,7 +57,7 @@ notice(void *arg, const PGresult *res)
 
 /* Waits until the connection's socket is ready for events or the
  * deadline passes. */
-static enum db_status
+static int
 wait_socket(struct db_conn *c, short events, char *err, size_t errlen)
 {
 	struct pollfd	p;
@@ -73,23 +73,23 @@ wait_socket(struct db_conn *c, short events, char *err, size_t errlen)
 		p.revents = 0;
 		if (p.fd < 0) {
 			seterr(err, errlen, "database: no connection");
-			return DB_FAILED;
+			return MFA_ERR_DB;
 		}
 		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
 		if (n > 0)
-			return DB_OK;
+			return MFA_OK;
 		if (n < 0 && errno != EINTR) {
 			seterr(err, errlen, "database: poll: %s",
 			    strerror(errno));
-			return DB_FAILED;
+			return MFA_ERR_DB;
 		}
 	}
 	seterr(err, errlen, "database: no answer within the time allowed");
-	return DB_TIMEOUT;
+	return MFA_ERR_UNAVAIL;
 }
 
-static enum db_status
-drop(struct db_conn *c, enum db_status s)
+static int
+drop(struct db_conn *c, int s)
 {
 	db_close(c);
 	return s;
@@ -131,7 +131,7 @@ env_set_aside(struct env_aside *a)
 		    (a->saved[a->n] = strdup(environ[i])) == NULL) {
 			while (a->n > 0)
 				free(a->saved[--a->n]);
-			return -1;
+			return MFA_ERR_NOMEM;
 		}
 		a->n++;
 	}
@@ -140,7 +140,7 @@ env_set_aside(struct env_aside *a)
 		name[strcspn(name, "=")] = '\0';
 		(void)unsetenv(name);
 	}
-	return 0;
+	return MFA_OK;
 }
 
 static void
@@ -157,99 +157,99 @@ env_put_back(struct env_aside *a)
 	a->n = 0;
 }
 
-static enum db_status connect_now(struct db_conn *, const char *, char *,
+static int connect_now(struct db_conn *, const char *, char *,
     size_t);
 
-enum db_status
+int
 db_connect(struct db_conn *c, const char *conninfo, int64_t deadline,
     char *err, size_t errlen)
 {
 	struct env_aside	a;
-	enum db_status		s;
+	int			s;
 
 	c->deadline = deadline;
 	c->warned = 0;
 	c->pg = NULL;
-	if (env_set_aside(&a) != 0) {
+	if (env_set_aside(&a) != MFA_OK) {
 		seterr(err, errlen, "database: cannot set the environment "
 		    "aside");
-		return DB_FAILED;
+		return MFA_ERR_DB;
 	}
 	s = connect_now(c, conninfo, err, errlen);
 	env_put_back(&a);
 	return s;
 }
 
-static enum db_status
+static int
 connect_now(struct db_conn *c, const char *conninfo, char *err,
     size_t errlen)
 {
 	PostgresPollingStatusType	st = PGRES_POLLING_WRITING;
-	enum db_status			ws;
+	int				ws;
 
 	if ((c->pg = PQconnectStart(conninfo)) == NULL) {
 		seterr(err, errlen, "database: out of memory");
-		return DB_FAILED;
+		return MFA_ERR_DB;
 	}
 	if (PQstatus(c->pg) == CONNECTION_BAD) {
 		pg_err(err, errlen, "database", PQerrorMessage(c->pg));
-		return drop(c, DB_FAILED);
+		return drop(c, MFA_ERR_DB);
 	}
 	PQsetNoticeReceiver(c->pg, notice, c);
 	while (st != PGRES_POLLING_OK) {
 		if (st == PGRES_POLLING_FAILED) {
 			pg_err(err, errlen, "database", PQerrorMessage(c->pg));
-			return drop(c, DB_FAILED);
+			return drop(c, MFA_ERR_DB);
 		}
 		ws = wait_socket(c, st == PGRES_POLLING_READING ? POLLIN :
 		    POLLOUT, err, errlen);
-		if (ws != DB_OK)
+		if (ws != MFA_OK)
 			return drop(c, ws);
 		st = PQconnectPoll(c->pg);
 	}
 	if (PQsetnonblocking(c->pg, 1) != 0) {
 		pg_err(err, errlen, "database", PQerrorMessage(c->pg));
-		return drop(c, DB_FAILED);
+		return drop(c, MFA_ERR_DB);
 	}
-	return DB_OK;
+	return MFA_OK;
 }
 
 /* Sends what libpq buffered, reading meanwhile so that a server that
  * answers early cannot deadlock us. */
-static enum db_status
+static int
 flush(struct db_conn *c, char *err, size_t errlen)
 {
-	enum db_status	ws;
+	int		ws;
 	int		f;
 
 	while ((f = PQflush(c->pg)) == 1) {
-		if ((ws = wait_socket(c, POLLOUT | POLLIN, err, errlen)) != DB_OK)
+		if ((ws = wait_socket(c, POLLOUT | POLLIN, err, errlen)) != MFA_OK)
 			return ws;
 		if (!PQconsumeInput(c->pg))
 			break;
 	}
 	if (f != 0) {
 		pg_err(err, errlen, "database", PQerrorMessage(c->pg));
-		return DB_FAILED;
+		return MFA_ERR_DB;
 	}
-	return DB_OK;
+	return MFA_OK;
 }
 
 /* Waits until a result can be read without blocking. */
-static enum db_status
+static int
 await_result(struct db_conn *c, char *err, size_t errlen)
 {
-	enum db_status	ws;
+	int		ws;
 
 	while (PQisBusy(c->pg)) {
-		if ((ws = wait_socket(c, POLLIN, err, errlen)) != DB_OK)
+		if ((ws = wait_socket(c, POLLIN, err, errlen)) != MFA_OK)
 			return ws;
 		if (!PQconsumeInput(c->pg)) {
 			pg_err(err, errlen, "database", PQerrorMessage(c->pg));
-			return DB_FAILED;
+			return MFA_ERR_DB;
 		}
 	}
-	return DB_OK;
+	return MFA_OK;
 }
 
 static int
@@ -264,17 +264,17 @@ result_ok(const PGresult *r)
  * result is kept, unless an error follows it: an error at commit comes
  * after the rows it undid, and those rows must not be read as the
  * answer. */
-static enum db_status
+static int
 collect(struct db_conn *c, PGresult **res, char *err, size_t errlen)
 {
 	PGresult	*r;
-	enum db_status	 ws;
+	int		 ws;
 
 	for (;;) {
-		if ((ws = await_result(c, err, errlen)) != DB_OK)
+		if ((ws = await_result(c, err, errlen)) != MFA_OK)
 			return ws;
 		if ((r = PQgetResult(c->pg)) == NULL)
-			return DB_OK;
+			return MFA_OK;
 		if (*res != NULL && result_ok(*res) && !result_ok(r)) {
 			PQclear(*res);
 			*res = NULL;
@@ -286,42 +286,42 @@ collect(struct db_conn *c, PGresult **res, char *err, size_t errlen)
 	}
 }
 
-enum db_status
+int
 db_exec(struct db_conn *c, const char *sql, int nparams,
     const char *const *params, PGresult **res, char *err, size_t errlen)
 {
-	enum db_status	 s;
+	int		 s;
 	const char	*sqlstate;
 
 	*res = NULL;
 	if (c->pg == NULL) {
 		seterr(err, errlen, "database: no connection");
-		return DB_FAILED;
+		return MFA_ERR_DB;
 	}
 	c->warned = 0;
 	if (!PQsendQueryParams(c->pg, sql, nparams, NULL, params, NULL, NULL,
 	    0)) {
 		pg_err(err, errlen, "database", PQerrorMessage(c->pg));
-		return drop(c, DB_FAILED);
+		return drop(c, MFA_ERR_DB);
 	}
-	if ((s = flush(c, err, errlen)) == DB_OK)
+	if ((s = flush(c, err, errlen)) == MFA_OK)
 		s = collect(c, res, err, errlen);
-	if (s == DB_OK && c->warned) {
+	if (s == MFA_OK && c->warned) {
 		seterr(err, errlen, "database: the server sent a warning, "
 		    "its answer is not trusted");
-		s = DB_WARNED;
+		s = MFA_ERR_DBWARN;
 	}
-	if (s == DB_OK && *res == NULL) {
+	if (s == MFA_OK && *res == NULL) {
 		seterr(err, errlen, "database: no result");
-		s = DB_FAILED;
+		s = MFA_ERR_DB;
 	}
-	if (s != DB_OK) {
+	if (s != MFA_OK) {
 		PQclear(*res);
 		*res = NULL;
 		return drop(c, s);
 	}
 	if (result_ok(*res))
-		return DB_OK;
+		return MFA_OK;
 	/* The statement failed and was rolled back; the connection is idle
 	 * and stays usable.  A message our own functions raised (P0001)
 	 * was written for the admin and is shown as it is. */
@@ -334,21 +334,21 @@ db_exec(struct db_conn *c, const char *sql, int nparams,
 		    PQresultErrorField(*res, PG_DIAG_MESSAGE_PRIMARY));
 	PQclear(*res);
 	*res = NULL;
-	return DB_FAILED;
+	return MFA_ERR_DB;
 }
 
 /* Reads every result of a script; the first error's message is kept. */
-static enum db_status
+static int
 collect_script(struct db_conn *c, int *failed, char *err, size_t errlen)
 {
 	PGresult	*r;
-	enum db_status	 ws;
+	int		 ws;
 
 	for (;;) {
-		if ((ws = await_result(c, err, errlen)) != DB_OK)
+		if ((ws = await_result(c, err, errlen)) != MFA_OK)
 			return ws;
 		if ((r = PQgetResult(c->pg)) == NULL)
-			return DB_OK;
+			return MFA_OK;
 		if (!*failed && !result_ok(r)) {
 			*failed = 1;
 			pg_err(err, errlen, "database", PQresultErrorField(r,
@@ -358,31 +358,31 @@ collect_script(struct db_conn *c, int *failed, char *err, size_t errlen)
 	}
 }
 
-enum db_status
+int
 db_exec_script(struct db_conn *c, const char *sql, char *err, size_t errlen)
 {
-	enum db_status	s;
+	int		s;
 	int		failed = 0;
 
 	if (c->pg == NULL) {
 		seterr(err, errlen, "database: no connection");
-		return DB_FAILED;
+		return MFA_ERR_DB;
 	}
 	c->warned = 0;
 	if (!PQsendQuery(c->pg, sql)) {
 		pg_err(err, errlen, "database", PQerrorMessage(c->pg));
-		return drop(c, DB_FAILED);
+		return drop(c, MFA_ERR_DB);
 	}
-	if ((s = flush(c, err, errlen)) == DB_OK)
+	if ((s = flush(c, err, errlen)) == MFA_OK)
 		s = collect_script(c, &failed, err, errlen);
-	if (s == DB_OK && !failed && c->warned) {
+	if (s == MFA_OK && !failed && c->warned) {
 		seterr(err, errlen, "database: the server sent a warning, "
 		    "its answer is not trusted");
-		s = DB_WARNED;
+		s = MFA_ERR_DBWARN;
 	}
-	if (s != DB_OK)
+	if (s != MFA_OK)
 		return drop(c, s);
-	return failed ? DB_FAILED : DB_OK;
+	return failed ? MFA_ERR_DB : MFA_OK;
 }
 
 void
@@ -394,16 +394,16 @@ db_close(struct db_conn *c)
 }
 
 const char *
-db_status_name(enum db_status s)
+db_status_name(int s)
 {
 	switch (s) {
-	case DB_OK:
+	case MFA_OK:
 		return "ok";
-	case DB_TIMEOUT:
+	case MFA_ERR_UNAVAIL:
 		return "timeout";
-	case DB_WARNED:
+	case MFA_ERR_DBWARN:
 		return "warned";
-	case DB_FAILED:
+	case MFA_ERR_DB:
 		return "failed";
 	}
 	return "unknown";

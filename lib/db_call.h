@@ -13,12 +13,12 @@
 
 #include <libpq-fe.h>
 
-enum db_status {
-	DB_OK = 0,
-	DB_TIMEOUT,	/* the deadline passed; the connection is dropped */
-	DB_WARNED,	/* the server sent a WARNING: the reply is not trusted */
-	DB_FAILED	/* connection or statement failed (err says why) */
-};
+#include "mfaerr.h"
+
+/* Every call returns MFA_OK, MFA_ERR_UNAVAIL (the deadline passed; the
+ * connection is dropped), MFA_ERR_DBWARN (the server sent a WARNING: the
+ * reply is not trusted) or MFA_ERR_DB (connection or statement failed);
+ * err says why. */
 
 struct db_conn {
 	PGconn		*pg;
@@ -31,29 +31,30 @@ int64_t	db_clock_ms(void);
 int64_t	db_deadline(unsigned seconds);
 
 /* Connects with conninfo (multi-host lists and target_session_attrs work
- * as in libpq) by the deadline.  On anything but DB_OK c->pg is NULL. */
-enum db_status db_connect(struct db_conn *c, const char *conninfo,
-	    int64_t deadline, char *err, size_t errlen);
+ * as in libpq) by the deadline.  On anything but MFA_OK c->pg is NULL. */
+int	db_connect(struct db_conn *c, const char *conninfo, int64_t deadline,
+	    char *err, size_t errlen);
 
 /* Runs sql with text parameters and waits for its one result by the
- * connection's deadline.  DB_OK leaves *res (PGRES_TUPLES_OK or
+ * connection's deadline.  MFA_OK leaves *res (PGRES_TUPLES_OK or
  * PGRES_COMMAND_OK) for the caller to PQclear; any other status drops
  * the connection, since its state is then unknown. */
-enum db_status db_exec(struct db_conn *c, const char *sql, int nparams,
+int	db_exec(struct db_conn *c, const char *sql, int nparams,
 	    const char *const *params, PGresult **res, char *err,
 	    size_t errlen);
 
 /* Runs a script of several statements without parameters (the simple
  * query protocol) by the connection's deadline and reads all its
- * results.  A statement that fails ends the script there: DB_FAILED with
+ * results.  A statement that fails ends the script there: MFA_ERR_DB with
  * its message, and the connection stays usable (a transaction the caller
  * opened is then aborted).  A WARNING or the deadline drops it, as in
  * db_exec.  For db-init's schema, never for anything with a secret. */
-enum db_status db_exec_script(struct db_conn *c, const char *sql, char *err,
+int	db_exec_script(struct db_conn *c, const char *sql, char *err,
 	    size_t errlen);
 
 void	db_close(struct db_conn *c);
 
-const char *db_status_name(enum db_status s);
+/* "ok", "timeout", "warned" or "failed": a call's code, for the tests. */
+const char *db_status_name(int s);
 
 #endif

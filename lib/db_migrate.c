@@ -14,6 +14,8 @@
 #include "db_admin.h"
 #include "db_migrate.h"
 #include "mfaerr.h"
+#include "numparse.h"
+#include "wipe.h"
 
 /* "\x" and two hex digits a byte: a bytea parameter in text form. */
 #define BYTEA_MAX	(2 + 2 * OTP_SECRET_MAX + 1)
@@ -31,17 +33,17 @@ lines_take(struct lines *l, char *s)
 	char	**nv;
 
 	if (s == NULL)
-		return -1;
+		return MFA_ERR_NOMEM;
 	if (l->n == l->cap) {
 		l->cap = l->cap != 0 ? 2 * l->cap : 64;
 		if ((nv = realloc(l->v, l->cap * sizeof(*nv))) == NULL) {
 			free(s);
-			return -1;
+			return MFA_ERR_NOMEM;
 		}
 		l->v = nv;
 	}
 	l->v[l->n++] = s;
-	return 0;
+	return MFA_OK;
 }
 
 static int lines_add(struct lines *l, const char *fmt, ...)
@@ -58,7 +60,7 @@ lines_add(struct lines *l, const char *fmt, ...)
 	len = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (len < 0 || (s = malloc((size_t)len + 1)) == NULL)
-		return -1;
+		return MFA_ERR_NOMEM;
 	va_start(ap, fmt);
 	vsnprintf(s, (size_t)len + 1, fmt, ap);
 	va_end(ap);
@@ -85,16 +87,9 @@ cmp_str(const void *a, const void *b)
 static void
 bytea_hex(char out[BYTEA_MAX], const unsigned char *b, size_t len)
 {
-	static const char	hex[] = "0123456789abcdef";
-	size_t			i;
-
 	out[0] = '\\';
 	out[1] = 'x';
-	for (i = 0; i < len && i < OTP_SECRET_MAX; i++) {
-		out[2 + 2 * i] = hex[b[i] >> 4];
-		out[3 + 2 * i] = hex[b[i] & 15];
-	}
-	out[2 + 2 * i] = '\0';
+	hex_encode(b, len < OTP_SECRET_MAX ? len : OTP_SECRET_MAX, out + 2);
 }
 
 /* The database's name of an algorithm (otp_alg_name's is upper case). */
@@ -149,10 +144,8 @@ put_user(struct db_conn *c, const struct mfa_record *rec, char *err,
 	const char	*p[4];
 	int		 rc;
 
-	if ((rcv = recovery_array(rec)) == NULL) {
-		seterr(err, errlen, "out of memory");
-		return -1;
-	}
+	if ((rcv = recovery_array(rec)) == NULL)
+		return mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");
 	snprintf(failures, sizeof(failures), "%u", rec->failures);
 	snprintf(locked, sizeof(locked), "%" PRId64, rec->locked_until);
 	p[0] = rec->user;
@@ -213,11 +206,9 @@ put_device(struct db_conn *c, const struct mfa_record *rec,
 	rc = db_admin_run(c, "SELECT awsmfa.put_device($1, $2, $3, $4, $5, "
 	    "$6, $7, $8, $9, $10, $11, $12, $13)", 13, p, err, errlen);
 	OPENSSL_cleanse(secret, sizeof(secret));
-	if (rc == 0 && device_line(want, rec, d, p[11] != NULL ? n[5] : "")
-	    == -1) {
-		seterr(err, errlen, "out of memory");
-		rc = -1;
-	}
+	if (rc == MFA_OK && device_line(want, rec, d, p[11] != NULL ? n[5] :
+	    "") != MFA_OK)
+		rc = mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");
 	return rc;
 }
 
@@ -229,21 +220,18 @@ put_record(struct db_conn *c, struct store *st, const char *user,
 {
 	struct mfa_record	*rec;
 	unsigned		 i;
-	int			 r, rc = -1;
+	int			 rc;
 
-	if ((rec = calloc(1, sizeof(*rec))) == NULL) {
-		seterr(err, errlen, "out of memory");
-		return -1;
-	}
-	if ((r = store_load(st, user, rec, err, errlen)) == STORE_NOENT)
-		rc = 0;
-	else if (r == STORE_OK && put_user(c, rec, err, errlen) == 0) {
-		for (i = 0; i < rec->ndevices; i++)
-			if (put_device(c, rec, &rec->dev[i], want, err,
-			    errlen) == -1)
-				break;
-		if (i == rec->ndevices) {
-			rc = 0;
+	if ((rec = calloc(1, sizeof(*rec))) == NULL)
+		return mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");
+	if ((rc = store_load(st, user, rec, err, errlen)) == MFA_ERR_NOENT)
+		rc = MFA_OK;
+	else if (rc == MFA_OK &&
+	    (rc = put_user(c, rec, err, errlen)) == MFA_OK) {
+		for (i = 0; i < rec->ndevices && rc == MFA_OK; i++)
+			rc = put_device(c, rec, &rec->dev[i], want, err,
+			    errlen);
+		if (rc == MFA_OK) {
 			n->users++;
 			n->devices += rec->ndevices;
 			n->recovery += rec->nrecovery;
@@ -252,8 +240,7 @@ put_record(struct db_conn *c, struct store *st, const char *user,
 				    DEVICE_ACTIVE;
 		}
 	}
-	record_wipe(rec);
-	free(rec);
+	wipe_free(rec, sizeof(*rec));
 	return rc;
 }
 
@@ -265,8 +252,8 @@ put_token(struct db_conn *c, struct store *st, const struct hw_token *t,
 	const char	*p[6];
 	int		 held, rc;
 
-	if (store_token_held(st, t, &held, err, errlen) != STORE_OK)
-		return -1;
+	if ((rc = store_token_held(st, t, &held, err, errlen)) != MFA_OK)
+		return rc;
 	snprintf(digits, sizeof(digits), "%u", t->digits);
 	snprintf(period, sizeof(period), "%u", t->period);
 	p[0] = t->serial;
@@ -279,13 +266,11 @@ put_token(struct db_conn *c, struct store *st, const struct hw_token *t,
 	rc = db_admin_run(c, "SELECT awsmfa.put_token($1, $2, $3, $4, $5, $6)",
 	    6, p, err, errlen);
 	OPENSSL_cleanse(secret, sizeof(secret));
-	if (rc == 0 && lines_add(want, "%s\t%s\t%u\t%u\t%s", t->serial, p[1],
-	    t->digits, t->period, held ? t->user : "") == -1) {
-		seterr(err, errlen, "out of memory");
-		rc = -1;
-	}
-	n->tokens += rc == 0;
-	n->assigned += rc == 0 && held;
+	if (rc == MFA_OK && lines_add(want, "%s\t%s\t%u\t%u\t%s", t->serial,
+	    p[1], t->digits, t->period, held ? t->user : "") != MFA_OK)
+		rc = mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");
+	n->tokens += rc == MFA_OK;
+	n->assigned += rc == MFA_OK && held;
 	return rc;
 }
 
@@ -319,20 +304,20 @@ read_back(struct db_conn *c, const char *sql, char *const *keys,
 {
 	PGresult	*res;
 	const char	*k;
-	int		 i, rc = 0;
+	int		 i, rc;
 
-	if (db_admin_exec(c, sql, 0, NULL, &res, err, errlen) == -1)
-		return -1;
-	for (i = 0; rc == 0 && i < PQntuples(res); i++) {
+	if ((rc = db_admin_exec(c, sql, 0, NULL, &res, err, errlen)) != MFA_OK)
+		return rc;
+	for (i = 0; rc == MFA_OK && i < PQntuples(res); i++) {
 		k = PQgetvalue(res, i, 0);
 		if (nkeys > 0 && bsearch(&k, keys, nkeys, sizeof(*keys),
 		    cmp_str) != NULL)
 			rc = lines_take(got, row_line(res, i));
 	}
 	PQclear(res);
-	if (rc == -1)
-		seterr(err, errlen, "out of memory");
-	return rc;
+	if (rc != MFA_OK)
+		return mfa_fail(err, errlen, rc, "out of memory");
+	return MFA_OK;
 }
 
 /* Equal sets of lines, or err names the first thing that differs (its
@@ -355,7 +340,7 @@ same_lines(const char *what, struct lines *want, struct lines *got,
 	if (bad == NULL && want->n != got->n)
 		bad = want->n > got->n ? want->v[i] : got->v[i];
 	if (bad == NULL)
-		return 0;
+		return MFA_OK;
 	n = strcspn(bad, "\t");
 	if (bad[n] == '\t')
 		n += 1 + strcspn(bad + n + 1, "\t");
@@ -364,7 +349,7 @@ same_lines(const char *what, struct lines *want, struct lines *got,
 	for (i = 0; err != NULL && err[i] != '\0'; i++)
 		if (err[i] == '\t')
 			err[i] = ' ';
-	return -1;
+	return MFA_ERR_CORRUPT;
 }
 
 /* Reads back what was copied and compares; users is sorted. */
@@ -376,27 +361,25 @@ verify(struct db_conn *c, char *const *users, size_t nusers,
 	struct lines	  got_dev = { NULL, 0, 0 }, got_tok = { NULL, 0, 0 };
 	char		**serials;
 	size_t		  i;
-	int		  rc = -1;
+	int		  rc;
 
-	if ((serials = calloc(inv->n + 1, sizeof(*serials))) == NULL) {
-		seterr(err, errlen, "out of memory");
-		return -1;
-	}
+	if ((serials = calloc(inv->n + 1, sizeof(*serials))) == NULL)
+		return mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");
 	for (i = 0; i < inv->n; i++)
 		serials[i] = inv->tok[i].serial;
 	if (inv->n > 1)
 		qsort(serials, inv->n, sizeof(*serials), cmp_str);
-	if (read_back(c, "SELECT user_name, device, serial, active, alg, "
+	if ((rc = read_back(c, "SELECT user_name, device, serial, active, alg, "
 	    "digits, period, created, enabled, last_used, last_step, drift, "
 	    "failures, locked_until, nrecovery FROM awsmfa.list_devices(NULL) "
 	    "WHERE user_name IS NOT NULL", users, nusers, &got_dev, err,
-	    errlen) == 0 &&
-	    read_back(c, "SELECT serial, alg, digits, period, user_name "
+	    errlen)) == MFA_OK &&
+	    (rc = read_back(c, "SELECT serial, alg, digits, period, user_name "
 	    "FROM awsmfa.list_tokens()", serials, inv->n, &got_tok, err,
-	    errlen) == 0 &&
-	    same_lines("device", want_dev, &got_dev, err, errlen) == 0 &&
-	    same_lines("token", want_tok, &got_tok, err, errlen) == 0)
-		rc = 0;
+	    errlen)) == MFA_OK &&
+	    (rc = same_lines("device", want_dev, &got_dev, err, errlen)) ==
+	    MFA_OK)
+		rc = same_lines("token", want_tok, &got_tok, err, errlen);
 	lines_free(&got_dev);
 	lines_free(&got_tok);
 	free(serials);
@@ -413,22 +396,23 @@ copy(struct db_conn *c, struct store *st, struct migrate_counts *n,
 	struct lines		  want_tok = { NULL, 0, 0 };
 	char			**users = NULL;
 	size_t			  nusers = 0, i;
-	int			  r, rc = -1;
+	int			  rc;
 
 	inventory_init(&inv);
-	if ((r = store_load_inventory(st, &inv, err, errlen)) != STORE_OK &&
-	    r != STORE_NOENT)
+	if ((rc = store_load_inventory(st, &inv, err, errlen)) != MFA_OK &&
+	    rc != MFA_ERR_NOENT)
 		goto out;
-	if (store_list_users(st, &users, &nusers, err, errlen) != STORE_OK ||
-	    db_admin_run(c, "BEGIN", 0, NULL, err, errlen) == -1)
+	if ((rc = store_list_users(st, &users, &nusers, err, errlen)) !=
+	    MFA_OK ||
+	    (rc = db_admin_run(c, "BEGIN", 0, NULL, err, errlen)) != MFA_OK)
 		goto out;
 	for (i = 0; i < nusers; i++)
-		if (put_record(c, st, users[i], &want_dev, n, err, errlen) ==
-		    -1)
+		if ((rc = put_record(c, st, users[i], &want_dev, n, err,
+		    errlen)) != MFA_OK)
 			goto out;
 	for (i = 0; i < inv.n; i++)
-		if (put_token(c, st, &inv.tok[i], &want_tok, n, err, errlen) ==
-		    -1)
+		if ((rc = put_token(c, st, &inv.tok[i], &want_tok, n, err,
+		    errlen)) != MFA_OK)
 			goto out;
 	rc = verify(c, users, nusers, &inv, &want_dev, &want_tok, err,
 	    errlen);
@@ -447,13 +431,13 @@ db_migrate(struct db_conn *c, struct store *st, struct migrate_counts *n,
 	int	lockfd, rc;
 
 	memset(n, 0, sizeof(*n));
-	if (store_lock_inventory(st, &lockfd, err, errlen) != STORE_OK)
-		return -1;
+	if ((rc = store_lock_inventory(st, &lockfd, err, errlen)) != MFA_OK)
+		return rc;
 	rc = copy(c, st, n, err, errlen);
-	if (rc == 0)
+	if (rc == MFA_OK)
 		rc = db_admin_commit(c, err, errlen);
 	store_unlock(lockfd);
-	if (rc == -1) {
+	if (rc != MFA_OK) {
 		/* Closing the connection rolls back what was begun. */
 		db_close(c);
 		memset(n, 0, sizeof(*n));

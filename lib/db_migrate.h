@@ -27,7 +27,8 @@ struct migrate_counts {
  * matches.  The inventory lock is held throughout, so no enable or
  * deactivate moves a token meanwhile.  Refused when the database holds
  * one of the users or tokens already.  Secrets go only as parameters of
- * the calls.  0 and the counts; -1 and err with nothing copied, c closed. */
+ * the calls.  MFA_OK and the counts; or a code and err with nothing
+ * copied, c closed. */
 int	db_migrate(struct db_conn *c, struct store *st,
 	    struct migrate_counts *n, char *err, size_t errlen);
 

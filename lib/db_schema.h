@@ -24,7 +24,7 @@ struct db_schema_info {
 	char	database[64];
 };
 
-/* -1 with the reason when key_file cannot name the key: it must be an
+/* MFA_ERR_INVALID when key_file cannot name the key: it must be an
  * absolute path (the server reads it, not this program) without control
  * characters or '$'. */
 int	db_schema_key_path_ok(const char *key_file, char *err, size_t errlen);
@@ -35,8 +35,8 @@ int	db_schema_key_path_ok(const char *key_file, char *err, size_t errlen);
  * a newer schema, the key file does not hold 32 bytes in hex, or it does
  * not open the secrets already stored.  With policy, the fleet-wide
  * window, resync window, lockout and max_devices are set from it in the
- * same transaction (NULL keeps the database's).  0 and info, or -1 and
- * err. */
+ * same transaction (NULL keeps the database's).  MFA_OK and info, or a
+ * code and err. */
 int	db_schema_install(struct db_conn *c, const char *key_file,
 	    const struct awsmfa_config *policy, struct db_schema_info *info,
 	    char *err, size_t errlen);

@@ -2,7 +2,8 @@
 /* The device lifecycle, AWS IAM style: create (pending), enable with two
  * consecutive codes, resync, deactivate, recovery codes, hardware token
  * import.  Each call locks, loads, changes and saves atomically; nothing is
- * written when it fails.  Messages in err are one line, ready for stderr. */
+ * written when it fails.  Each returns MFA_OK or a negative MFA_ERR_*
+ * code, with one line in err, ready for stderr. */
 #ifndef AWSMFA_DEVICE_H
 #define AWSMFA_DEVICE_H
 
@@ -14,6 +15,7 @@
 #include "record.h"
 #include "recovery.h"
 #include "store.h"
+#include "token_import.h"
 
 #define DEVICE_ERRLEN	MFA_ERRLEN
 
@@ -61,29 +63,5 @@ int	device_deactivate(struct store *st, const char *user,
 int	device_recovery_codes(struct store *st, const char *user,
 	    unsigned count, char (*codes)[RECOVERY_CODE_BUFLEN], char *err,
 	    size_t errlen);
-
-/* CSV "serial,secret[,digits,period,algorithm]", secret hex or base32,
- * every data line ending in a newline (a cut-short input is refused); all
- * or nothing.  err names the first bad line.  *count = tokens imported. */
-int	device_import_tokens(struct store *st, const char *csv, size_t len,
-	    size_t *count, char *err, size_t errlen);
-
-/* The CSV parser alone (fuzz target): appends to inv, checks duplicates
- * within the file and against inv.  0 or -1 with "line N: reason". */
-int	device_parse_tokens(const char *csv, size_t len, struct inventory *inv,
-	    char *err, size_t errlen);
-
-/* The same two with every bad line reported: fn (when not NULL) is called
- * once per bad line, in order, with its number and a short reason, before
- * the call returns -1.  err then names the first bad line and how many
- * more there are. */
-typedef void device_bad_line_fn(void *arg, size_t lineno,
-	    const char *reason);
-int	device_parse_tokens_each(const char *csv, size_t len,
-	    struct inventory *inv, device_bad_line_fn *fn, void *arg,
-	    char *err, size_t errlen);
-int	device_import_tokens_each(struct store *st, const char *csv,
-	    size_t len, size_t *count, device_bad_line_fn *fn, void *arg,
-	    char *err, size_t errlen);
 
 #endif

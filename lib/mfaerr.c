@@ -40,15 +40,14 @@ mfa_strerror(int r)
 		return "database unavailable";
 	case MFA_ERR_DB:
 		return "database error";
+	case MFA_ERR_DBWARN:
+		return "database warning";
 	default:
 		return "unknown error";
 	}
 }
 
-static void	vseterr(char *, size_t, const char *, va_list)
-		    __attribute__((format(printf, 3, 0)));
-
-static void
+static void __attribute__((format(printf, 3, 0)))
 vseterr(char *err, size_t errlen, const char *fmt, va_list ap)
 {
 	if (err == NULL || errlen == 0)

@@ -15,21 +15,22 @@
 #define MFA_ERRLEN	512
 
 #define MFA_OK			  0
-#define MFA_ERR_INTERNAL	 -1	/* a caller broke a contract: a bug */
-#define MFA_ERR_NOMEM		 -2
-#define MFA_ERR_IO		 -3	/* a system call failed */
-#define MFA_ERR_NOENT		 -4	/* not there; often not an error */
-#define MFA_ERR_UNSAFE		 -5	/* owner, mode, symlink, hard link */
-#define MFA_ERR_CORRUPT		 -6	/* stored data does not parse */
-#define MFA_ERR_BADNAME		 -7	/* a user name that cannot be stored */
-#define MFA_ERR_INVALID		 -8	/* input refused: a value, a format */
-#define MFA_ERR_TOOBIG		 -9	/* over a documented limit */
-#define MFA_ERR_EXISTS		-10	/* a name already taken */
-#define MFA_ERR_STATE		-11	/* not allowed in the current state */
-#define MFA_ERR_REFUSED		-12	/* codes that do not prove the device */
-#define MFA_ERR_CONFIG		-13	/* the configuration cannot be used */
-#define MFA_ERR_UNAVAIL		-14	/* the database did not answer in time */
-#define MFA_ERR_DB		-15	/* the database answered with an error */
+#define MFA_ERR_INTERNAL	 (-1)	/* a caller broke a contract: a bug */
+#define MFA_ERR_NOMEM		 (-2)
+#define MFA_ERR_IO		 (-3)	/* a system call failed */
+#define MFA_ERR_NOENT		 (-4)	/* not there; often not an error */
+#define MFA_ERR_UNSAFE		 (-5)	/* owner, mode, symlink, hard link */
+#define MFA_ERR_CORRUPT		 (-6)	/* stored data does not parse */
+#define MFA_ERR_BADNAME		 (-7)	/* a user name that cannot be stored */
+#define MFA_ERR_INVALID		 (-8)	/* input refused: a value, a format */
+#define MFA_ERR_TOOBIG		 (-9)	/* over a documented limit */
+#define MFA_ERR_EXISTS		(-10)	/* a name already taken */
+#define MFA_ERR_STATE		(-11)	/* not allowed in the current state */
+#define MFA_ERR_REFUSED		(-12)	/* codes that do not prove the device */
+#define MFA_ERR_CONFIG		(-13)	/* the configuration cannot be used */
+#define MFA_ERR_UNAVAIL		(-14)	/* the database did not answer in time */
+#define MFA_ERR_DB		(-15)	/* the database answered with an error */
+#define MFA_ERR_DBWARN		(-16)	/* it sent a WARNING: not trusted */
 
 /* What a code means, in a few words; never NULL. */
 const char	*mfa_strerror(int r);

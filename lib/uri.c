@@ -8,6 +8,7 @@
  * label; a colon inside either part is percent-encoded like every other
  * byte outside RFC 3986's unreserved set.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,9 @@
 #include <openssl/crypto.h>
 
 #include "base32.h"
+#include "numparse.h"
 #include "uri.h"
+#include "wipe.h"
 
 #define URI_PREFIX	"otpauth://totp/"
 
@@ -127,18 +130,6 @@ uri_build(const char *issuer, const char *account,
 	return uri;
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
  * Percent-decodes s[0..n) into a new string.  A broken escape, a NUL
  * and any control character are refused: what comes out ends up in
@@ -157,8 +148,9 @@ pct_decode(const char *s, size_t n)
 	for (i = 0, o = out; i < n; i++) {
 		c = (unsigned char)s[i];
 		if (c == '%') {
-			if (n - i < 3 || (hi = hex_value(s[i + 1])) < 0 ||
-			    (lo = hex_value(s[i + 2])) < 0)
+			if (n - i < 3 ||
+			    (hi = hex_value((unsigned char)s[i + 1])) < 0 ||
+			    (lo = hex_value((unsigned char)s[i + 2])) < 0)
 				goto bad;
 			c = (unsigned char)(hi << 4 | lo);
 			i += 2;
@@ -170,8 +162,7 @@ pct_decode(const char *s, size_t n)
 	*o = '\0';
 	return out;
  bad:
-	OPENSSL_cleanse(out, n + 1);
-	free(out);
+	wipe_free(out, n + 1);
 	return NULL;
 }
 
@@ -179,19 +170,16 @@ pct_decode(const char *s, size_t n)
 static int
 parse_small(const char *s, size_t n, unsigned lo, unsigned hi, unsigned *out)
 {
-	unsigned	v = 0;
-	size_t		i;
+	char		buf[4];
+	uint64_t	v;
 
-	if (n == 0 || n > 3)
+	if (n == 0 || n >= sizeof(buf))
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (unsigned)(s[i] - '0');
-	}
-	if (v < lo || v > hi)
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (num_parse_u64(buf, lo, hi, &v) == -1)
 		return -1;
-	*out = v;
+	*out = (unsigned)v;
 	return 0;
 }
 
@@ -207,8 +195,7 @@ parse_secret(const char *v, size_t n, struct otp_uri *out)
 	    &out->secret_len);
 	if (ret == 0 && out->secret_len == 0)
 		ret = -1;
-	OPENSSL_cleanse(b32, strlen(b32));
-	free(b32);
+	wipe_free_str(b32);
 	return ret;
 }
 

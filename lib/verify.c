@@ -12,6 +12,7 @@
 
 #include <openssl/crypto.h>
 
+#include "mfaerr.h"
 #include "otp.h"
 #include "recovery.h"
 #include "verify.h"
@@ -26,13 +27,6 @@ enum dev_match {
 	MATCH_OLD,	/* matched only a step at or before last_step */
 	MATCH_NEW	/* matched a fresh step, stored in *step */
 };
-
-static void
-set_err(char *err, size_t errlen, const char *msg)
-{
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s", msg);
-}
 
 static void
 outcome(struct verify_outcome *out, enum verify_result r, const char *reason)
@@ -327,13 +321,13 @@ login(struct store *st, const struct awsmfa_config *cfg, const char *user,
 
 	memset(out, 0, sizeof(*out));
 	outcome(out, VERIFY_ERROR, "internal error");
-	set_err(err, errlen, "");
+	seterr(err, errlen, "%s", "");
 	if (user == NULL || !record_username_ok(user)) {
 		outcome(out, VERIFY_NODEVICE, "invalid user name");
 		return VERIFY_NODEVICE;
 	}
 	if (input == NULL || now < 0) {
-		set_err(err, errlen, "bad argument");
+		seterr(err, errlen, "bad argument");
 		return VERIFY_ERROR;
 	}
 	r = store_lock_login(st, user, &lockfd, err, errlen);
@@ -353,7 +347,7 @@ login(struct store *st, const struct awsmfa_config *cfg, const char *user,
 	/* Not calloc: store_load sets every byte of the record first. */
 	if ((rec = malloc(sizeof(*rec))) == NULL) {
 		store_unlock(lockfd);
-		set_err(err, errlen, "out of memory");
+		seterr(err, errlen, "out of memory");
 		return VERIFY_ERROR;
 	}
 	login_locked(st, cfg, rec, &h, user, input, inputlen, try_only, now,
@@ -393,12 +387,12 @@ verify_peek(struct store *st, const char *user, unsigned *digits_mask,
 	int			 sr;
 
 	*digits_mask = 0;
-	set_err(err, errlen, "");
+	seterr(err, errlen, "%s", "");
 	if (user == NULL || !record_username_ok(user))
 		return VERIFY_NODEVICE;
 	/* Not calloc: store_load sets every byte of the record first. */
 	if ((rec = malloc(sizeof(*rec))) == NULL) {
-		set_err(err, errlen, "out of memory");
+		seterr(err, errlen, "out of memory");
 		return VERIFY_ERROR;
 	}
 	sr = store_load(st, user, rec, err, errlen);
@@ -417,58 +411,6 @@ verify_peek(struct store *st, const char *user, unsigned *digits_mask,
 	return r;
 }
 
-/*
- * The drift to store when CODE2 was found at `found` steps from the
- * server's step (found = s + 1 - center).  At Enter the device shows
- * CODE2's step or a later one: up to two steps later when CODE2 was typed
- * within a minute of being read (two 30 s periods).  So the device's
- * offset at that moment lies in [found, found + 2], and typing delay is
- * not drift.  A clock that is right to within a period has an offset of
- * -1, 0 or 1; when that interval allows it (found in -3..1) the clock is
- * taken as right and nothing is stored, so that logins keep the whole
- * window around the true time.  Otherwise the device really is off, and
- * the middle of the interval is stored: with a window of 1 or more the
- * logins then cover all of it.
- */
-#define RIGHT_CLOCK_MAX		1	/* steps a right clock may be off */
-#define TYPING_MAX		2	/* steps CODE2 may be typed late */
-
-int64_t
-verify_learnt_drift(int64_t found)
-{
-	if (found >= -RIGHT_CLOCK_MAX - TYPING_MAX &&
-	    found <= RIGHT_CLOCK_MAX)
-		return 0;
-	return found + TYPING_MAX / 2;
-}
-
-uint64_t
-verify_periods_ahead(const struct mfa_device *dev, int64_t now,
-    unsigned window)
-{
-	int64_t	 latest;
-	uint64_t ahead;
-
-	if (dev->last_step == RECORD_NO_STEP || now < 0 || dev->period == 0)
-		return 0;
-	/* The latest step a login could accept now, and TYPING_MAX more:
-	 * a resync's codes typed late learn a drift up to that much lower
-	 * than the one a login just used, and that passes by itself. */
-	latest = (int64_t)otp_step(now, dev->period);
-	if (__builtin_add_overflow(latest, dev->drift, &latest) ||
-	    __builtin_add_overflow(latest, (int64_t)window + TYPING_MAX,
-	    &latest))
-		return 0;
-	if (latest < 0 && __builtin_add_overflow(dev->last_step,
-	    (uint64_t)(-(latest + 1)) + 1, &ahead))
-		return UINT64_MAX;
-	if (latest < 0)
-		return ahead;
-	if (dev->last_step <= (uint64_t)latest)
-		return 0;
-	return dev->last_step - (uint64_t)latest;
-}
-
 /* Steps to try, nearest to now first, so that the closest pair wins. */
 static int64_t
 nth_offset(unsigned i)
@@ -476,25 +418,17 @@ nth_offset(unsigned i)
 	return (i % 2 == 1) ? -(int64_t)((i + 1) / 2) : (int64_t)(i / 2);
 }
 
-int
-verify_consecutive(const struct mfa_device *dev, const char *code1,
-    const char *code2, int64_t now, unsigned resync_window,
-    int64_t *drift_out, uint64_t *step_out)
+/* The first step s, nearest to center first, with code1 at s and code2
+ * at s + 1; -1 when there is none. */
+static int64_t
+find_pair(const struct mfa_device *dev, const char *c1, const char *c2,
+    int64_t center, unsigned resync_window)
 {
-	char		 c1[OTP_CODE_BUFLEN], c2[OTP_CODE_BUFLEN];
 	char		 want[OTP_CODE_BUFLEN];
-	int64_t		 center, s;
+	int64_t		 s, found = -1;
 	unsigned	 i;
-	int		 rc = -1;
 
-	if (dev == NULL || code1 == NULL || code2 == NULL || now < 0)
-		return -1;
-	if (otp_parse_code(code1, strlen(code1), dev->digits, c1) != 0 ||
-	    otp_parse_code(code2, strlen(code2), dev->digits, c2) != 0 ||
-	    otp_code_equal(c1, c2))
-		goto out;
-	center = (int64_t)otp_step(now, dev->period);
-	for (i = 0; i <= 2 * resync_window; i++) {
+	for (i = 0; i <= 2 * resync_window && found < 0; i++) {
 		if (__builtin_add_overflow(center, nth_offset(i), &s) ||
 		    s < 0 || s == INT64_MAX)
 			continue;
@@ -503,19 +437,52 @@ verify_consecutive(const struct mfa_device *dev, const char *code1,
 		    !otp_code_equal(want, c1))
 			continue;
 		if (otp_totp_at_step(dev->secret, dev->secret_len, dev->alg,
-		    (uint64_t)s + 1, dev->digits, want) != 0 ||
-		    !otp_code_equal(want, c2))
-			continue;
-		*drift_out = verify_learnt_drift(s + 1 - center);
-		*step_out = (uint64_t)s + 1;
-		rc = 0;
-		break;
+		    (uint64_t)s + 1, dev->digits, want) == 0 &&
+		    otp_code_equal(want, c2))
+			found = s;
 	}
-out:
+	OPENSSL_cleanse(want, sizeof(want));
+	return found;
+}
+
+enum verify_pair
+verify_pair(const struct mfa_device *dev, const char *code1,
+    const char *code2, int64_t now, unsigned resync_window,
+    int64_t *drift_out, uint64_t *step_out)
+{
+	char			 c1[OTP_CODE_BUFLEN], c2[OTP_CODE_BUFLEN];
+	int64_t			 center, s;
+	enum verify_pair	 r = PAIR_NOTFOUND;
+
+	if (dev == NULL || now < 0)
+		return PAIR_NOTFOUND;
+	if (code1 == NULL || code2 == NULL ||
+	    otp_parse_code(code1, strlen(code1), dev->digits, c1) != 0 ||
+	    otp_parse_code(code2, strlen(code2), dev->digits, c2) != 0)
+		r = PAIR_MALFORMED;
+	else if (otp_code_equal(c1, c2))
+		r = PAIR_SAME;
+	else {
+		center = (int64_t)otp_step(now, dev->period);
+		s = find_pair(dev, c1, c2, center, resync_window);
+		if (s >= 0) {
+			*drift_out = verify_learnt_drift(s + 1 - center);
+			*step_out = (uint64_t)s + 1;
+			r = PAIR_OK;
+		}
+	}
 	OPENSSL_cleanse(c1, sizeof(c1));
 	OPENSSL_cleanse(c2, sizeof(c2));
-	OPENSSL_cleanse(want, sizeof(want));
-	return rc;
+	return r;
+}
+
+int
+verify_consecutive(const struct mfa_device *dev, const char *code1,
+    const char *code2, int64_t now, unsigned resync_window,
+    int64_t *drift_out, uint64_t *step_out)
+{
+	return verify_pair(dev, code1, code2, now, resync_window, drift_out,
+	    step_out) == PAIR_OK ? 0 : -1;
 }
 
 const char *

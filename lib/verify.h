@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "config.h"
+#include "drift.h"
 #include "record.h"
 #include "store.h"
 
@@ -49,11 +50,25 @@ enum verify_result verify_login_try(struct store *st,
 	    const char *input, size_t inputlen, int64_t now,
 	    struct verify_outcome *out, char *err, size_t errlen);
 
+/* What verify_pair made of CODE1 and CODE2: the reason it refused, so
+ * that enable and resync can tell the admin without deriving it again. */
+enum verify_pair {
+	PAIR_OK = 0,		/* consecutive codes of the device, found */
+	PAIR_MALFORMED,		/* either is missing or not dev->digits long */
+	PAIR_SAME,		/* CODE1 equals CODE2 */
+	PAIR_NOTFOUND		/* no step s in the window has code1 at s and
+				 * code2 at s+1 */
+};
+
 /* Searches steps center-resync_window .. center+resync_window (center is the
- * step of now) for code1 at step s and code2 at s+1.  On success stores the
+ * step of now) for code1 at step s and code2 at s+1.  On PAIR_OK stores the
  * drift to keep for the device in *drift_out (verify_learnt_drift of
- * s+1-center) and s+1 in *step_out, and returns 0.  -1 when not found,
- * when code1 equals code2, or when either is malformed. */
+ * s+1-center) and s+1 in *step_out. */
+enum verify_pair verify_pair(const struct mfa_device *dev, const char *code1,
+	    const char *code2, int64_t now, unsigned resync_window,
+	    int64_t *drift_out, uint64_t *step_out);
+
+/* verify_pair as a yes or no: 0 for PAIR_OK, -1 for any refusal. */
 int	verify_consecutive(const struct mfa_device *dev, const char *code1,
 	    const char *code2, int64_t now, unsigned resync_window,
 	    int64_t *drift_out, uint64_t *step_out);
@@ -65,21 +80,6 @@ int	verify_consecutive(const struct mfa_device *dev, const char *code1,
  * a record); VERIFY_ERROR when the store cannot be trusted (err says why). */
 enum verify_result verify_peek(struct store *st, const char *user,
 	    unsigned *digits_mask, char *err, size_t errlen);
-
-/* The drift, in steps, that enable and resync store when CODE2 is found
- * `found` steps from the server's current step: 0 when the device's clock
- * may be right and CODE2 was typed up to two periods late, else the
- * middle of the offsets that typing delay leaves possible. */
-int64_t	verify_learnt_drift(int64_t found);
-
-/* How many periods dev's last accepted step lies more than two periods
- * beyond the latest step a login could accept at now (now + drift +
- * window); 0 when it does not.  Such a step was accepted while a clock ran
- * ahead, and until its period comes every code of the device is refused
- * as already used.  Up to two periods is normal: a login took the next
- * period's code, then a resync typed late learnt a slightly lower drift. */
-uint64_t verify_periods_ahead(const struct mfa_device *dev, int64_t now,
-	    unsigned window);
 
 const char *verify_result_name(enum verify_result r);
 

@@ -28,7 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	before = inv.n;
 	if (device_parse_tokens((const char *)data, size, &inv, err,
-	    sizeof(err)) == -1) {
+	    sizeof(err)) != 0) {
 		/* All or nothing: a refused file adds nothing. */
 		if (inv.n != before || memchr(err, '\0', sizeof(err)) == NULL)
 			__builtin_trap();

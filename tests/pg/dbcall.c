@@ -17,7 +17,7 @@ main(int argc, char **argv)
 	struct db_conn	 c;
 	PGresult	*res = NULL;
 	char		 err[256] = "";
-	enum db_status	 s;
+	int		 s;
 	int64_t		 t0;
 	int		 i;
 
@@ -28,7 +28,7 @@ main(int argc, char **argv)
 	t0 = db_clock_ms();
 	s = db_connect(&c, argv[1], db_deadline((unsigned)atoi(argv[2])),
 	    err, sizeof(err));
-	if (s == DB_OK)
+	if (s == MFA_OK)
 		s = db_exec(&c, argv[3], argc - 4, (const char *const *)argv + 4,
 		    &res, err, sizeof(err));
 	printf("status: %s\n", db_status_name(s));

@@ -76,7 +76,7 @@ parse_err(const char *text, const char *msg)
 	struct awsmfa_config cfg;
 
 	assert_int_equal(config_parse_text(text, "t.conf", &cfg, err,
-	    sizeof(err)), -1);
+	    sizeof(err)), MFA_ERR_CONFIG);
 	assert_string_equal(err, msg);
 	assert_defaults(&cfg);
 	config_free(&cfg);
@@ -608,7 +608,8 @@ load_err(const char *path, const char *reason)
 	struct awsmfa_config cfg;
 	char msg[PATH_MAX + 128];
 
-	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), -1);
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)),
+	    MFA_ERR_CONFIG);
 	snprintf(msg, sizeof(msg), "%s%s", path, reason);
 	assert_string_equal(err, msg);
 	assert_defaults(&cfg);

@@ -142,6 +142,37 @@ test_periods_ahead(void **state)
 	assert_int_equal(verify_periods_ahead(&d, NOW, 1), 0);
 }
 
+/* verify_pair says why it refused, which enable and resync tell the
+ * admin; verify_consecutive is its yes or no. */
+static void
+test_pair_reasons(void **state)
+{
+	struct mfa_device d;
+	char c1[OTP_CODE_BUFLEN], c2[OTP_CODE_BUFLEN];
+	int64_t drift = 99;
+	uint64_t step = 0, center = NOW / 30;
+
+	(void)state;
+	device(&d);
+	otp_totp_at_step(d.secret, d.secret_len, d.alg, center, 6, c1);
+	otp_totp_at_step(d.secret, d.secret_len, d.alg, center + 1, 6, c2);
+	assert_int_equal(verify_pair(&d, c1, c2, NOW, 10, &drift, &step),
+	    PAIR_OK);
+	assert_int_equal(step, center + 1);
+	assert_int_equal(verify_pair(&d, "12345", c2, NOW, 10, &drift, &step),
+	    PAIR_MALFORMED);
+	assert_int_equal(verify_pair(&d, c1, NULL, NOW, 10, &drift, &step),
+	    PAIR_MALFORMED);
+	assert_int_equal(verify_pair(&d, c1, c1, NOW, 10, &drift, &step),
+	    PAIR_SAME);
+	assert_int_equal(verify_pair(&d, c2, c1, NOW, 10, &drift, &step),
+	    PAIR_NOTFOUND);
+	assert_int_equal(verify_consecutive(&d, c2, c1, NOW, 10, &drift,
+	    &step), -1);
+	assert_int_equal(verify_consecutive(&d, c1, c1, NOW, 10, &drift,
+	    &step), -1);
+}
+
 int
 main(void)
 {
@@ -150,6 +181,7 @@ main(void)
 		cmocka_unit_test(test_promise),
 		cmocka_unit_test(test_consecutive_stores_rule),
 		cmocka_unit_test(test_periods_ahead),
+		cmocka_unit_test(test_pair_reasons),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
