@@ -88,7 +88,7 @@ int
 cmd_import_tokens(struct ctx *c, int argc, char **argv)
 {
 	struct bad_lines bad;
-	char err[DEVICE_ERRLEN], why[64], *csv;
+	char err[MFA_ERRLEN], why[64], *csv;
 	size_t len = 0, count;
 	int r;
 
@@ -143,7 +143,7 @@ cmd_recovery_codes(struct ctx *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char (*codes)[RECOVERY_CODE_BUFLEN], err[DEVICE_ERRLEN];
+	char (*codes)[RECOVERY_CODE_BUFLEN], err[MFA_ERRLEN];
 	const char *user;
 	unsigned count = 0, i;
 	int ch, r;

@@ -88,7 +88,7 @@ read_code(const char *prompt, const char **why)
 int
 enable_interactive(struct ctx *c, const char *user, const char *device)
 {
-	char err[DEVICE_ERRLEN], *c1, *c2;
+	char err[MFA_ERRLEN], *c1, *c2;
 	const char *why;
 	int i, r;
 
@@ -175,7 +175,7 @@ static int
 undo(struct ctx *c, const struct create_args *a, struct qr_file *qf,
     const char *why)
 {
-	char err[DEVICE_ERRLEN];
+	char err[MFA_ERRLEN];
 
 	(void)backend_deactivate(&c->be, a->user, a->device, err,
 	    sizeof(err));
@@ -223,7 +223,7 @@ cmd_create(struct ctx *c, int argc, char **argv)
 	struct create_args a;
 	struct mfa_device d;
 	struct qr_file qf;
-	char err[DEVICE_ERRLEN];
+	char err[MFA_ERRLEN];
 	int r;
 
 	parse_args(c, argc, argv, &a);

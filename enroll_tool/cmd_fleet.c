@@ -17,7 +17,7 @@
 static const char *
 admin_conninfo(struct ctx *c, const char *given)
 {
-	char	err[CONFIG_ERRLEN];
+	char	err[MFA_ERRLEN];
 
 	if (given != NULL)
 		return given;
@@ -175,7 +175,7 @@ cmd_migrate(struct ctx *c, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	conninfo = admin_conninfo(c, conninfo);
-	if (store_open(&st, dir, err, sizeof(err)) != STORE_OK) {
+	if (store_open(&st, dir, err, sizeof(err)) != MFA_OK) {
 		warnx_("%s", err);
 		return EXIT_FAIL;
 	}

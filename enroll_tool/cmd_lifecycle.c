@@ -38,7 +38,7 @@ four_args(struct ctx *c, int argc, char **argv)
 int
 cmd_enable(struct ctx *c, int argc, char **argv)
 {
-	char err[DEVICE_ERRLEN];
+	char err[MFA_ERRLEN];
 	char **a;
 	int r;
 
@@ -82,7 +82,7 @@ int
 cmd_resync(struct ctx *c, int argc, char **argv)
 {
 	struct device_resync_report rep;
-	char err[DEVICE_ERRLEN], why[64];
+	char err[MFA_ERRLEN], why[64];
 	char **a;
 	int r;
 
@@ -114,7 +114,7 @@ cmd_deactivate(struct ctx *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char err[DEVICE_ERRLEN];
+	char err[MFA_ERRLEN];
 	const char *user, *device = NULL;
 	int ch, all = 0, r;
 

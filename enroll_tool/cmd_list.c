@@ -132,7 +132,7 @@ cmd_list(struct ctx *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct lister	l;
-	char		err[BACKEND_ERRLEN];
+	char		err[MFA_ERRLEN];
 	int		ch, r;
 
 	memset(&l, 0, sizeof(l));

@@ -19,7 +19,6 @@
 #include "store.h"
 #include "verify.h"
 
-#define BACKEND_ERRLEN	MFA_ERRLEN
 /* The schema of sql/ this build speaks (awsmfa.meta schema_version). */
 #define AWSMFA_SCHEMA_VERSION	"1"
 

@@ -142,7 +142,7 @@ fall_back(struct backend *b, const char *user, int s)
 		return config_break_glass(b->cfg, user);
 	if (s == MFA_OK || b->answered || b->db.pg != NULL ||
 	    !config_break_glass(b->cfg, user) ||
-	    store_open(&b->st, b->cfg->store_dir, NULL, 0) != STORE_OK)
+	    store_open(&b->st, b->cfg->store_dir, NULL, 0) != MFA_OK)
 		return 0;
 	b->fell_back = 1;
 	return 1;

@@ -343,7 +343,7 @@ backend_pg_list(struct backend *b, const char *user, int64_t now,
 unsigned
 backend_pg_check(struct backend *b, backend_problem_fn *fn, void *arg)
 {
-	char		 err[BACKEND_ERRLEN], msg[BACKEND_ERRLEN + 64];
+	char		 err[MFA_ERRLEN], msg[MFA_ERRLEN + 64];
 	PGresult	*res;
 	unsigned	 problems = 0;
 

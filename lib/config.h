@@ -10,7 +10,6 @@
 
 #define AWSMFA_DEFAULT_CONF	"/etc/awsmfa/awsmfa.conf"
 #define AWSMFA_DEFAULT_STORE	"/var/lib/awsmfa"
-#define CONFIG_ERRLEN	MFA_ERRLEN
 #define CONFIG_MAX_GROUPS	32
 #define CONFIG_HARD_MAX_DEVICES	32	/* max_devices may not exceed this */
 #define CONFIG_CONNINFO_MAX	1024

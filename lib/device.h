@@ -17,8 +17,6 @@
 #include "store.h"
 #include "token_import.h"
 
-#define DEVICE_ERRLEN	MFA_ERRLEN
-
 /* New pending virtual device called name (default "default" when NULL),
  * with a fresh secret and the configured algorithm, digits and period.  A
  * copy is put in *out so the caller can show the QR code and secret; the

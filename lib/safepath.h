@@ -12,16 +12,8 @@
 
 #include "mfaerr.h"
 
-enum safepath_result {
-	SAFEPATH_OK = MFA_OK,
-	SAFEPATH_UNSAFE = MFA_ERR_UNSAFE,
-	SAFEPATH_IO = MFA_ERR_IO
-};
-
 /* Each function returns MFA_OK, MFA_ERR_UNSAFE (a folder anyone but root
- * could change, a symlink, not a directory) or MFA_ERR_IO.  The
- * SAFEPATH_* names are the same values, kept until every caller uses the
- * MFA_* ones. */
+ * could change, a symlink, not a directory) or MFA_ERR_IO. */
 
 /* The directory open at fd is a directory owned by root; *sb is its
  * fstat.  Messages in err name path. */

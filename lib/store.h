@@ -15,19 +15,7 @@
 #include "slots.h"
 
 /* Every function below returns MFA_OK or an MFA_ERR_* code (mfaerr.h)
- * with the path in err.  The STORE_* names are the same values, kept
- * until every caller uses the MFA_* ones. */
-#define STORE_ERRLEN	MFA_ERRLEN
-
-enum store_result {
-	STORE_OK = MFA_OK,
-	STORE_NOENT = MFA_ERR_NOENT,	/* no record for this user */
-	STORE_UNSAFE = MFA_ERR_UNSAFE,
-	STORE_CORRUPT = MFA_ERR_CORRUPT,
-	STORE_IO = MFA_ERR_IO,
-	STORE_BADNAME = MFA_ERR_BADNAME
-};
-
+ * with the path in err. */
 struct store {
 	int	dirfd;
 	char	dir[4096];

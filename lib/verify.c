@@ -278,11 +278,11 @@ login_locked(struct store *st, const struct awsmfa_config *cfg,
 	int			sr, changed;
 
 	sr = store_load_rw(st, user, rec, h, err, errlen);
-	if (sr == STORE_NOENT) {
+	if (sr == MFA_ERR_NOENT) {
 		outcome(out, VERIFY_NODEVICE, "no record");
 		return VERIFY_NODEVICE;
 	}
-	if (sr != STORE_OK) {
+	if (sr != MFA_OK) {
 		outcome(out, VERIFY_ERROR, "store error");
 		return VERIFY_ERROR;
 	}
@@ -302,7 +302,7 @@ login_locked(struct store *st, const struct awsmfa_config *cfg,
 		    "future";
 	out->failures = rec->failures;
 	out->locked_until = rec->locked_until;
-	if (changed && save_state(st, h, rec, r, err, errlen) != STORE_OK) {
+	if (changed && save_state(st, h, rec, r, err, errlen) != MFA_OK) {
 		out->device[0] = '\0';
 		outcome(out, VERIFY_ERROR, "store error");
 		return VERIFY_ERROR;
@@ -331,13 +331,13 @@ login(struct store *st, const struct awsmfa_config *cfg, const char *user,
 		return VERIFY_ERROR;
 	}
 	r = store_lock_login(st, user, &lockfd, err, errlen);
-	if (r == STORE_NOENT) {
+	if (r == MFA_ERR_NOENT) {
 		outcome(out, VERIFY_NODEVICE, "no record");
 		return VERIFY_NODEVICE;
 	}
-	if (r != STORE_OK) {
+	if (r != MFA_OK) {
 		/* Too long for the store: no such name can have a record. */
-		if (r == STORE_BADNAME) {
+		if (r == MFA_ERR_BADNAME) {
 			outcome(out, VERIFY_NODEVICE, "invalid user name");
 			return VERIFY_NODEVICE;
 		}
@@ -396,7 +396,7 @@ verify_peek(struct store *st, const char *user, unsigned *digits_mask,
 		return VERIFY_ERROR;
 	}
 	sr = store_load(st, user, rec, err, errlen);
-	if (sr == STORE_OK) {
+	if (sr == MFA_OK) {
 		for (i = 0; i < rec->ndevices; i++) {
 			if (rec->dev[i].status != DEVICE_ACTIVE ||
 			    rec->dev[i].digits > OTP_MAX_DIGITS)
@@ -404,7 +404,7 @@ verify_peek(struct store *st, const char *user, unsigned *digits_mask,
 			*digits_mask |= 1U << rec->dev[i].digits;
 			r = VERIFY_OK;
 		}
-	} else if (sr != STORE_NOENT && sr != STORE_BADNAME)
+	} else if (sr != MFA_ERR_NOENT && sr != MFA_ERR_BADNAME)
 		r = VERIFY_ERROR;
 	record_wipe(rec);
 	free(rec);

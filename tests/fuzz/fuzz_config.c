@@ -16,7 +16,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct awsmfa_config cfg;
-	char err[CONFIG_ERRLEN];
+	char err[MFA_ERRLEN];
 	char *text;
 	size_t i;
 

@@ -15,7 +15,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct inventory inv;
 	struct hw_token t;
-	char err[DEVICE_ERRLEN];
+	char err[MFA_ERRLEN];
 	size_t before;
 
 	inventory_init(&inv);

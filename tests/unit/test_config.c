@@ -31,7 +31,7 @@ static const char *const all_keys[] = {
 };
 
 static char tmpdir[64];
-static char err[CONFIG_ERRLEN];
+static char err[MFA_ERRLEN];
 
 static void
 assert_defaults(const struct awsmfa_config *cfg)

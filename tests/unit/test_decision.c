@@ -176,7 +176,7 @@ dev_named(const char *name)
 static void
 admin_open(struct backend *b)
 {
-	char	err[BACKEND_ERRLEN];
+	char	err[MFA_ERRLEN];
 
 	if (backend_open(b, &H.cfg, BACKEND_ADMIN | BACKEND_CREATE, err,
 	    sizeof(err)) != 0)
@@ -199,7 +199,7 @@ setup_device(struct backend *b, const struct dec_device *d,
     struct dev_state *ds, int64_t e)
 {
 	struct mfa_device	 md;
-	char			 err[BACKEND_ERRLEN], c[2][OTP_CODE_BUFLEN];
+	char			 err[MFA_ERRLEN], c[2][OTP_CODE_BUFLEN];
 
 	H.cfg.digits = d->digits;
 	H.cfg.period = d->period;
@@ -225,7 +225,7 @@ static void
 setup_user(void)
 {
 	struct backend	 b;
-	char		 err[BACKEND_ERRLEN];
+	char		 err[MFA_ERRLEN];
 	int64_t		 e = set_clock(H.base - SETUP_BEFORE);
 	unsigned	 i;
 
@@ -405,7 +405,7 @@ do_login(unsigned i, const struct dec_act *a)
 {
 	struct backend		*b;
 	struct verify_outcome	out;
-	char			in[INPUT_MAX], err[BACKEND_ERRLEN] = "";
+	char			in[INPUT_MAX], err[MFA_ERRLEN] = "";
 	int64_t			t = H.base + a->dt;
 	size_t			len;
 
@@ -427,7 +427,7 @@ do_peek(unsigned i, const struct dec_act *a)
 {
 	struct backend		*b;
 	enum verify_result	r = VERIFY_ERROR;
-	char			err[BACKEND_ERRLEN] = "";
+	char			err[MFA_ERRLEN] = "";
 	unsigned		mask = 0;
 
 	set_clock(H.base + a->dt);
@@ -443,7 +443,7 @@ static void
 do_deactivate(const struct dec_act *a)
 {
 	struct backend	b;
-	char		err[BACKEND_ERRLEN];
+	char		err[MFA_ERRLEN];
 
 	set_clock(H.base + a->dt);
 	admin_open(&b);
@@ -460,7 +460,7 @@ do_resync(unsigned i, const struct dec_act *a)
 	struct device_resync_report	 rep;
 	struct backend			 b;
 	const struct dev_state		*d = dev_named(a->dev);
-	char				 err[BACKEND_ERRLEN] = "";
+	char				 err[MFA_ERRLEN] = "";
 	char				 c[2][OTP_CODE_BUFLEN];
 	int64_t				 t = set_clock(H.base + a->dt);
 
