@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,6 +39,9 @@ read_all(int fd, size_t max, char **out, size_t *len)
 	ssize_t	 r;
 	int	 rc, saved;
 
+	/* max + 1 must not wrap: no input comes near it anyway. */
+	if (max >= SIZE_MAX / 2)
+		max = SIZE_MAX / 2;
 	for (;;) {
 		if (n == cap) {
 			/* cap reaches max + 1 only: full means too big. */

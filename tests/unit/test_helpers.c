@@ -242,6 +242,7 @@ test_read_all_limits(void **state)
 		expect_read(file_with(n), n + 1, MFA_OK, n);
 	}
 	expect_read(pipe_with(5), SIZE_MAX - 1, MFA_OK, 5);
+	expect_read(pipe_with(5), SIZE_MAX, MFA_OK, 5);
 }
 
 static void
