@@ -86,7 +86,8 @@ END $$;
 -- Each login host opens a new connection per login, so this runs in a
 -- fresh server process whose every statement is parsed and planned anew:
 -- the code path is three statements (lock, match, save) and no helper
--- function but unseal; the rare paths (recovery, a reused code) cost more.
+-- function but unseal; the rare paths (recovery, a reused code) cost more,
+-- a user without a record less.
 --
 -- The match: every active device of the user whose code length the input
 -- has ("shaped"), every step center + drift +- win of it, as lib/verify.c.
@@ -112,6 +113,13 @@ BEGIN
 	SELECT x.failures, x.locked_until, s.win, s.max_failures,
 	    s.lockout_seconds INTO u
 	    FROM users x, settings s WHERE x.name = p_user FOR UPDATE OF x;
+	IF NOT FOUND THEN
+		result := 'nodevice';
+		reason := 'no active device';
+		INSERT INTO attempts (user_name, device, result, reason)
+		    VALUES (left(p_user, 256), NULL, result, reason);
+		RETURN;
+	END IF;
 	SELECT count(*) AS active, count(*) FILTER (WHERE d.shaped) AS shaped,
 	    (array_agg(d.name ORDER BY d.name)
 		FILTER (WHERE c.step IS NOT NULL))[1] AS device,
@@ -141,7 +149,7 @@ BEGIN
 		WHERE kk.k IS NOT NULL) g) c ON true;
 	failures := u.failures;
 	locked_until := u.locked_until;
-	IF u.failures IS NULL OR m.active = 0 THEN
+	IF m.active = 0 THEN
 		result := 'nodevice';
 		reason := 'no active device';
 		failures := NULL;
