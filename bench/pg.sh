@@ -125,19 +125,21 @@ run() {
 	    PAM_WRAPPER_SERVICE_DIR="$D/pam.d" \
 	    "$BENCH" pgauth "$1" u "$HEX" "$3" "$2" "$4" | sed 's/ us\/auth.*//'
 }
-# par SERVICE FIRST: N logins by 8 clients at once, each its own users;
-# logins per second.
+# par LABEL SERVICE FIRST: N logins by 8 clients at once, each its own
+# users; the row with the logins per second.
 par() {
-	local c t0 t1
+	local c t0 t1 pids=()
 	t0=$(date +%s%N)
 	for c in $(seq 0 7); do
-		run "$1" $(($2 + c * N / 8)) $((N / 8)) success >"$D/par.$c" &
+		run "$2" $(($3 + c * N / 8)) $((N / 8)) success >"$D/par.$c" &
+		pids+=($!)
 	done
-	for c in $(seq 0 7); do
-		wait -n || { echo "bench: a parallel client failed" >&2; exit 1; }
+	for c in "${pids[@]}"; do
+		wait "$c" || { echo "bench: a parallel client failed" >&2; exit 1; }
 	done
 	t1=$(date +%s%N)
-	echo "$(( N / 8 * 8 * 1000000000 / (t1 - t0) )) logins/s"
+	printf '%-34s %16s\n' "$1" \
+	    "$(( N / 8 * 8 * 1000000000 / (t1 - t0) )) logins/s"
 }
 # floor CONNINFO: us for a new connection and SELECT 1 (pgbench -C).
 floor() {
@@ -157,14 +159,14 @@ for kind in socket tcp tls; do
 	first=$((first + N)) logins=$((logins + 2 * N)) accepted=$((accepted + N))
 done
 # 8 clients at once over TCP.
-printf '%-34s %16s\n' "postgresql, tcp, 8 clients" "$(par tcp "$first")"
+par "postgresql, tcp, 8 clients" tcp "$first"
 first=$((first + N)) logins=$((logins + N / 8 * 8)) accepted=$((accepted + N / 8 * 8))
 if [ -n "$PGB" ]; then
 	s=$(run pgbouncer "$first" "$N" success)
 	r=$(run pgbouncer "$first" "$N" refused)
 	printf '%-34s %16s %16s\n' "postgresql, via pgbouncer" "$s" "$r"
 	first=$((first + N)) logins=$((logins + 2 * N)) accepted=$((accepted + N))
-	printf '%-34s %16s\n' "postgresql, via pgbouncer, 8 cl." "$(par pgbouncer "$first")"
+	par "postgresql, via pgbouncer, 8 cl." pgbouncer "$first"
 	first=$((first + N)) logins=$((logins + N / 8 * 8)) accepted=$((accepted + N / 8 * 8))
 fi
 # The file store, one user: each iteration 30 s later on its clock.
