@@ -3,15 +3,21 @@
 # Microseconds per pam_authenticate on the PostgreSQL store, connection
 # included (the module connects for each login), over the Unix socket, TCP
 # and TCP with TLS, and logins per second with 8 parallel clients; beside
-# it the file store on the same machine.  A PostgreSQL server of its own
-# is started in a temporary folder and stopped at the end.  Run as root
-# from a build tree:
+# it the file store on the same machine, the floor (a new connection and
+# SELECT 1, with pgbench -C) and, when pgbouncer is installed, the same
+# logins through a pgbouncer in transaction mode on the login host's Unix
+# socket (the deployment README.md describes).  A PostgreSQL server of its
+# own is started in a temporary folder and stopped at the end.  Run as
+# root from a build tree:
 #	bench/pg.sh [BUILDDIR]	(env: N logins per row, default 2000; BENCH_DIR,
 #	default /var/tmp: where the cluster lives, /dev/shm to leave out the disk)
 # The database's clock cannot be moved, so each "success" login is another
 # enrolled user with the current code (N users per row); "refused" sends
 # the code of ten periods later.  Every login is checked: a row whose
-# logins did not all end as expected fails the run.
+# logins did not all end as expected fails the run, and at the end the
+# database must hold one attempt per login and one accepted step per
+# accepted login: no decision lost or doubled.
+# Results of this machine, before and after the flat login: bench/pg-results.md.
 set -eu -o pipefail
 
 BUILD=$(cd "${1:-.}" && pwd)
@@ -65,8 +71,8 @@ INSERT INTO awsmfa.devices (user_name, name, alg, digits, period, secret,
 
 mkdir -p "$D/pam.d"
 conf() {
-	printf 'store = "postgresql";\ndb_conninfo = "%s dbname=awsmfa user=bench";\n' \
-	    "$2" >"$D/$1.conf"
+	printf 'store = "postgresql";\ndb_conninfo = "%s dbname=awsmfa user=%s";\n' \
+	    "$2" "${3:-bench}" >"$D/$1.conf"
 	chmod 0644 "$D/$1.conf"
 	echo "auth required $MODULE conf=$D/$1.conf" >"$D/pam.d/$1"
 }
@@ -75,30 +81,118 @@ conf tcp "host=127.0.0.1 port=$PORT sslmode=disable"
 conf tls "host=127.0.0.1 port=$PORT sslmode=require"
 echo "auth required pam_deny.so" >"$D/pam.d/other"
 
+# The file store beside it: one user, lockout off as above.
+B32=$(python3 -c 'import base64, sys; print(base64.b32encode(bytes.fromhex(sys.argv[1])).decode())' "$HEX")
+"$BENCH" populate "$D/store" 0 "$B32" bench-file >/dev/null
+printf 'store_dir = "%s";\nlockout_seconds = 0;\n' "$D/store" >"$D/file.conf"
+echo "auth required $MODULE conf=$D/file.conf" >"$D/pam.d/file"
+
+# pgbouncer, when installed: on a Unix socket of its own that only root
+# (peer) may use, in transaction mode, to the server over TCP as the
+# host's role; the module connects to it as root.
+PGB=
+if command -v pgbouncer >/dev/null 2>&1; then
+	PGB=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	mkdir -m 0700 "$P/pgb"
+	cat >"$P/pgb/pgbouncer.ini" <<-EOF
+	[databases]
+	awsmfa = host=127.0.0.1 port=$PORT dbname=awsmfa user=bench
+	[pgbouncer]
+	listen_addr =
+	listen_port = $PGB
+	unix_socket_dir = $P/pgb
+	unix_socket_mode = 0700
+	auth_type = hba
+	auth_hba_file = $P/pgb/hba.conf
+	auth_file = $P/pgb/users.txt
+	pool_mode = transaction
+	default_pool_size = 8
+	server_tls_sslmode = disable
+	logfile = $P/pgb/log
+	pidfile = $P/pgb/pid
+	EOF
+	echo 'local awsmfa root peer' >"$P/pgb/hba.conf"
+	printf '"root" ""\n"bench" ""\n' >"$P/pgb/users.txt"
+	chown -R postgres: "$P/pgb"
+	runuser -u postgres -- pgbouncer -d -q "$P/pgb/pgbouncer.ini"
+	trap 'kill "$(cat "$P/pgb/pid" 2>/dev/null)" 2>/dev/null; pgctl -m immediate -w stop >/dev/null 2>&1; [ -n "${KEEP:-}" ] || rm -rf "$D"' EXIT
+	conf pgbouncer "host=$P/pgb port=$PGB" root
+fi
+
 # run SERVICE FIRST COUNT MODE: one bench process, its us/auth.
 run() {
 	LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 \
 	    PAM_WRAPPER_SERVICE_DIR="$D/pam.d" \
 	    "$BENCH" pgauth "$1" u "$HEX" "$3" "$2" "$4" | sed 's/ us\/auth.*//'
 }
+# par LABEL SERVICE FIRST: N logins by 8 clients at once, each its own
+# users; the row with the logins per second.
+par() {
+	local c t0 t1 pids=()
+	t0=$(date +%s%N)
+	for c in $(seq 0 7); do
+		run "$2" $(($3 + c * N / 8)) $((N / 8)) success >"$D/par.$c" &
+		pids+=($!)
+	done
+	for c in "${pids[@]}"; do
+		wait "$c" || { echo "bench: a parallel client failed" >&2; exit 1; }
+	done
+	t1=$(date +%s%N)
+	printf '%-34s %16s\n' "$1" \
+	    "$(( N / 8 * 8 * 1000000000 / (t1 - t0) )) logins/s"
+}
+# floor CONNINFO: us for a new connection and SELECT 1 (pgbench -C).
+floor() {
+	echo 'SELECT 1;' >"$D/select1.sql"
+	PGSSLMODE=${2:-disable} pgbench -n -C -t "$N" -f "$D/select1.sql" \
+	    "$1 dbname=awsmfa user=bench" 2>/dev/null |
+	    awk '/latency average/ { printf "%.1f\n", $4 * 1000 }'
+}
 
 echo "# $N logins per row; PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on this machine; $(nproc) CPUs"
-printf '%-30s %16s %16s\n' store "success us/auth" "refused us/auth"
-first=0
+printf '%-34s %16s %16s\n' store "success us/auth" "refused us/auth"
+first=0 logins=0 accepted=0
 for kind in socket tcp tls; do
 	s=$(run "$kind" "$first" "$N" success)
 	r=$(run "$kind" "$first" "$N" refused)
-	printf '%-30s %16s %16s\n' "postgresql, $kind" "$s" "$r"
-	first=$((first + N))
+	printf '%-34s %16s %16s\n' "postgresql, $kind" "$s" "$r"
+	first=$((first + N)) logins=$((logins + 2 * N)) accepted=$((accepted + N))
 done
-# 8 clients at once over TCP, each its own users.
-t0=$(date +%s%N)
-for c in $(seq 0 7); do
-	run tcp $((first + c * N / 8)) $((N / 8)) success >"$D/par.$c" &
-done
-for c in $(seq 0 7); do
-	wait -n || { echo "bench: a parallel client failed" >&2; exit 1; }
-done
-t1=$(date +%s%N)
-printf '%-30s %16s\n' "postgresql, tcp, 8 clients" \
-    "$(( N * 1000000000 / (t1 - t0) )) logins/s"
+# 8 clients at once over TCP.
+par "postgresql, tcp, 8 clients" tcp "$first"
+first=$((first + N)) logins=$((logins + N / 8 * 8)) accepted=$((accepted + N / 8 * 8))
+if [ -n "$PGB" ]; then
+	s=$(run pgbouncer "$first" "$N" success)
+	r=$(run pgbouncer "$first" "$N" refused)
+	printf '%-34s %16s %16s\n' "postgresql, via pgbouncer" "$s" "$r"
+	first=$((first + N)) logins=$((logins + 2 * N)) accepted=$((accepted + N))
+	par "postgresql, via pgbouncer, 8 cl." pgbouncer "$first"
+	first=$((first + N)) logins=$((logins + N / 8 * 8)) accepted=$((accepted + N / 8 * 8))
+fi
+# The file store, one user: each iteration 30 s later on its clock.
+fs() {
+	LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 \
+	    PAM_WRAPPER_SERVICE_DIR="$D/pam.d" \
+	    "$BENCH" auth file bench-file "$HEX" "$N" "$1" | sed 's/ us\/auth.*//'
+}
+printf '%-34s %16s %16s\n' "file store" "$(fs success)" "$(fs refused)"
+if command -v pgbench >/dev/null 2>&1; then
+	printf '%-34s %16s\n' "floor: connect + SELECT 1, socket" "$(floor "host=$P port=$PORT")"
+	printf '%-34s %16s\n' "floor: connect + SELECT 1, tcp" "$(floor "host=127.0.0.1 port=$PORT")"
+	printf '%-34s %16s\n' "floor: connect + SELECT 1, tls" "$(floor "host=127.0.0.1 port=$PORT" require)"
+fi
+
+# No decision lost or doubled: one attempt per login, one saved step per
+# accepted login, no user accepted twice.
+read -r a ok steps twice < <(psql -d awsmfa -At -F' ' -c "
+SELECT (SELECT count(*) FROM awsmfa.attempts),
+    (SELECT count(*) FROM awsmfa.attempts WHERE result = 'ok'),
+    (SELECT count(*) FROM awsmfa.devices WHERE last_step IS NOT NULL),
+    (SELECT count(*) FROM (SELECT user_name FROM awsmfa.attempts
+	WHERE result = 'ok' GROUP BY 1 HAVING count(*) > 1) x)")
+if [ "$a" != "$logins" ] || [ "$ok" != "$accepted" ] ||
+    [ "$steps" != "$accepted" ] || [ "$twice" != 0 ]; then
+	echo "bench: $logins logins, $accepted accepted; the database holds $a attempts, $ok accepted, $steps saved steps, $twice users accepted twice" >&2
+	exit 1
+fi
+echo "# the database holds $a attempts for $logins logins, $ok accepted and $steps saved steps for $accepted: none lost or doubled"

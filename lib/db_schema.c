@@ -37,9 +37,9 @@ db_schema_key_path_ok(const char *key_file, char *err, size_t errlen)
 /* awsmfa.key(), as sql/crypto.sql makes it from psql's key_file. */
 #define KEY_FUNCTION \
 	"CREATE OR REPLACE FUNCTION awsmfa.key() RETURNS bytea\n" \
-	"LANGUAGE sql STABLE\n" \
-	"SET search_path = pg_catalog, awsmfa, pg_temp\n" \
-	"AS $b$ SELECT decode(btrim(pg_read_file(%s), E' \\n'), 'hex') $b$;\n"
+	"LANGUAGE sql VOLATILE\n" \
+	"AS $b$ SELECT pg_catalog.decode(pg_catalog.btrim(" \
+	"pg_catalog.pg_read_file(%s), E' \\n'), 'hex') $b$;\n"
 
 /* The schema with the key function in place of its marker, malloc'd,
  * in *out.  The path is quoted by libpq, and db_schema_key_path_ok keeps

@@ -4,11 +4,16 @@
 
 -- The key: 32 random bytes in hex in a file that only the server's owner
 -- reads (e.g. /etc/postgresql/awsmfa.key, mode 0600, owner postgres).
+-- key() and unseal() are plain SQL with every name qualified and no SET
+-- clause, so that the planner inlines them into the login's query, which
+-- the pooled server process then plans once: a SQL function called, not
+-- inlined, is parsed and planned again on every execution.  VOLATILE as
+-- pg_read_file is (a STABLE function calling it would not be inlined).
+-- Neither is SECURITY DEFINER, and only awsmfa_owner may execute them.
 SELECT format($f$
 CREATE OR REPLACE FUNCTION awsmfa.key() RETURNS bytea
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, awsmfa, pg_temp
-AS $b$ SELECT decode(btrim(pg_read_file(%L), E' \n'), 'hex') $b$
+LANGUAGE sql VOLATILE
+AS $b$ SELECT pg_catalog.decode(pg_catalog.btrim(pg_catalog.pg_read_file(%L), E' \n'), 'hex') $b$
 $f$, :'key_file') \gexec
 CREATE OR REPLACE FUNCTION awsmfa.seal(plain bytea) RETURNS bytea
 LANGUAGE sql VOLATILE
@@ -17,9 +22,9 @@ AS $$ SELECT pgp_sym_encrypt_bytea(plain, encode(key(), 'hex'),
     'cipher-algo=aes256, s2k-mode=1') $$;
 
 CREATE OR REPLACE FUNCTION awsmfa.unseal(sealed bytea) RETURNS bytea
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, awsmfa, pg_temp
-AS $$ SELECT pgp_sym_decrypt_bytea(sealed, encode(key(), 'hex')) $$;
+LANGUAGE sql VOLATILE
+AS $$ SELECT awsmfa.pgp_sym_decrypt_bytea(sealed,
+    pg_catalog.encode(awsmfa.key(), 'hex')) $$;
 
 -- RFC 4226 HOTP of one counter value, as a string of `digits` digits.
 CREATE OR REPLACE FUNCTION awsmfa.hotp(k bytea, alg text, digits integer,

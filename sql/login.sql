@@ -2,46 +2,18 @@
 -- The login decision: awsmfa.login and awsmfa.peek, the only functions a
 -- login host may call.  Part of awsmfa.sql (db-init), run as awsmfa_owner.
 
+-- The helpers of schema version 1's login, now one function (below).
+DROP FUNCTION IF EXISTS awsmfa.try_codes(text, text, bigint, integer);
+DROP FUNCTION IF EXISTS awsmfa.match(awsmfa.devices, text, bigint, integer);
+DROP FUNCTION IF EXISTS awsmfa.count_failure(awsmfa.users, awsmfa.settings,
+    bigint);
+DROP FUNCTION IF EXISTS awsmfa.audit(text, text, text, text);
+
 -- Now on the fleet's one clock, the database's, in whole seconds.
 CREATE OR REPLACE FUNCTION awsmfa.now_s() RETURNS bigint
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$ SELECT floor(extract(epoch FROM statement_timestamp()))::bigint $$;
-
-CREATE OR REPLACE FUNCTION awsmfa.audit(p_user text, p_device text,
-    p_result text, p_reason text) RETURNS void
-LANGUAGE sql VOLATILE
-SET search_path = pg_catalog, awsmfa, pg_temp
-AS $$ INSERT INTO attempts (user_name, device, result, reason)
-    VALUES (left(p_user, 256), p_device, p_result, p_reason) $$;
-
--- One device against one code: 'new' with the step, 'old' when the code
--- matches only steps at or before the last accepted one, else 'none'.
--- Steps are tried oldest first, center + drift +- win, as lib/verify.c.
-CREATE OR REPLACE FUNCTION awsmfa.match(d awsmfa.devices, p_code text,
-    p_now bigint, p_win integer, OUT m text, OUT step bigint)
-LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, awsmfa, pg_temp
-AS $$
-DECLARE
-	k	bytea := unseal(d.secret);
-	center	bigint := p_now / d.period + d.drift;
-	s	bigint;
-BEGIN
-	m := 'none';
-	FOR s IN greatest(0, center - p_win) .. center + p_win LOOP
-		IF NOT same(hotp(k, d.alg, d.digits, s), p_code) THEN
-			CONTINUE;
-		END IF;
-		IF d.last_step IS NOT NULL AND s <= d.last_step THEN
-			m := 'old';
-			CONTINUE;
-		END IF;
-		m := 'new';
-		step := s;
-		RETURN;
-	END LOOP;
-END $$;
 
 -- How many periods the last accepted step lies beyond the latest a login
 -- could accept now, and two more for a resync typed late
@@ -52,54 +24,6 @@ LANGUAGE sql STABLE
 SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$ SELECT greatest(coalesce(d.last_step, 0) -
     (now_s() / d.period + d.drift + win + 2), 0) FROM settings $$;
-
--- A refusal counts towards the lock only when lockout is on.
-CREATE OR REPLACE FUNCTION awsmfa.count_failure(u awsmfa.users,
-    st awsmfa.settings, p_now bigint) RETURNS awsmfa.users
-LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, awsmfa, pg_temp
-AS $$
-BEGIN
-	IF st.lockout_seconds = 0 THEN
-		RETURN u;
-	END IF;
-	u.failures := least(u.failures + 1, 2147483647);
-	IF u.failures >= st.max_failures THEN
-		u.locked_until := p_now + st.lockout_seconds;
-	END IF;
-	RETURN u;
-END $$;
-
--- The device codes of one attempt: the new state of the matched device is
--- saved here; result is ok, reused, bad or malformed (no device's shape).
-CREATE OR REPLACE FUNCTION awsmfa.try_codes(p_user text, p_code text,
-    p_now bigint, p_win integer, OUT result text, OUT device text)
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, awsmfa, pg_temp
-AS $$
-DECLARE
-	d	devices;
-	mt	record;
-BEGIN
-	result := 'malformed';
-	FOR d IN SELECT * FROM devices WHERE user_name = p_user AND active
-	    ORDER BY name LOOP
-		CONTINUE WHEN p_code !~ ('^[0-9]{' || d.digits || '}$');
-		IF result = 'malformed' THEN
-			result := 'bad';
-		END IF;
-		mt := match(d, p_code, p_now, p_win);
-		IF mt.m = 'old' THEN
-			result := 'reused';
-		ELSIF mt.m = 'new' THEN
-			UPDATE devices SET last_step = mt.step, last_used = p_now
-			    WHERE user_name = d.user_name AND name = d.name;
-			result := 'ok';
-			device := d.name;
-			RETURN;
-		END IF;
-	END LOOP;
-END $$;
 
 -- One stored recovery hash against a normalized code (lib/recovery.c
 -- recovery_match): "$pbkdf2-sha256$ITER$SALT$KEY[$TAG]", base64 fields.
@@ -158,6 +82,22 @@ END $$;
 -- nodevice.  Every miss counts and is recorded: a call that could try a
 -- code without counting would let a login server test codes at will, so
 -- try_first_pass's stacked token is never sent here (lib/backend_pg.c).
+--
+-- Each login host opens a new connection per login, so this runs in a
+-- fresh server process whose every statement is parsed and planned anew:
+-- the code path is three statements (lock, match, save) and no helper
+-- function but unseal; the rare paths (recovery, a reused code) cost more,
+-- a user without a record less.
+--
+-- The match: every active device of the user whose code length the input
+-- has ("shaped"), every step center + drift +- win of it, as lib/verify.c.
+-- Per device: the first step after the last accepted one whose code is
+-- the input ("new"), and whether a step at or before it is ("old").  The
+-- first device by name with a new step takes the login; else a device
+-- with an old one makes it "reused"; else "bad", or "malformed" when no
+-- device has the input's shape.  Every step is computed and the codes are
+-- compared by digest, so the time does not depend on where they differ.
+-- A locked user's secrets are not opened.
 CREATE OR REPLACE FUNCTION awsmfa.login(p_user text, p_input text,
     OUT result text, OUT device text, OUT reason text,
     OUT failures integer, OUT locked_until bigint)
@@ -165,62 +105,97 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$
 DECLARE
-	st	settings;
-	u	users;
-	t	bigint := now_s();
-	tc	record;
+	t	bigint := floor(extract(epoch FROM statement_timestamp()))::bigint;
+	code	text := coalesce(p_input, '');
+	u	record;
+	m	record;
 BEGIN
-	SELECT * INTO st FROM settings;
-	SELECT * INTO u FROM users WHERE name = p_user FOR UPDATE;
-	IF NOT FOUND OR NOT EXISTS (SELECT 1 FROM devices
-	    WHERE user_name = p_user AND active) THEN
+	SELECT x.failures, x.locked_until, s.win, s.max_failures,
+	    s.lockout_seconds INTO u
+	    FROM users x, settings s WHERE x.name = p_user FOR UPDATE OF x;
+	IF NOT FOUND THEN
 		result := 'nodevice';
 		reason := 'no active device';
-		PERFORM audit(p_user, NULL, result, reason);
+		INSERT INTO attempts (user_name, device, result, reason)
+		    VALUES (left(p_user, 256), NULL, result, reason);
 		RETURN;
 	END IF;
+	SELECT count(*) AS active, count(*) FILTER (WHERE d.shaped) AS shaped,
+	    (array_agg(d.name ORDER BY d.name)
+		FILTER (WHERE c.step IS NOT NULL))[1] AS device,
+	    (array_agg(c.step ORDER BY d.name)
+		FILTER (WHERE c.step IS NOT NULL))[1] AS step,
+	    coalesce(bool_or(c.old), false) AS old INTO m
+	FROM (SELECT dv.name, dv.secret, dv.alg, dv.digits, dv.last_step,
+		t / dv.period + dv.drift AS center,
+		code ~ ('^[0-9]{' || dv.digits || '}$') AS shaped
+	    FROM devices dv WHERE dv.user_name = p_user AND dv.active) d
+	LEFT JOIN LATERAL (SELECT unseal(d.secret) AS k
+	    WHERE d.shaped AND u.locked_until <= t OFFSET 0) kk ON true
+	LEFT JOIN LATERAL (SELECT
+		min(g.s) FILTER (WHERE g.hit AND
+		    (d.last_step IS NULL OR g.s > d.last_step)) AS step,
+		bool_or(g.hit AND g.s <= d.last_step) AS old
+	    FROM (SELECT s, digest(lpad(((((get_byte(h.h, h.o) & 127)::bigint
+		    << 24) | (get_byte(h.h, h.o + 1)::bigint << 16) |
+		    (get_byte(h.h, h.o + 2)::bigint << 8) |
+		    get_byte(h.h, h.o + 3)::bigint) %
+		    (10::bigint ^ d.digits)::bigint)::text, d.digits, '0'),
+		    'sha256') = digest(code, 'sha256') AS hit
+		FROM generate_series(greatest(0, d.center - u.win),
+		    d.center + u.win) s,
+		LATERAL (SELECT hm, get_byte(hm, length(hm) - 1) & 15
+		    FROM hmac(int8send(s), kk.k, d.alg) hm OFFSET 0) h(h, o)
+		WHERE kk.k IS NOT NULL) g) c ON true;
 	failures := u.failures;
 	locked_until := u.locked_until;
-	IF u.locked_until > t THEN
+	IF m.active = 0 THEN
+		result := 'nodevice';
+		reason := 'no active device';
+		failures := NULL;
+		locked_until := NULL;
+	ELSIF u.locked_until > t THEN
 		result := 'locked';
 		reason := 'locked out';
-		PERFORM audit(p_user, NULL, result, reason);
-		RETURN;
-	END IF;
-	-- A lock that has run out gives a fresh set of tries.
-	IF u.locked_until <> 0 THEN
-		u.locked_until := 0;
-		u.failures := 0;
-	END IF;
-	tc := try_codes(p_user, coalesce(p_input, ''), t, st.win);
-	result := tc.result;
-	device := tc.device;
-	IF result = 'malformed' THEN
-		result := try_recovery(p_user, coalesce(p_input, ''));
-	END IF;
-	reason := CASE result WHEN 'ok' THEN 'code accepted'
-	    WHEN 'recovery_ok' THEN 'recovery code accepted'
-	    WHEN 'reused' THEN 'code already used' ELSE 'not a code' END;
-	IF result = 'bad' THEN
-		reason := CASE WHEN tc.result = 'malformed'
-		    THEN 'wrong recovery code' ELSE 'wrong code' END;
-	END IF;
-	IF result IN ('ok', 'recovery_ok') THEN
-		u.failures := 0;
-		u.locked_until := 0;
 	ELSE
-		u := count_failure(u, st, t);
+		result := CASE WHEN m.device IS NOT NULL THEN 'ok'
+		    WHEN m.old THEN 'reused' WHEN m.shaped > 0 THEN 'bad'
+		    ELSE try_recovery(p_user, code) END;
+		device := m.device;
+		reason := CASE result WHEN 'ok' THEN 'code accepted'
+		    WHEN 'recovery_ok' THEN 'recovery code accepted'
+		    WHEN 'reused' THEN 'code already used'
+		    WHEN 'bad' THEN CASE WHEN m.shaped = 0
+			THEN 'wrong recovery code' ELSE 'wrong code' END
+		    ELSE 'not a code' END;
+		-- A lock that has run out gives a fresh set of tries.
+		IF u.locked_until <> 0 THEN
+			failures := 0;
+			locked_until := 0;
+		END IF;
+		IF result IN ('ok', 'recovery_ok') THEN
+			failures := 0;
+			locked_until := 0;
+		ELSIF u.lockout_seconds <> 0 THEN
+			failures := least(failures + 1, 2147483647);
+			IF failures >= u.max_failures THEN
+				locked_until := t + u.lockout_seconds;
+			END IF;
+		END IF;
+		IF result = 'reused' AND EXISTS (SELECT 1 FROM devices x
+		    WHERE x.user_name = p_user AND x.active AND
+		    periods_ahead(x) > 0) THEN
+			reason := 'code already used: last-used period in the future';
+		END IF;
 	END IF;
-	IF result = 'reused' AND EXISTS (SELECT 1 FROM devices x
-	    WHERE x.user_name = p_user AND x.active AND
-	    periods_ahead(x) > 0) THEN
-		reason := 'code already used: last-used period in the future';
-	END IF;
-	UPDATE users SET failures = u.failures, locked_until = u.locked_until
-	    WHERE name = p_user;
-	failures := u.failures;
-	locked_until := u.locked_until;
-	PERFORM audit(p_user, device, result, reason);
+	-- The new state and the audit line in one statement.
+	WITH dv AS (UPDATE devices SET last_step = m.step, last_used = t
+		WHERE result = 'ok' AND user_name = p_user AND name = device),
+	    us AS (UPDATE users SET failures = login.failures,
+		locked_until = login.locked_until
+		WHERE result NOT IN ('nodevice', 'locked') AND name = p_user)
+	INSERT INTO attempts (user_name, device, result, reason)
+	    VALUES (left(p_user, 256), device, result, reason);
 END $$;
 
 -- The schema this database holds, for `mfa-enroll check`.

@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# The deployment README.md gives for logins under 2 ms: a pgbouncer on the
+# login host, in transaction mode, on a Unix socket that only root may use
+# (peer), connecting to the database as the host's role.  Logins through
+# it decide as without it (one-time use, a race with one winner, the
+# host's role in the audit line); another local user cannot use it; with
+# the database down the module still times out and break-glass works.
+. "$AWSMFA_SRCDIR/tests/pg/pglib.sh"
+command -v oathtool >/dev/null || skip_all "oathtool missing"
+command -v pgbouncer >/dev/null || skip_all "pgbouncer not installed"
+MODULE="$AWSMFA_BUILDDIR/pam_module/.libs/pam_awsmfa.so"
+DRIVER="$AWSMFA_BUILDDIR/tests/pam/driver"
+MKRECORD="$AWSMFA_BUILDDIR/tests/pam/mkrecord"
+[ -x "$MODULE" ] || skip_all "module not built"
+
+pg_start db || skip_all "could not start a PostgreSQL server"
+db_init || { echo "Bail out! db-init failed"; exit 1; }
+sql postgres -c 'UPDATE awsmfa.settings SET win = 3' >/dev/null
+
+B=$SANDBOX/pgb
+BPORT=$(free_port)
+mkdir -m 0700 "$B"
+cat >"$B/pgbouncer.ini" <<INI
+[databases]
+awsmfa = host=127.0.0.1 port=$PG_PORT dbname=awsmfa user=host_a
+[pgbouncer]
+listen_addr =
+listen_port = $BPORT
+unix_socket_dir = $B
+unix_socket_mode = 0700
+auth_type = hba
+auth_hba_file = $B/hba.conf
+auth_file = $B/users.txt
+pool_mode = transaction
+logfile = $B/log
+pidfile = $B/pid
+INI
+echo 'local awsmfa root peer' >"$B/hba.conf"
+printf '"root" ""\n"host_a" ""\n' >"$B/users.txt"
+chown -R postgres: "$B"
+chmod 0755 "$SANDBOX"
+runuser -u postgres -- pgbouncer -d -q "$B/pgbouncer.ini" ||
+    { echo "Bail out! pgbouncer did not start"; exit 1; }
+at_exit "kill \$(cat '$B/pid') 2>/dev/null"
+
+mkdir -p "$SANDBOX/pam.d"
+LOCAL=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+"$MKRECORD" write "$SANDBOX/store" emergency dev=phone "secret=$LOCAL"
+cat >"$SANDBOX/hosta.conf" <<CONF
+store = "postgresql";
+db_conninfo = "host=$B port=$BPORT dbname=awsmfa user=root";
+db_timeout = 2;
+store_dir = "$SANDBOX/store";
+db_break_glass = ["emergency"];
+CONF
+chmod 0644 "$SANDBOX/hosta.conf"
+echo "auth required $MODULE conf=$SANDBOX/hosta.conf" >"$SANDBOX/pam.d/hosta"
+auth() {
+	pam_run "" -- "$DRIVER" -s hosta -u "$1" "${@:2}" 2>&1 |
+	    sed -n 's/^result: //p' | tail -n 1
+}
+totp() { oathtool --totp -N "@$(($(date +%s) + $2))" "$1"; }
+ms() { echo $(($(date +%s%N) / 1000000)); }
+
+s=$(enrol alice)
+c=$(totp "$s" 30)
+is "a code logs in through the pooler" PAM_SUCCESS "$(auth alice "$c")"
+is "the same code again: refused" PAM_AUTH_ERR "$(auth alice "$c")"
+is "the audit line names the host's role" "host_a reused" \
+    "$(sql postgres -c "SELECT host_role || ' ' || result FROM
+    awsmfa.attempts ORDER BY id DESC LIMIT 1")"
+# The socket's folder and mode keep other users out; behind them the
+# pooler's hba takes only root: the pooler's own user is refused.
+check "another local user cannot use the pooler" \
+    bash -c "! runuser -u postgres -- psql -X -q -h '$B' -p $BPORT -U root \
+    -d awsmfa -c 'SELECT 1' 2>/dev/null"
+check "nor call login as the host's role" \
+    bash -c "! runuser -u postgres -- psql -X -q -h '$B' -p $BPORT -U host_a \
+    -d awsmfa -c 'SELECT 1' 2>/dev/null"
+
+# 16 logins at once with one code over the pooled connections: one wins.
+sql postgres -c 'UPDATE awsmfa.settings SET max_failures = 100' >/dev/null
+s=$(enrol bob)
+c=$(totp "$s" 30)
+for i in $(seq 16); do
+	auth bob "$c" >"$SANDBOX/race.$i" &
+done
+wait
+is "16 racing logins through the pooler with one code: one accepted" 1 \
+    "$(cat "$SANDBOX"/race.* | grep -c PAM_SUCCESS)"
+is "15 refused" 15 "$(cat "$SANDBOX"/race.* | grep -c PAM_AUTH_ERR)"
+is "16 attempts recorded" 16 "$(sql postgres -c "SELECT count(*) FROM
+    awsmfa.attempts WHERE user_name = 'bob'")"
+
+# The database down behind the pooler: no answer within db_timeout, as a
+# database that does not answer; break-glass for the account named.
+pg_ctl_as "$PG_DIR" -m fast -w stop >/dev/null
+t0=$(ms)
+is "database down: PAM_AUTHINFO_UNAVAIL" PAM_AUTHINFO_UNAVAIL \
+    "$(auth alice "$(totp "$s" 30)")"
+check "within db_timeout (2 s; took $(($(ms) - t0)) ms)" test $(($(ms) - t0)) -lt 3000
+is "break-glass still works through the pooler" PAM_SUCCESS \
+    "$(auth emergency "$(oathtool --totp -b "$LOCAL" -N "@$(date +%s)")")"
+done_testing
