@@ -105,6 +105,8 @@ vwarn_line(const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+/* Not err.h's warnx: every line must start with the program's name, even
+ * when argv[0] is a path or a symlink, so that scripts can match it. */
 void
 warnx_(const char *fmt, ...)
 {
@@ -161,6 +163,9 @@ find_verb(const char *name)
 	return NULL;
 }
 
+/* getopt_long for a verb, with --conf taken wherever it stands (admins
+ * type it after the verb as often as before) and one line of our own for
+ * a bad option instead of getopt's two. */
 int
 verb_getopt(struct ctx *c, int argc, char **argv, const char *shortopts,
     const struct option *longopts)
@@ -184,6 +189,10 @@ verb_getopt(struct ctx *c, int argc, char **argv, const char *shortopts,
 	}
 }
 
+/* The config and the store, or exit: no verb has anything to do without
+ * them, and exiting here keeps one error line per failure.  A verb that
+ * writes checks root before reading anything, so that a user learns
+ * nothing from the error of a store they may not open. */
 void
 ctx_open(struct ctx *c, int writes)
 {
