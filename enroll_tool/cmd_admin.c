@@ -49,9 +49,9 @@ read_input(int fd, const char *name, size_t *len)
 static char *
 read_csv(const char *path, size_t *len)
 {
-	struct stat sb;
-	char *buf;
-	int fd;
+	struct stat	 sb;
+	char		*buf;
+	int		 fd;
 
 	if (strcmp(path, "-") == 0)
 		return read_input(STDIN_FILENO, "standard input", len);
@@ -78,7 +78,7 @@ struct bad_lines {
 static void
 report_bad_line(void *arg, size_t lineno, const char *reason)
 {
-	struct bad_lines *b = arg;
+	struct bad_lines	*b = arg;
 
 	b->n++;
 	warnx_("%s:%zu: %s", b->path, lineno, reason);
@@ -87,10 +87,10 @@ report_bad_line(void *arg, size_t lineno, const char *reason)
 int
 cmd_import_tokens(struct ctx *c, int argc, char **argv)
 {
-	struct bad_lines bad;
-	char err[MFA_ERRLEN], why[64], *csv;
-	size_t len = 0, count;
-	int r;
+	struct bad_lines	bad;
+	char			err[MFA_ERRLEN], why[64], *csv;
+	size_t			len = 0, count;
+	int			r;
 
 	while (verb_getopt(c, argc, argv, "h", common_opts) != -1)
 		continue;
@@ -126,7 +126,7 @@ cmd_import_tokens(struct ctx *c, int argc, char **argv)
 static unsigned
 parse_count(const char *s)
 {
-	uint64_t v;
+	uint64_t	v;
 
 	if (num_parse_u64(s, 1, RECORD_MAX_RECOVERY, &v) == -1)
 		usage_error("recovery-codes: --count must be 1 to %d",

@@ -65,9 +65,9 @@ parse_args(struct ctx *c, int argc, char **argv, struct create_args *a)
 static char *
 read_code(const char *prompt, const char **why)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	char	*line = NULL;
+	size_t	 cap = 0;
+	ssize_t	 n;
 
 	*why = NULL;
 	printf("%s", prompt);
@@ -88,9 +88,9 @@ read_code(const char *prompt, const char **why)
 int
 enable_interactive(struct ctx *c, const char *user, const char *device)
 {
-	char err[MFA_ERRLEN], *c1, *c2;
-	const char *why;
-	int i, r;
+	char		 err[MFA_ERRLEN], *c1, *c2;
+	const char	*why;
+	int		 i, r;
 
 	/* On the prompt's line: the QR code above must stay on screen. */
 	printf("Enter two consecutive codes from the app to enable it. ");
@@ -136,8 +136,8 @@ static int
 show(const struct create_args *a, const struct mfa_device *d,
     const char *uri)
 {
-	char grouped[2 * OTP_SECRET_MAX * 8 / 5 + 16], err[256];
-	int r;
+	char	grouped[2 * OTP_SECRET_MAX * 8 / 5 + 16], err[256];
+	int	r;
 
 	printf("%s\n", uri);
 	if (qr_print(stdout, uri, a->style, err, sizeof(err)) == -1) {
@@ -164,7 +164,7 @@ show(const struct create_args *a, const struct mfa_device *d,
 static void
 remove_qr(struct qr_file *qf)
 {
-	char err[PATH_MAX + 64];
+	char	err[PATH_MAX + 64];
 
 	if (qr_file_remove(qf, err, sizeof(err)) == -1)
 		warnx_("%s", err);
@@ -175,7 +175,7 @@ static int
 undo(struct ctx *c, const struct create_args *a, struct qr_file *qf,
     const char *why)
 {
-	char err[MFA_ERRLEN];
+	char	err[MFA_ERRLEN];
 
 	(void)backend_deactivate(&c->be, a->user, a->device, err,
 	    sizeof(err));
@@ -189,8 +189,8 @@ static int
 finish(struct ctx *c, const struct create_args *a, struct mfa_device *d,
     struct qr_file *qf)
 {
-	char err[256], *uri;
-	int r;
+	char	err[256], *uri;
+	int	r;
 
 	uri = uri_build(c->cfg.issuer, a->user, d->secret, d->secret_len,
 	    d->alg, d->digits, d->period);
@@ -220,11 +220,11 @@ finish(struct ctx *c, const struct create_args *a, struct mfa_device *d,
 int
 cmd_create(struct ctx *c, int argc, char **argv)
 {
-	struct create_args a;
-	struct mfa_device d;
-	struct qr_file qf;
-	char err[MFA_ERRLEN];
-	int r;
+	struct create_args	a;
+	struct mfa_device	d;
+	struct qr_file		qf;
+	char			err[MFA_ERRLEN];
+	int			r;
 
 	parse_args(c, argc, argv, &a);
 	ctx_open(c, 1);

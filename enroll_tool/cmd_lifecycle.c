@@ -38,9 +38,9 @@ four_args(struct ctx *c, int argc, char **argv)
 int
 cmd_enable(struct ctx *c, int argc, char **argv)
 {
-	char err[MFA_ERRLEN];
-	char **a;
-	int r;
+	char	  err[MFA_ERRLEN];
+	char	**a;
+	int	  r;
 
 	four_args(c, argc, argv);
 	a = argv + optind;
@@ -56,9 +56,9 @@ cmd_enable(struct ctx *c, int argc, char **argv)
 static void
 resync_said(const char *user, const struct device_resync_report *rep)
 {
-	char when[32];
-	struct tm tm;
-	time_t t;
+	char		when[32];
+	struct tm	tm;
+	time_t		t;
 
 	if (rep->drift != 0)
 		printf("The device's clock is about %lld s %s; logins allow "
@@ -81,10 +81,10 @@ resync_said(const char *user, const struct device_resync_report *rep)
 int
 cmd_resync(struct ctx *c, int argc, char **argv)
 {
-	struct device_resync_report rep;
-	char err[MFA_ERRLEN], why[64];
-	char **a;
-	int r;
+	struct device_resync_report	  rep;
+	char				  err[MFA_ERRLEN], why[64];
+	char				**a;
+	int				  r;
 
 	four_args(c, argc, argv);
 	a = argv + optind;

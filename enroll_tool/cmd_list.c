@@ -16,8 +16,8 @@ struct lister {
 static void
 iso8601(int64_t t, char buf[32])
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
+	struct tm	tm;
+	time_t		tt = (time_t)t;
 
 	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
 	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
@@ -29,7 +29,7 @@ iso8601(int64_t t, char buf[32])
 static size_t
 utf8_len(const unsigned char *s)
 {
-	size_t n, i;
+	size_t	n, i;
 
 	if (s[0] < 0x80)
 		return 1;
@@ -53,8 +53,8 @@ utf8_len(const unsigned char *s)
 static void
 json_string(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n;
 
 	if (s == NULL) {
 		fputs("null", stdout);
@@ -80,7 +80,7 @@ json_string(const char *s)
 static void
 json_time(int64_t t)
 {
-	char buf[32];
+	char	buf[32];
 
 	iso8601(t, buf);
 	json_string(t > 0 ? buf : NULL);

@@ -110,7 +110,7 @@ vwarn_line(const char *fmt, va_list ap)
 void
 warnx_(const char *fmt, ...)
 {
-	va_list ap;
+	va_list	ap;
 
 	va_start(ap, fmt);
 	vwarn_line(fmt, ap);
@@ -120,7 +120,7 @@ warnx_(const char *fmt, ...)
 void
 usage_error(const char *fmt, ...)
 {
-	va_list ap;
+	va_list	ap;
 
 	va_start(ap, fmt);
 	vwarn_line(fmt, ap);
@@ -131,7 +131,7 @@ usage_error(const char *fmt, ...)
 static void
 main_help(void)
 {
-	const struct verb *v;
+	const struct verb	*v;
 
 	printf("usage: " PROG " [--conf FILE] VERB [ARGS]\n\n");
 	for (v = verbs; v->name != NULL; v++)
@@ -155,7 +155,7 @@ verb_help(const struct verb *v)
 static const struct verb *
 find_verb(const char *name)
 {
-	const struct verb *v;
+	const struct verb	*v;
 
 	for (v = verbs; v->name != NULL; v++)
 		if (strcmp(v->name, name) == 0)
@@ -170,7 +170,7 @@ int
 verb_getopt(struct ctx *c, int argc, char **argv, const char *shortopts,
     const struct option *longopts)
 {
-	int ch;
+	int	ch;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) ==
@@ -196,7 +196,7 @@ verb_getopt(struct ctx *c, int argc, char **argv, const char *shortopts,
 void
 ctx_open(struct ctx *c, int writes)
 {
-	char err[MFA_ERRLEN];
+	char	err[MFA_ERRLEN];
 
 	if (writes && geteuid() != 0) {
 		warnx_("must be run as root");
@@ -219,9 +219,9 @@ ctx_open(struct ctx *c, int writes)
 static const char *
 admin_name(void)
 {
-	static char buf[64];
-	const char *s;
-	struct passwd *pw;
+	static char	 buf[64];
+	const char	*s;
+	struct passwd	*pw;
 
 	if ((s = getenv("SUDO_USER")) != NULL && *s != '\0')
 		return s;
@@ -235,8 +235,8 @@ void
 audit_change(const char *event, const char *user, const char *device,
     int ok, const char *reason)
 {
-	struct audit_event ev;
-	char line[1024];
+	struct audit_event	ev;
+	char			line[1024];
 
 	memset(&ev, 0, sizeof(ev));
 	ev.event = event;
@@ -261,7 +261,7 @@ audit_change(const char *event, const char *user, const char *device,
 static void
 harden(void)
 {
-	const struct rlimit none = { 0, 0 };
+	const struct rlimit	none = { 0, 0 };
 
 	umask(077);
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1 ||
@@ -274,7 +274,7 @@ harden(void)
 static int
 global_options(struct ctx *c, int argc, char **argv)
 {
-	int i;
+	int	i;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--help") == 0 ||
@@ -299,9 +299,9 @@ global_options(struct ctx *c, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct ctx c;
-	const struct verb *v;
-	int i, ret;
+	struct ctx		 c;
+	const struct verb	*v;
+	int			 i, ret;
 
 	harden();
 	memset(&c, 0, sizeof(c));

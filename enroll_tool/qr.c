@@ -30,7 +30,7 @@
 static QRcode *
 encode(const char *text, QRecLevel level, char *err, size_t errlen)
 {
-	QRcode *q;
+	QRcode	*q;
 
 	q = QRcode_encodeString(text, 0, level, QR_MODE_8, 1);
 	if (q == NULL)
@@ -65,7 +65,7 @@ qr_style_parse(const char *s, enum qr_style *style)
 int
 qr_file_format(const char *path, enum qr_format *fmt)
 {
-	size_t n = strlen(path);
+	size_t	n = strlen(path);
 
 	if (n > 4 && strcasecmp(path + n - 4, ".png") == 0)
 		*fmt = QR_FILE_PNG;
@@ -104,7 +104,7 @@ print_utf8(FILE *out, const QRcode *q)
 static void
 print_ansi(FILE *out, const QRcode *q)
 {
-	int x, y;
+	int	x, y;
 
 	for (y = -QUIET_TERM; y < q->width + QUIET_TERM; y++) {
 		for (x = -QUIET_TERM; x < q->width + QUIET_TERM; x++)
@@ -126,7 +126,7 @@ int
 qr_print(FILE *out, const char *text, enum qr_style style, char *err,
     size_t errlen)
 {
-	QRcode *q;
+	QRcode	*q;
 
 	if (style == QR_NONE)
 		return 0;
@@ -153,10 +153,10 @@ qr_file_none(struct qr_file *f)
 static int
 open_folder(struct qr_file *f, const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	const char *base = slash != NULL ? slash + 1 : path;
-	char *dir;
-	int fd;
+	const char	*slash = strrchr(path, '/');
+	const char	*base = slash != NULL ? slash + 1 : path;
+	char		*dir;
+	int		 fd;
 
 	if (strlen(base) > NAME_MAX) {
 		errno = ENAMETOOLONG;
@@ -177,7 +177,7 @@ open_folder(struct qr_file *f, const char *path)
 int
 qr_file_open(struct qr_file *f, const char *path, char *err, size_t errlen)
 {
-	struct stat sb;
+	struct stat	sb;
 
 	qr_file_none(f);
 	f->path = path;
@@ -231,8 +231,8 @@ qr_file_keep(struct qr_file *f)
 int
 qr_file_remove(struct qr_file *f, char *err, size_t errlen)
 {
-	struct stat sb;
-	int r = 0;
+	struct stat	sb;
+	int		r = 0;
 
 	if (f->fd >= 0)
 		close(f->fd);
@@ -255,9 +255,9 @@ qr_file_remove(struct qr_file *f, char *err, size_t errlen)
 static int
 write_png(FILE *fp, const QRcode *q)
 {
-	png_image img;
-	png_bytep px;
-	int side = (q->width + 2 * QUIET) * PNG_SCALE, x, y, ok;
+	png_image	img;
+	png_bytep	px;
+	int		side = (q->width + 2 * QUIET) * PNG_SCALE, x, y, ok;
 
 	if ((px = malloc((size_t)side * (size_t)side)) == NULL)
 		return -1;
@@ -281,7 +281,7 @@ write_png(FILE *fp, const QRcode *q)
 static int
 write_svg(FILE *fp, const QRcode *q)
 {
-	int side = q->width + 2 * QUIET, x, y;
+	int	side = q->width + 2 * QUIET, x, y;
 
 	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
@@ -303,9 +303,9 @@ int
 qr_file_write(struct qr_file *f, enum qr_format fmt, const char *text,
     char *err, size_t errlen)
 {
-	QRcode *q;
-	FILE *fp;
-	int r;
+	QRcode	*q;
+	FILE	*fp;
+	int	 r;
 
 	fp = fdopen(f->fd, "w");
 	if (fp == NULL) {

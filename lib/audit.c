@@ -106,7 +106,7 @@ put_value(struct sink *s, const char *value)
 static void
 put_field(struct sink *s, const char *key, const char *value, int bare)
 {
-	size_t	 start = s->len;
+	size_t	start = s->len;
 
 	if (value == NULL || s->full)
 		return;

@@ -96,8 +96,8 @@ backend_pg_call(struct backend *b, const char *sql, int n,
     const char *const *params, int nfields, PGresult **res, char *err,
     size_t errlen)
 {
-	int64_t		t0 = db_clock_ms(), deadline;
-	int		s = MFA_OK;
+	int64_t	t0 = db_clock_ms(), deadline;
+	int	s = MFA_OK;
 
 	*res = NULL;
 	if (b->flags & BACKEND_ADMIN)

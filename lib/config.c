@@ -60,8 +60,8 @@ static const struct key keys[] = {
 int
 config_err(const struct ctx *ctx, unsigned line, const char *fmt, ...)
 {
-	char reason[256];
-	va_list ap;
+	char	reason[256];
+	va_list	ap;
 
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
@@ -77,8 +77,8 @@ int
 key_err(const struct ctx *ctx, const char *key, unsigned line,
     const char *fmt, ...)
 {
-	char reason[256];
-	va_list ap;
+	char	reason[256];
+	va_list	ap;
 
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
@@ -97,7 +97,7 @@ setting_err(const struct ctx *ctx, const config_setting_t *s,
 static const struct key *
 find_key(const char *name)
 {
-	size_t i;
+	size_t	i;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (strcmp(keys[i].name, name) == 0)
@@ -108,7 +108,7 @@ find_key(const char *name)
 int
 config_int_range(const char *name, long long *min, long long *max)
 {
-	const struct key *k = find_key(name);
+	const struct key	*k = find_key(name);
 
 	if (k == NULL || k->parse != parse_uint)
 		return 0;
@@ -121,7 +121,7 @@ config_int_range(const char *name, long long *min, long long *max)
 static int
 issuer_ok(const char *s)
 {
-	const unsigned char *p;
+	const unsigned char	*p;
 
 	if (*s == '\0')
 		return 0;
@@ -138,7 +138,7 @@ issuer_ok(const char *s)
 static void
 default_issuer(char *buf, size_t len)
 {
-	char host[HOST_NAME_MAX + 1];
+	char	host[HOST_NAME_MAX + 1];
 
 	if (gethostname(host, sizeof(host)) == 0) {
 		host[sizeof(host) - 1] = '\0';
@@ -174,7 +174,7 @@ config_defaults(struct awsmfa_config *cfg)
 void
 config_free(struct awsmfa_config *cfg)
 {
-	size_t i;
+	size_t	i;
 
 	if (cfg == NULL)
 		return;
@@ -188,7 +188,7 @@ config_free(struct awsmfa_config *cfg)
 int
 config_requires_group(const struct awsmfa_config *cfg, const char *group)
 {
-	size_t i;
+	size_t	i;
 
 	if (cfg == NULL || group == NULL)
 		return 0;
@@ -202,8 +202,8 @@ static int
 parse_uint(const struct key *k, const config_setting_t *s,
     struct awsmfa_config *cfg, const struct ctx *ctx)
 {
-	long long v;
-	int type = config_setting_type(s);
+	long long	v;
+	int		type = config_setting_type(s);
 
 	if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
 		return setting_err(ctx, s, "expected an integer");
@@ -229,7 +229,7 @@ static int
 parse_store_dir(const struct key *k, const config_setting_t *s,
     struct awsmfa_config *cfg, const struct ctx *ctx)
 {
-	const char *v;
+	const char	*v;
 
 	(void)k;
 	if ((v = string_value(s, ctx)) == NULL)
@@ -246,7 +246,7 @@ static int
 parse_issuer(const struct key *k, const config_setting_t *s,
     struct awsmfa_config *cfg, const struct ctx *ctx)
 {
-	const char *v;
+	const char	*v;
 
 	(void)k;
 	if ((v = string_value(s, ctx)) == NULL)
@@ -267,7 +267,7 @@ static int
 parse_algorithm(const struct key *k, const config_setting_t *s,
     struct awsmfa_config *cfg, const struct ctx *ctx)
 {
-	const char *v;
+	const char	*v;
 
 	(void)k;
 	if ((v = string_value(s, ctx)) == NULL)
@@ -305,8 +305,8 @@ static int
 parse_groups(const struct key *k, const config_setting_t *s,
     struct awsmfa_config *cfg, const struct ctx *ctx)
 {
-	int type = config_setting_type(s);
-	int i, n;
+	int	type = config_setting_type(s);
+	int	i, n;
 
 	(void)k;
 	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
@@ -327,9 +327,9 @@ static int
 apply_settings(const config_setting_t *root, struct awsmfa_config *cfg,
     const struct ctx *ctx)
 {
-	const config_setting_t *s;
-	const struct key *k;
-	int i, n = config_setting_length(root);
+	const config_setting_t	*s;
+	const struct key	*k;
+	int			 i, n = config_setting_length(root);
 
 	for (i = 0; i < n; i++) {
 		s = config_setting_get_elem(root, i);
@@ -364,7 +364,7 @@ refuse_include(const char *text, const struct ctx *ctx)
 static int
 syntax_err(const config_t *lc, const struct ctx *ctx)
 {
-	const char *text = config_error_text(lc);
+	const char	*text = config_error_text(lc);
 
 	if (text == NULL || strcmp(text, "syntax error") == 0)
 		return mfa_fail(ctx->err, ctx->errlen, MFA_ERR_CONFIG,
@@ -378,9 +378,9 @@ int
 config_parse_text(const char *text, const char *name,
     struct awsmfa_config *cfg, char *err, size_t errlen)
 {
-	struct ctx ctx = { name != NULL ? name : "(config)", err, errlen };
-	config_t lc;
-	int r;
+	struct ctx	ctx = { name != NULL ? name : "(config)", err, errlen };
+	config_t	lc;
+	int		r;
 
 	config_defaults(cfg);
 	seterr(err, errlen, "%s", "");

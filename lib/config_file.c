@@ -27,8 +27,8 @@ static int
 split_path(const char *path, char dir[PATH_MAX], char name[NAME_MAX + 1],
     const struct ctx *ctx)
 {
-	char *slash;
-	size_t len = 0;
+	char	*slash;
+	size_t	 len = 0;
 
 	if (path[0] != '/') {
 		if (getcwd(dir, PATH_MAX) == NULL)
@@ -62,8 +62,8 @@ static int
 open_folder(const char *path, char name[NAME_MAX + 1], int *dfd,
     const struct ctx *ctx)
 {
-	char dir[PATH_MAX], why[MFA_ERRLEN];
-	int r;
+	char	dir[PATH_MAX], why[MFA_ERRLEN];
+	int	r;
 
 	if ((r = split_path(path, dir, name, ctx)) != MFA_OK)
 		return r;
@@ -80,7 +80,7 @@ open_folder(const char *path, char name[NAME_MAX + 1], int *dfd,
 static int
 check_file(int fd, const struct ctx *ctx)
 {
-	struct stat st;
+	struct stat	st;
 
 	if (fstat(fd, &st) == -1)
 		return config_err(ctx, 0, "%s", strerror(errno));
@@ -102,8 +102,8 @@ check_file(int fd, const struct ctx *ctx)
 static int
 open_checked(const char *path, int *fd, const struct ctx *ctx)
 {
-	char name[NAME_MAX + 1] = "";
-	int dfd, r;
+	char	name[NAME_MAX + 1] = "";
+	int	dfd, r;
 
 	if ((r = open_folder(path, name, &dfd, ctx)) != MFA_OK)
 		return r;
@@ -133,9 +133,9 @@ open_checked(const char *path, int *fd, const struct ctx *ctx)
 static int
 read_text(int fd, char **text, const struct ctx *ctx)
 {
-	char *buf;
-	size_t len = 0, want;
-	ssize_t r;
+	char	*buf;
+	size_t	 len = 0, want;
+	ssize_t	 r;
 
 	if ((buf = malloc(CONFIG_MAX_SIZE + 1)) == NULL)
 		return config_err(ctx, 0, "out of memory");
@@ -168,9 +168,9 @@ int
 config_load(const char *path, struct awsmfa_config *cfg, char *err,
     size_t errlen)
 {
-	struct ctx ctx;
-	char *text = NULL;
-	int fd = -1, r;
+	struct ctx	 ctx;
+	char		*text = NULL;
+	int		 fd = -1, r;
 
 	if (path == NULL)
 		path = AWSMFA_DEFAULT_CONF;

@@ -50,8 +50,8 @@ skip_comment(const char *p, unsigned *line)
 static size_t
 number_len(const char *p)
 {
-	int hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
-	size_t n = 0;
+	int	hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+	size_t	n = 0;
 
 	for (;;) {
 		if (isalnum((unsigned char)p[n]) || p[n] == '.' || p[n] == '_')
@@ -73,8 +73,8 @@ number_len(const char *p)
 static int
 literal_wraps(const char *p, size_t len)
 {
-	int hex = len > 1 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
-	size_t i = hex ? 2 : 0;
+	int	hex = len > 1 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+	size_t	i = hex ? 2 : 0;
 
 	if (len > 0 && (p[len - 1] == 'L' || p[len - 1] == 'l'))
 		return 0;
@@ -94,8 +94,8 @@ static int
 wrapped_err(const char *key, unsigned line, const char *lit, size_t len,
     const struct ctx *ctx)
 {
-	long long min, max;
-	int shown = len > LITERAL_SHOWN ? LITERAL_SHOWN : (int)len;
+	long long	min, max;
+	int		shown = len > LITERAL_SHOWN ? LITERAL_SHOWN : (int)len;
 
 	/* Unknown keys and wrong types are reported by apply_settings. */
 	if (!config_int_range(key, &min, &max))
@@ -124,7 +124,7 @@ struct scan {
 static int
 string_expected(const struct scan *sc)
 {
-	char top = '{';
+	char	top = '{';
 
 	if (sc->depth > 0)
 		top = sc->open[sc->depth - 1];
@@ -151,8 +151,8 @@ scan_string(struct scan *sc, const struct ctx *ctx)
 static int
 scan_number(struct scan *sc, const struct ctx *ctx)
 {
-	const char *p = sc->p, *lit = p;
-	size_t n = number_len(p);
+	const char	*p = sc->p, *lit = p;
+	size_t		 n = number_len(p);
 
 	if (p > sc->text && (p[-1] == '-' || p[-1] == '+'))
 		lit = p - 1;
@@ -167,7 +167,7 @@ scan_number(struct scan *sc, const struct ctx *ctx)
 static void
 scan_name(struct scan *sc)
 {
-	size_t n;
+	size_t	n;
 
 	for (n = 0; isalnum((unsigned char)sc->p[n]) || sc->p[n] == '-' ||
 	    sc->p[n] == '_' || sc->p[n] == '*'; n++)
@@ -180,7 +180,7 @@ scan_name(struct scan *sc)
 static int
 scan_punct(struct scan *sc, const struct ctx *ctx)
 {
-	char c = *sc->p++;
+	char	c = *sc->p++;
 
 	if (c == '=' || c == ':')
 		memcpy(sc->key, sc->ident, sizeof(sc->key));
@@ -207,8 +207,8 @@ scan_punct(struct scan *sc, const struct ctx *ctx)
 static int
 scan_text(const char *text, int check_literals, const struct ctx *ctx)
 {
-	struct scan sc;
-	int r = MFA_OK;
+	struct scan	sc;
+	int		r = MFA_OK;
 
 	memset(&sc, 0, sizeof(sc));
 	sc.text = sc.p = text;

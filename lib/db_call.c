@@ -219,8 +219,8 @@ connect_now(struct db_conn *c, const char *conninfo, char *err,
 static int
 flush(struct db_conn *c, char *err, size_t errlen)
 {
-	int		ws;
-	int		f;
+	int	ws;
+	int	f;
 
 	while ((f = PQflush(c->pg)) == 1) {
 		if ((ws = wait_socket(c, POLLOUT | POLLIN, err, errlen)) != MFA_OK)
@@ -239,7 +239,7 @@ flush(struct db_conn *c, char *err, size_t errlen)
 static int
 await_result(struct db_conn *c, char *err, size_t errlen)
 {
-	int		ws;
+	int	ws;
 
 	while (PQisBusy(c->pg)) {
 		if ((ws = wait_socket(c, POLLIN, err, errlen)) != MFA_OK)
@@ -361,8 +361,8 @@ collect_script(struct db_conn *c, int *failed, char *err, size_t errlen)
 int
 db_exec_script(struct db_conn *c, const char *sql, char *err, size_t errlen)
 {
-	int		s;
-	int		failed = 0;
+	int	s;
+	int	failed = 0;
 
 	if (c->pg == NULL) {
 		seterr(err, errlen, "database: no connection");

@@ -89,8 +89,8 @@ add_virtual(struct mfa_record *rec, const struct awsmfa_config *cfg,
     const char *user, const char *name, int64_t now, char *err,
     size_t errlen)
 {
-	struct mfa_device *d;
-	int r;
+	struct mfa_device	*d;
+	int			 r;
 
 	if (record_find_device(rec, name) >= 0)
 		return mfa_fail(err, errlen, MFA_ERR_EXISTS, "user %s already "
@@ -122,8 +122,8 @@ device_create(struct store *st, const struct awsmfa_config *cfg,
     const char *user, const char *name, int64_t now,
     struct mfa_device *out, char *err, size_t errlen)
 {
-	struct mfa_record *rec = NULL;
-	int lockfd, r;
+	struct mfa_record	*rec = NULL;
+	int			 lockfd, r;
 
 	if (name == NULL)
 		name = DEFAULT_DEVICE_NAME;
@@ -185,10 +185,10 @@ enable_virtual(struct store *st, const struct awsmfa_config *cfg,
     struct mfa_record *rec, int i, const char *code1, const char *code2,
     int64_t now, char *err, size_t errlen)
 {
-	struct mfa_device *d = &rec->dev[i];
-	int64_t drift;
-	uint64_t step;
-	int r;
+	struct mfa_device	*d = &rec->dev[i];
+	int64_t			 drift;
+	uint64_t		 step;
+	int			 r;
 
 	if (d->status == DEVICE_ACTIVE)
 		return mfa_fail(err, errlen, MFA_ERR_STATE, "MFA device %s of "
@@ -210,7 +210,7 @@ static int
 lock_both(struct store *st, const char *user, int *invfd, int *userfd,
     char *err, size_t errlen)
 {
-	int r;
+	int	r;
 
 	if ((r = store_lock_inventory(st, invfd, err, errlen)) != MFA_OK)
 		return r;
@@ -224,9 +224,9 @@ device_enable(struct store *st, const struct awsmfa_config *cfg,
     const char *user, const char *device, const char *code1,
     const char *code2, int64_t now, char *err, size_t errlen)
 {
-	struct mfa_record *rec = NULL;
-	struct inventory inv;
-	int invfd, userfd, i, r;
+	struct mfa_record	*rec = NULL;
+	struct inventory	 inv;
+	int			 invfd, userfd, i, r;
 
 	if ((r = check_user(user, err, errlen)) != MFA_OK ||
 	    (r = check_device(device, err, errlen)) != MFA_OK)
@@ -282,10 +282,10 @@ resync_device(struct mfa_record *rec, const struct awsmfa_config *cfg,
     const char *device, const char *code1, const char *code2, int64_t now,
     struct device_resync_report *rep, char *err, size_t errlen)
 {
-	struct mfa_device *d;
-	int64_t drift;
-	uint64_t step;
-	int i, r;
+	struct mfa_device	*d;
+	int64_t			 drift;
+	uint64_t		 step;
+	int			 i, r;
 
 	if ((i = record_find_device(rec, device)) < 0)
 		return mfa_fail(err, errlen, MFA_ERR_NOENT, "MFA device %s "
@@ -313,9 +313,9 @@ device_resync(struct store *st, const struct awsmfa_config *cfg,
     const char *code2, int64_t now, struct device_resync_report *rep,
     char *err, size_t errlen)
 {
-	struct device_resync_report dummy, got;
-	struct mfa_record *rec = NULL;
-	int lockfd, r;
+	struct device_resync_report	 dummy, got;
+	struct mfa_record		*rec = NULL;
+	int				 lockfd, r;
 
 	if (rep == NULL)
 		rep = &dummy;
@@ -346,7 +346,7 @@ static int
 remove_devices(struct mfa_record *rec, const char *device, char *err,
     size_t errlen)
 {
-	int i;
+	int	i;
 
 	if (device == NULL) {
 		if (rec->ndevices == 0)
@@ -377,10 +377,10 @@ int
 device_deactivate(struct store *st, const char *user, const char *device,
     char *err, size_t errlen)
 {
-	struct mfa_record *old = NULL, *rec = NULL;
-	struct inventory inv;
-	char err2[MFA_ERRLEN];
-	int invfd, userfd, r;
+	struct mfa_record	*old = NULL, *rec = NULL;
+	struct inventory	 inv;
+	char			 err2[MFA_ERRLEN];
+	int			 invfd, userfd, r;
 
 	if ((r = check_user(user, err, errlen)) != MFA_OK ||
 	    (device != NULL &&
@@ -422,7 +422,7 @@ static int
 new_recovery_codes(struct mfa_record *rec, unsigned count,
     char (*codes)[RECOVERY_CODE_BUFLEN], char *err, size_t errlen)
 {
-	unsigned i;
+	unsigned	i;
 
 	if (rec->ndevices == 0)
 		return mfa_fail(err, errlen, MFA_ERR_STATE, "user %s has no "
@@ -441,8 +441,8 @@ int
 device_recovery_codes(struct store *st, const char *user, unsigned count,
     char (*codes)[RECOVERY_CODE_BUFLEN], char *err, size_t errlen)
 {
-	struct mfa_record *rec = NULL;
-	int lockfd, r;
+	struct mfa_record	*rec = NULL;
+	int			 lockfd, r;
 
 	if ((r = check_user(user, err, errlen)) != MFA_OK)
 		return r;

@@ -38,7 +38,7 @@ static int
 token_free_for(struct store *st, const struct hw_token *t, const char *user,
     char *err, size_t errlen)
 {
-	int held, r;
+	int	held, r;
 
 	if (t->user[0] == '\0' || strcmp(t->user, user) == 0)
 		return MFA_OK;
@@ -56,11 +56,11 @@ device_enable_hardware(struct store *st, const struct awsmfa_config *cfg,
     const char *code1, const char *code2, int64_t now, char *err,
     size_t errlen)
 {
-	struct hw_token *t;
-	struct mfa_device *d;
-	int64_t drift;
-	uint64_t step;
-	int r;
+	struct hw_token		*t;
+	struct mfa_device	*d;
+	int64_t			 drift;
+	uint64_t		 step;
+	int			 r;
 
 	r = store_load_inventory(st, inv, err, errlen);
 	if (r != MFA_OK && r != MFA_ERR_NOENT)
@@ -99,9 +99,9 @@ int
 device_release_tokens(const struct mfa_record *old, const struct mfa_record *rec,
     struct inventory *inv)
 {
-	struct hw_token *t;
-	unsigned i;
-	int changed = 0;
+	struct hw_token	*t;
+	unsigned	 i;
+	int		 changed = 0;
 
 	for (i = 0; i < old->ndevices; i++) {
 		if (old->dev[i].type != DEVICE_HARDWARE)

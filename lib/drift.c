@@ -37,8 +37,8 @@ uint64_t
 verify_periods_ahead(const struct mfa_device *dev, int64_t now,
     unsigned window)
 {
-	int64_t	 latest;
-	uint64_t ahead;
+	int64_t		latest;
+	uint64_t	ahead;
 
 	if (dev->last_step == RECORD_NO_STEP || now < 0 || dev->period == 0)
 		return 0;

@@ -105,8 +105,8 @@ groups_canonical_user(const char *user, char **canon)
 int
 groups_required(const struct awsmfa_config *cfg, const char *user)
 {
-	gid_t	 gid = 0, *gids = NULL, *ngids;
-	int	 n = 64, had, i, r, rc = 0;
+	gid_t	gid = 0, *gids = NULL, *ngids;
+	int	n = 64, had, i, r, rc = 0;
 
 	if (cfg->ngroups == 0)
 		return 0;

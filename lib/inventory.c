@@ -54,7 +54,7 @@ inventory_free(struct inventory *inv)
 struct hw_token *
 inventory_find(struct inventory *inv, const char *serial)
 {
-	size_t	 i;
+	size_t	i;
 
 	if (serial == NULL)
 		return NULL;
@@ -94,7 +94,7 @@ inventory_grow(struct inventory *inv)
 static int
 token_ok(const struct hw_token *t, const char **why)
 {
-	size_t	 ulen = strnlen(t->user, sizeof(t->user));
+	size_t	ulen = strnlen(t->user, sizeof(t->user));
 
 	*why = NULL;
 	if (strnlen(t->serial, sizeof(t->serial)) == sizeof(t->serial) ||
@@ -153,8 +153,8 @@ token_user(struct kv_cursor *c, char *user)
 static int
 token_body(struct kv_cursor *c, struct hw_token *t)
 {
-	const char *const	*k = token_keys;
-	int			 r;
+	const char	*const	*k = token_keys;
+	int		 r;
 
 	if ((r = recfield_alg(c, k, TK_ALG, &t->alg)) != MFA_OK ||
 	    (r = kv_unsigned(c, k, TK_DIGITS, OTP_MIN_DIGITS, OTP_MAX_DIGITS,
@@ -208,8 +208,8 @@ parse_token(struct kv_cursor *c, struct inventory *inv, const char *serial)
 static int
 parse_tokens(struct kv_cursor *c, struct inventory *inv)
 {
-	const size_t	 klen = strlen("token ");
-	int		 r;
+	const size_t	klen = strlen("token ");
+	int		r;
 
 	if ((r = kv_magic(c, INVENTORY_MAGIC, INVENTORY_MAGIC_PREFIX,
 	    "inventory")) != MFA_OK)
@@ -232,8 +232,8 @@ int
 inventory_parse(const char *buf, size_t len, struct inventory *inv,
     char *err, size_t errlen)
 {
-	struct kv_cursor	 c;
-	int			 r;
+	struct kv_cursor	c;
+	int			r;
 
 	inventory_init(inv);
 	if ((r = kv_init(&c, buf, len, "inventory", err, errlen)) == MFA_OK)
@@ -249,7 +249,7 @@ inventory_parse(const char *buf, size_t len, struct inventory *inv,
 static int
 put_token(struct textbuf *tb, const struct hw_token *t)
 {
-	int	 r;
+	int	r;
 
 	if ((r = textbuf_printf(tb, "token %s\nalgorithm %s\ndigits %u\n"
 	    "period %u\n", t->serial, recfield_alg_name(t->alg), t->digits,
@@ -283,9 +283,9 @@ inventory_ok(const struct inventory *inv)
 int
 inventory_format(const struct inventory *inv, char **out, size_t *outlen)
 {
-	struct textbuf	 t;
-	size_t		 i;
-	int		 r;
+	struct textbuf	t;
+	size_t		i;
+	int		r;
 
 	if (!inventory_ok(inv))
 		return MFA_ERR_INVALID;

@@ -72,7 +72,7 @@ int
 kv_magic(struct kv_cursor *c, const char *magic, const char *prefix,
     const char *what)
 {
-	int	 r;
+	int	r;
 
 	if ((r = kv_next(c)) != MFA_OK)
 		return r;
@@ -97,7 +97,7 @@ kv_end(struct kv_cursor *c)
 static int
 key_in(const char *key, size_t klen, const char *const *keys)
 {
-	size_t	 i;
+	size_t	i;
 
 	for (i = 0; keys[i] != NULL; i++) {
 		if (strlen(keys[i]) == klen && memcmp(keys[i], key, klen) == 0)
@@ -111,7 +111,7 @@ key_in(const char *key, size_t klen, const char *const *keys)
 static int
 key_showable(const char *key, size_t klen)
 {
-	size_t	 i;
+	size_t	i;
 
 	if (klen == 0 || klen > 16)
 		return 0;
@@ -140,8 +140,8 @@ line_key(const struct kv_cursor *c, const char *const *order, size_t *klen)
 static int
 key_error(struct kv_cursor *c, const char *const *order, int pos)
 {
-	size_t	 klen;
-	int	 k = line_key(c, order, &klen);
+	size_t	klen;
+	int	k = line_key(c, order, &klen);
 
 	if (k == -1 && key_showable(c->line, klen))
 		seterr(c->err, c->errlen, "line %u: unknown key \"%.*s\" "
@@ -167,8 +167,8 @@ key_error(struct kv_cursor *c, const char *const *order, int pos)
 int
 kv_between_error(struct kv_cursor *c, const char *const *order)
 {
-	size_t	 klen;
-	int	 k = line_key(c, order, &klen);
+	size_t	klen;
+	int	k = line_key(c, order, &klen);
 
 	if (k > 0 && strcmp(order[k], "end") == 0)
 		return mfa_fail(c->err, c->errlen, MFA_ERR_CORRUPT, "line %u: "
@@ -183,8 +183,8 @@ int
 kv_key(struct kv_cursor *c, const char *const *order, int pos,
     const char **val)
 {
-	size_t	 klen = strlen(order[pos]);
-	int	 r;
+	size_t	klen = strlen(order[pos]);
+	int	r;
 
 	if ((r = kv_next(c)) != MFA_OK)
 		return r;
@@ -220,8 +220,8 @@ int
 kv_unsigned(struct kv_cursor *c, const char *const *order, int pos,
     unsigned min, unsigned max, unsigned *out)
 {
-	uint64_t	 v;
-	int		 r;
+	uint64_t	v;
+	int		r;
 
 	if ((r = kv_u64(c, order, pos, max, &v)) != MFA_OK)
 		return r;

@@ -58,7 +58,7 @@ vseterr(char *err, size_t errlen, const char *fmt, va_list ap)
 void
 seterr(char *err, size_t errlen, const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list	ap;
 
 	va_start(ap, fmt);
 	vseterr(err, errlen, fmt, ap);
@@ -68,7 +68,7 @@ seterr(char *err, size_t errlen, const char *fmt, ...)
 int
 mfa_fail(char *err, size_t errlen, int r, const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list	ap;
 
 	va_start(ap, fmt);
 	vseterr(err, errlen, fmt, ap);

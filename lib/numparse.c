@@ -69,8 +69,8 @@ hex_value(int c)
 void
 hex_encode(const unsigned char *in, size_t len, char *out)
 {
-	static const char	 digits[] = "0123456789abcdef";
-	size_t			 i;
+	static const char	digits[] = "0123456789abcdef";
+	size_t			i;
 
 	for (i = 0; i < len; i++) {
 		out[2 * i] = digits[in[i] >> 4];

@@ -167,10 +167,10 @@ static int
 hotp_keyed(EVP_MAC_CTX *keyed, int keep, uint64_t counter, unsigned digits,
     char code[OTP_CODE_BUFLEN])
 {
-	unsigned char	 msg[8], mac[EVP_MAX_MD_SIZE];
-	size_t		 maclen = 0;
-	uint32_t	 bin;
-	int		 i, ret = -1;
+	unsigned char	msg[8], mac[EVP_MAX_MD_SIZE];
+	size_t		maclen = 0;
+	uint32_t	bin;
+	int		i, ret = -1;
 
 	memset(code, 0, OTP_CODE_BUFLEN);
 	/* The counter is hashed as 8 big-endian bytes, whatever its size. */

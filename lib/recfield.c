@@ -71,8 +71,8 @@ int
 recfield_put_secret(struct textbuf *t, const unsigned char *secret,
     size_t len)
 {
-	char	 b32[B32_SECRET_MAX];
-	int	 r = MFA_ERR_INVALID;
+	char	b32[B32_SECRET_MAX];
+	int	r = MFA_ERR_INVALID;
 
 	if (base32_encode(secret, len, b32, sizeof(b32)) == 0)
 		r = textbuf_printf(t, "secret %s\n", b32);

@@ -45,7 +45,7 @@ static const char *const head_keys[] = {
 void
 record_init(struct mfa_record *rec, const char *user)
 {
-	size_t	 n;
+	size_t	n;
 
 	memset(rec, 0, sizeof(*rec));
 	if (user == NULL)
@@ -65,7 +65,7 @@ record_wipe(struct mfa_record *rec)
 int
 record_find_device(const struct mfa_record *rec, const char *name)
 {
-	unsigned	 i;
+	unsigned	i;
 
 	if (rec == NULL || name == NULL || name[0] == '\0')
 		return -1;
@@ -84,7 +84,7 @@ record_find_device(const struct mfa_record *rec, const char *name)
 int
 record_has_active(const struct mfa_record *rec)
 {
-	unsigned	 i;
+	unsigned	i;
 
 	for (i = 0; i < rec->ndevices && i < RECORD_MAX_DEVICES; i++) {
 		if (rec->dev[i].status == DEVICE_ACTIVE)
@@ -132,8 +132,8 @@ key_last_step(struct kv_cursor *c, uint64_t *out)
 static int
 parse_device_body(struct kv_cursor *c, struct mfa_device *d)
 {
-	const char *const	*k = device_keys;
-	int			 type, status, r;
+	const char	*const	*k = device_keys;
+	int		 type, status, r;
 
 	if ((r = kv_enum(c, k, DK_TYPE, "virtual", "hardware", &type)) !=
 	    MFA_OK)
@@ -234,8 +234,8 @@ parse_head(struct kv_cursor *c, const char *expect_user,
 static int
 parse_body(struct kv_cursor *c, struct mfa_record *rec)
 {
-	const size_t	 dlen = strlen("device "), rlen = strlen("recovery ");
-	int		 in_recovery = 0, r;
+	const size_t	dlen = strlen("device "), rlen = strlen("recovery ");
+	int		in_recovery = 0, r;
 
 	for (;;) {
 		if ((r = kv_next(c)) != MFA_OK)
@@ -263,8 +263,8 @@ int
 record_parse(const char *buf, size_t len, const char *expect_user,
     struct mfa_record *rec, char *err, size_t errlen)
 {
-	struct kv_cursor	 c;
-	int			 r;
+	struct kv_cursor	c;
+	int			r;
 
 	record_init(rec, NULL);
 	if ((r = kv_init(&c, buf, len, "record", err, errlen)) == MFA_OK &&
@@ -281,7 +281,7 @@ record_parse(const char *buf, size_t len, const char *expect_user,
 static int
 put_device(struct textbuf *t, const struct mfa_device *d)
 {
-	int	 r;
+	int	r;
 
 	if ((r = textbuf_printf(t, "device %s\ntype %s\n", d->name,
 	    d->type == DEVICE_HARDWARE ? "hardware" : "virtual")) != MFA_OK ||

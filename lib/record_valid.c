@@ -9,7 +9,7 @@
 int
 record_username_ok(const char *user)
 {
-	size_t	 i;
+	size_t	i;
 
 	if (user == NULL || user[0] == '\0' || user[0] == '.')
 		return 0;
@@ -34,7 +34,7 @@ name_char_ok(char c)
 int
 record_name_ok(const char *name)
 {
-	size_t	 i;
+	size_t	i;
 
 	if (name == NULL || name[0] == '\0')
 		return 0;
@@ -51,7 +51,7 @@ record_name_ok(const char *name)
 int
 record_hash_ok(const char *h, size_t bufsize)
 {
-	size_t	 i;
+	size_t	i;
 
 	for (i = 0; i < bufsize && h[i] != '\0'; i++) {
 		if (h[i] <= 0x20 || h[i] >= 0x7f)
@@ -86,7 +86,7 @@ record_otp_ok(enum otp_alg alg, unsigned digits, unsigned period,
 int
 record_device_ok(const struct mfa_device *d, const char **why)
 {
-	int	 hw = d->type == DEVICE_HARDWARE;
+	int	hw = d->type == DEVICE_HARDWARE;
 
 	*why = NULL;
 	if (strnlen(d->name, sizeof(d->name)) == sizeof(d->name) ||
@@ -122,7 +122,7 @@ int
 record_device_unique(const struct mfa_record *rec, unsigned i,
     const char **why)
 {
-	unsigned	 j;
+	unsigned	j;
 
 	for (j = 0; j < i; j++) {
 		if (strcmp(rec->dev[j].name, rec->dev[i].name) == 0) {
@@ -141,7 +141,7 @@ record_device_unique(const struct mfa_record *rec, unsigned i,
 int
 record_ok(const struct mfa_record *rec, const char **why)
 {
-	unsigned	 i;
+	unsigned	i;
 
 	*why = NULL;
 	if (strnlen(rec->user, sizeof(rec->user)) == sizeof(rec->user) ||

@@ -184,8 +184,8 @@ decode_field(const char *b64, size_t b64len, unsigned char *out, size_t want)
 static int
 parse_iter(const char *p, const char *end, unsigned *iter)
 {
-	char		 digits[16];
-	uint64_t	 v;
+	char		digits[16];
+	uint64_t	v;
 
 	if ((size_t)(end - p) >= sizeof(digits))
 		return MFA_ERR_CORRUPT;

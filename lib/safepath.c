@@ -44,7 +44,7 @@ static int
 ancestor_ok(const struct stat *sb, const char *path, char *err,
     size_t errlen)
 {
-	int	 r;
+	int	r;
 
 	if ((r = root_dir_ok(sb, path, err, errlen)) != MFA_OK)
 		return r;
@@ -71,7 +71,7 @@ safepath_check_root_dir(int fd, const char *path, struct stat *sb,
 int
 safepath_check_ancestor(int fd, const char *path, char *err, size_t errlen)
 {
-	struct stat	 sb;
+	struct stat	sb;
 
 	if (fstat(fd, &sb) == -1) {
 		seterr(err, errlen, "%s: fstat: %s", path, strerror(errno));
@@ -85,8 +85,8 @@ static int
 open_component(int fd, const char *name, const char *path, int last,
     int *out, char *err, size_t errlen)
 {
-	struct stat	 sb;
-	int		 nfd;
+	struct stat	sb;
+	int		nfd;
 
 	/* A folder passed through is only looked at (fstat) and looked up
 	 * in: O_PATH is enough and costs less on every login. */
@@ -141,7 +141,7 @@ static int
 check_step(int fd, const char *path, int more, const char *dir, char *err,
     size_t errlen)
 {
-	int	 r;
+	int	r;
 
 	if ((r = safepath_check_ancestor(fd, path, err, errlen)) !=
 	    MFA_OK)
@@ -237,11 +237,11 @@ count_components(const char *dir)
 static int
 walk_up(const char *dir, int *out)
 {
-	struct open_how	 how;
-	struct stat	 sb, root;
-	char		 up[3 * SAFEPATH_DEPTH_MAX];
-	size_t		 ulen = 0;
-	int		 fd, n, k;
+	struct open_how	how;
+	struct stat	sb, root;
+	char		up[3 * SAFEPATH_DEPTH_MAX];
+	size_t		ulen = 0;
+	int		fd, n, k;
 
 	if ((n = count_components(dir)) <= 0 || n > SAFEPATH_DEPTH_MAX)
 		return MFA_ERR_UNSAFE;

@@ -40,7 +40,7 @@ slot_hash(const unsigned char *slot, size_t len, char hex[HASH_HEX + 1])
 size_t
 slots_cap(size_t maxtext, size_t maxfile)
 {
-	size_t	 cap;
+	size_t	cap;
 
 	if (maxtext > maxfile / 2)
 		return 0;
@@ -52,8 +52,8 @@ int
 slots_put(unsigned char *slot, size_t cap, uint64_t seq, const char *text,
     size_t len)
 {
-	char	 hdr[SLOT_HDR + 1], hex[HASH_HEX + 1];
-	int	 n, r;
+	char	hdr[SLOT_HDR + 1], hex[HASH_HEX + 1];
+	int	n, r;
 
 	if (cap < SLOT_HDR || len > cap - SLOT_HDR || len > 9999999999ULL)
 		return MFA_ERR_TOOBIG;
@@ -77,7 +77,7 @@ slots_put(unsigned char *slot, size_t cap, uint64_t seq, const char *text,
 static int
 digits_at(const unsigned char *p, size_t n, uint64_t *v)
 {
-	char	 s[SEQ_DIGITS + 1];
+	char	s[SEQ_DIGITS + 1];
 
 	if (n >= sizeof(s))
 		return 0;
@@ -93,8 +93,8 @@ static int
 slot_header(const unsigned char *slot, size_t cap, uint64_t *seq,
     size_t *len)
 {
-	uint64_t	 l;
-	size_t		 i;
+	uint64_t	l;
+	size_t		i;
 
 	if (memcmp(slot, MAGIC, MAGIC_LEN) != 0 || slot[HASHED_FROM] != ' ' ||
 	    slot[LEN_AT - 1] != ' ' || slot[SLOT_HDR - 1] != '\n')
@@ -118,7 +118,7 @@ slot_header(const unsigned char *slot, size_t cap, uint64_t *seq,
 static int
 slot_hash_ok(const unsigned char *slot, size_t len)
 {
-	char	 hex[HASH_HEX + 1];
+	char	hex[HASH_HEX + 1];
 
 	return slot_hash(slot, len, hex) == MFA_OK &&
 	    memcmp(hex, slot + MAGIC_LEN, HASH_HEX) == 0;

@@ -53,8 +53,8 @@ store_badname(char *err, size_t errlen)
 static int
 check_store_dir(int fd, const char *path, char *err, size_t errlen)
 {
-	struct stat	 sb;
-	int		 r;
+	struct stat	sb;
+	int		r;
 
 	if ((r = safepath_check_root_dir(fd, path, &sb, err, errlen)) !=
 	    MFA_OK)
@@ -75,7 +75,7 @@ check_store_dir(int fd, const char *path, char *err, size_t errlen)
 int
 store_open(struct store *st, const char *dir, char *err, size_t errlen)
 {
-	int	 fd, r;
+	int	fd, r;
 
 	st->dirfd = -1;
 	st->dir[0] = '\0';
@@ -117,7 +117,7 @@ store_close(struct store *st)
 int
 store_create(struct store *st, const char *dir, char *err, size_t errlen)
 {
-	int	 fd;
+	int	fd;
 
 	st->dirfd = -1;
 	if (dir != NULL && dir[0] == '/' && mkdir(dir, 0700) == 0) {
@@ -147,7 +147,7 @@ int
 store_check_file(int fd, const struct store *st, const char *name, off_t max,
     off_t *size, char *err, size_t errlen)
 {
-	struct stat	 sb;
+	struct stat	sb;
 
 	if (fstat(fd, &sb) == -1) {
 		seterr(err, errlen, "%s/%s: fstat: %s", st->dir, name,
@@ -216,7 +216,7 @@ int
 store_read_checked(int fd, const struct store *st, const char *name,
     off_t size, char **buf, size_t *len, char *err, size_t errlen)
 {
-	int	 r;
+	int	r;
 
 	r = read_all(fd, (size_t)size, buf, len);
 	if (r == MFA_ERR_NOMEM)
@@ -239,8 +239,8 @@ int
 store_read_file(struct store *st, const char *name, off_t max, char **buf,
     size_t *len, char *err, size_t errlen)
 {
-	off_t	 size = 0;
-	int	 fd, r;
+	off_t	size = 0;
+	int	fd, r;
 
 	fd = openat(st->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
 	    O_NOCTTY | O_NONBLOCK);
@@ -264,7 +264,7 @@ int
 store_record_exists(struct store *st, const char *user, char *err,
     size_t errlen)
 {
-	struct stat	 sb;
+	struct stat	sb;
 
 	if (!store_name_ok(user))
 		return store_badname(err, errlen);
@@ -311,10 +311,10 @@ int
 store_list_users(struct store *st, char ***users, size_t *n, char *err,
     size_t errlen)
 {
-	struct dirent	 *de;
-	DIR		 *d;
-	size_t		  cap = 0;
-	int		  fd, r = MFA_OK;
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 cap = 0;
+	int		 fd, r = MFA_OK;
 
 	*users = NULL;
 	*n = 0;
@@ -350,7 +350,7 @@ store_list_users(struct store *st, char ***users, size_t *n, char *err,
 void
 store_free_users(char **users, size_t n)
 {
-	size_t	 i;
+	size_t	i;
 
 	if (users == NULL)
 		return;

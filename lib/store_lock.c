@@ -64,7 +64,7 @@ static int
 lock_file(struct store *st, const char *name, const char *record,
     int *lockfd, char *err, size_t errlen)
 {
-	int	 fd = -1, r;
+	int	fd = -1, r;
 
 	*lockfd = -1;
 	if ((r = open_lock(st, name, record, &fd, err, errlen)) != MFA_OK)
@@ -90,7 +90,7 @@ static int
 lock_user(struct store *st, const char *user, int login, int *lockfd,
     char *err, size_t errlen)
 {
-	char	 name[256];
+	char	name[256];
 
 	*lockfd = -1;
 	if (!store_name_ok(user))

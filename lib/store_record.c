@@ -82,7 +82,7 @@ static int
 load(struct store *st, const char *user, struct mfa_record *rec,
     struct store_rw *h, int flags, char *err, size_t errlen)
 {
-	int	 r;
+	int	r;
 
 	rw_close(h);
 	if (!store_name_ok(user)) {
@@ -103,8 +103,8 @@ int
 store_load(struct store *st, const char *user, struct mfa_record *rec,
     char *err, size_t errlen)
 {
-	struct store_rw	 h = { .fd = -1 };
-	int		 r;
+	struct store_rw	h = { .fd = -1 };
+	int		r;
 
 	r = load(st, user, rec, &h, O_RDONLY, err, errlen);
 	rw_close(&h);
@@ -149,8 +149,8 @@ static int
 new_file(const char *text, size_t len, size_t ndevices, unsigned char **file,
     size_t *size)
 {
-	size_t	 cap;
-	int	 r;
+	size_t	cap;
+	int	r;
 
 	cap = slots_cap(len + RECORD_LOGIN_GROWTH(ndevices), RECORD_FILE_MAX);
 	if (cap == 0)

@@ -59,8 +59,8 @@ store_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 static int
 tmp_name(const char *target, char name[TMP_NAME_SIZE])
 {
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen = 0;
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen = 0;
 
 	if (EVP_Digest(target, strlen(target), md, &mdlen, EVP_sha256(),
 	    NULL) != 1 || mdlen < TMP_HASH) {
@@ -144,7 +144,7 @@ int
 store_remove_file(struct store *st, const char *name, int durable, char *err,
     size_t errlen)
 {
-	char	 tmp[TMP_NAME_SIZE];
+	char	tmp[TMP_NAME_SIZE];
 
 	/* A killed writer's temp file goes with its target (tmp_name). */
 	if (tmp_name(name, tmp) == MFA_OK)

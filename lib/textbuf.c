@@ -25,8 +25,8 @@ textbuf_alloc(struct textbuf *t, size_t cap)
 int
 textbuf_printf(struct textbuf *t, const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 n;
+	va_list	ap;
+	int	n;
 
 	if (t->p == NULL)
 		return MFA_ERR_INTERNAL;

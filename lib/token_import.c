@@ -38,7 +38,7 @@ struct token_parse {
 static int
 all_hex(const char *s)
 {
-	size_t i;
+	size_t	i;
 
 	for (i = 0; s[i] != '\0'; i++)
 		if (hex_value((unsigned char)s[i]) < 0)
@@ -49,7 +49,7 @@ all_hex(const char *s)
 static int
 hex_decode(const char *s, unsigned char *out, size_t outsize, size_t *outlen)
 {
-	size_t i, n = strlen(s);
+	size_t	i, n = strlen(s);
 
 	if (!all_hex(s) || n / 2 > outsize)
 		return -1;
@@ -64,7 +64,7 @@ hex_decode(const char *s, unsigned char *out, size_t outsize, size_t *outlen)
 static int
 decode_secret(const char *s, struct hw_token *t, char *why, size_t whylen)
 {
-	int r;
+	int	r;
 
 	if (strncasecmp(s, "hex:", 4) == 0)
 		r = hex_decode(s + 4, t->secret, sizeof(t->secret),
@@ -94,7 +94,7 @@ static int
 parse_uint(const char *s, unsigned def, unsigned lo, unsigned hi,
     unsigned *out)
 {
-	uint64_t v;
+	uint64_t	v;
 
 	if (*s == '\0') {
 		*out = def;
@@ -109,7 +109,7 @@ parse_uint(const char *s, unsigned def, unsigned lo, unsigned hi,
 static char *
 trim(char *s)
 {
-	char *e;
+	char	*e;
 
 	while (*s == ' ' || *s == '\t')
 		s++;
@@ -124,7 +124,7 @@ trim(char *s)
 static int
 split_fields(char *line, char **f, size_t *nf)
 {
-	char *p = line, *c;
+	char	*p = line, *c;
 
 	*nf = 0;
 	for (;;) {
@@ -143,7 +143,7 @@ static int
 parse_fields(char **f, size_t nf, struct hw_token *t, char *why,
     size_t whylen)
 {
-	int r;
+	int	r;
 
 	memset(t, 0, sizeof(*t));
 	if (nf < 2)
@@ -188,8 +188,8 @@ static int
 add_token(struct token_parse *tp, const struct hw_token *t, size_t lineno,
     char *why, size_t whylen)
 {
-	struct hw_token *old;
-	size_t *nl, i;
+	struct hw_token	*old;
+	size_t		*nl, i;
 
 	if ((old = inventory_find(tp->inv, t->serial)) != NULL) {
 		i = (size_t)(old - tp->inv->tok);
@@ -272,10 +272,10 @@ int
 device_parse_tokens_each(const char *csv, size_t len, struct inventory *inv,
     device_bad_line_fn *fn, void *arg, char *err, size_t errlen)
 {
-	struct token_parse tp;
-	const char *p = csv, *end = csv + len, *nl;
-	size_t lineno = 0;
-	int seen_data = 0;
+	struct token_parse	 tp;
+	const char		*p = csv, *end = csv + len, *nl;
+	size_t			 lineno = 0;
+	int			 seen_data = 0;
 
 	memset(&tp, 0, sizeof(tp));
 	tp.inv = inv;
@@ -315,9 +315,9 @@ device_import_tokens_each(struct store *st, const char *csv, size_t len,
     size_t *count, device_bad_line_fn *fn, void *arg, char *err,
     size_t errlen)
 {
-	struct inventory inv;
-	size_t n0;
-	int lockfd, r;
+	struct inventory	inv;
+	size_t			n0;
+	int			lockfd, r;
 
 	*count = 0;
 	if ((r = store_lock_inventory(st, &lockfd, err, errlen)) != MFA_OK)

@@ -40,9 +40,9 @@ static enum dev_match
 match_steps(const struct mfa_device *dev, const char *code, uint64_t lo,
     unsigned n, uint64_t *step)
 {
-	char		 want[MATCH_CHUNK][OTP_CODE_BUFLEN];
-	unsigned	 i;
-	enum dev_match	 m = MATCH_NONE;
+	char		want[MATCH_CHUNK][OTP_CODE_BUFLEN];
+	unsigned	i;
+	enum dev_match	m = MATCH_NONE;
 
 	if (otp_totp_steps(dev->secret, dev->secret_len, dev->alg, lo, n,
 	    dev->digits, want) != 0)
@@ -70,10 +70,10 @@ static enum dev_match
 match_device(const struct mfa_device *dev, const char *code, int64_t now,
     unsigned window, uint64_t *step)
 {
-	int64_t		 center, lo, hi;
-	uint64_t	 s, left;
-	unsigned	 n;
-	enum dev_match	 m = MATCH_NONE, cm;
+	int64_t		center, lo, hi;
+	uint64_t	s, left;
+	unsigned	n;
+	enum dev_match	m = MATCH_NONE, cm;
 
 	center = (int64_t)otp_step(now, dev->period);
 	if (__builtin_add_overflow(center, dev->drift, &center))
@@ -424,9 +424,9 @@ static int64_t
 find_pair(const struct mfa_device *dev, const char *c1, const char *c2,
     int64_t center, unsigned resync_window)
 {
-	char		 want[OTP_CODE_BUFLEN];
-	int64_t		 s, found = -1;
-	unsigned	 i;
+	char		want[OTP_CODE_BUFLEN];
+	int64_t		s, found = -1;
+	unsigned	i;
 
 	for (i = 0; i <= 2 * resync_window && found < 0; i++) {
 		if (__builtin_add_overflow(center, nth_offset(i), &s) ||
@@ -450,9 +450,9 @@ verify_pair(const struct mfa_device *dev, const char *code1,
     const char *code2, int64_t now, unsigned resync_window,
     int64_t *drift_out, uint64_t *step_out)
 {
-	char			 c1[OTP_CODE_BUFLEN], c2[OTP_CODE_BUFLEN];
-	int64_t			 center, s;
-	enum verify_pair	 r = PAIR_NOTFOUND;
+	char			c1[OTP_CODE_BUFLEN], c2[OTP_CODE_BUFLEN];
+	int64_t			center, s;
+	enum verify_pair	r = PAIR_NOTFOUND;
 
 	if (dev == NULL || now < 0)
 		return PAIR_NOTFOUND;
