@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -68,6 +69,7 @@ pg_open(struct backend *b, char *err, size_t errlen)
 		    (b->flags & BACKEND_ADMIN) ? "db_admin_conninfo" :
 		    "db_conninfo");
 	b->db.pg = NULL;
+	b->db.reach = DB_REACH_NO;
 	b->budget_ms = (int64_t)b->cfg->db_timeout * 1000;
 	return MFA_OK;
 }
@@ -128,20 +130,32 @@ backend_pg_call(struct backend *b, const char *sql, int n,
 }
 
 /*
- * Break-glass: when the database cannot be reached (no connection, or
- * none left after a timeout), a user the admin named in db_break_glass is
- * checked against the local file store for the rest of this login; any
- * other user fails closed.  A database that answered, with an error or a
- * WARNING, is not "down": that fails closed for everyone.  The module
- * logs such a login loudly (backend_fell_back).
+ * Break-glass: when the database cannot be reached, a user the admin
+ * named in db_break_glass is checked against the local file store for
+ * the rest of this login; any other user fails closed.  "Cannot be
+ * reached" is narrow: no server at any address given, or no answer by
+ * the deadline (db_call.h).  A database that answered, with an error or
+ * a WARNING, or that refused the connection itself, is not "down", and a
+ * failure of this process is not either: those fail closed for everyone.
+ * The deadline counts only in a process root runs (sshd, login): under
+ * su or sudo the user who ran them can stop the process until it passes.
+ * The module logs such a login loudly (backend_fell_back).
  */
+static int
+unreachable(const struct backend *b, int s)
+{
+	if (s != MFA_ERR_UNAVAIL || b->answered || b->db.pg != NULL)
+		return 0;
+	return b->db.reach == DB_REACH_REFUSED ||
+	    (b->db.reach == DB_REACH_TIMEOUT && getuid() == 0);
+}
+
 static int
 fall_back(struct backend *b, const char *user, int s)
 {
 	if (b->fell_back)
 		return config_break_glass(b->cfg, user);
-	if (s == MFA_OK || b->answered || b->db.pg != NULL ||
-	    !config_break_glass(b->cfg, user) ||
+	if (!unreachable(b, s) || !config_break_glass(b->cfg, user) ||
 	    store_open(&b->st, b->cfg->store_dir, NULL, 0) != MFA_OK)
 		return 0;
 	b->fell_back = 1;

@@ -85,6 +85,7 @@ wait_socket(struct db_conn *c, short events, char *err, size_t errlen)
 		}
 	}
 	seterr(err, errlen, "database: no answer within the time allowed");
+	c->reach = DB_REACH_TIMEOUT;
 	return MFA_ERR_UNAVAIL;
 }
 
@@ -105,8 +106,8 @@ drop(struct db_conn *c, int s)
  * all that counts; they are put back before returning to the caller.
  */
 struct env_aside {
-	char	*saved[64];
-	size_t	 n;
+	char	**saved;
+	size_t	  n;
 };
 
 static int
@@ -116,21 +117,27 @@ env_libpq_reads(const char *e)
 	    strncmp(e, "HOME=", 5) == 0;
 }
 
+/* No cap on how many: a limit the caller could exceed would be a way to
+ * make the connection fail on purpose. */
 static int
 env_set_aside(struct env_aside *a)
 {
 	extern char	**environ;
 	char		 *name;
-	size_t		  i, k;
+	size_t		  i, k, want = 0;
 
 	a->n = 0;
-	for (i = 0; environ[i] != NULL; i++) {
+	for (i = 0; environ[i] != NULL; i++)
+		want += env_libpq_reads(environ[i]);
+	if ((a->saved = calloc(want + 1, sizeof(*a->saved))) == NULL)
+		return MFA_ERR_NOMEM;
+	for (i = 0; environ[i] != NULL && a->n < want; i++) {
 		if (!env_libpq_reads(environ[i]))
 			continue;
-		if (a->n == sizeof(a->saved) / sizeof(a->saved[0]) ||
-		    (a->saved[a->n] = strdup(environ[i])) == NULL) {
+		if ((a->saved[a->n] = strdup(environ[i])) == NULL) {
 			while (a->n > 0)
 				free(a->saved[--a->n]);
+			free(a->saved);
 			return MFA_ERR_NOMEM;
 		}
 		a->n++;
@@ -154,7 +161,52 @@ env_put_back(struct env_aside *a)
 		    1);
 		free(a->saved[k]);
 	}
+	free(a->saved);
 	a->n = 0;
+}
+
+/*
+ * Whether libpq's message says that no server is at any address it
+ * tried: each "... failed: " of it (one per address) goes on with the
+ * system's words for a refused connection, a missing socket or an
+ * unreachable host or network.  A server's own refusal (FATAL: too many
+ * clients, pg_hba), a TLS failure, a name that does not resolve, and any
+ * failure of this process (memory, descriptors) say something else, and
+ * so does a message in another language: break-glass is then off.
+ */
+static int
+nobody_there(const char *msg)
+{
+	static const int	 gone[] = { ECONNREFUSED, ENOENT,
+				    EHOSTUNREACH, ENETUNREACH, ETIMEDOUT };
+	const char		*p = msg, *why;
+	size_t			 i, seen = 0;
+	int			 ok;
+
+	while (p != NULL && (p = strstr(p, "failed: ")) != NULL) {
+		why = p + strlen("failed: ");
+		ok = 0;
+		for (i = 0; i < sizeof(gone) / sizeof(gone[0]); i++)
+			if (strncmp(why, strerror(gone[i]),
+			    strlen(strerror(gone[i]))) == 0)
+				ok = 1;
+		if (!ok)
+			return 0;
+		seen++;
+		p = why;
+	}
+	return seen > 0;
+}
+
+/* A connection that failed: MFA_ERR_UNAVAIL when nobody was there. */
+static int
+failed(struct db_conn *c, char *err, size_t errlen)
+{
+	pg_err(err, errlen, "database", PQerrorMessage(c->pg));
+	if (!nobody_there(PQerrorMessage(c->pg)))
+		return drop(c, MFA_ERR_DB);
+	c->reach = DB_REACH_REFUSED;
+	return drop(c, MFA_ERR_UNAVAIL);
 }
 
 static int connect_now(struct db_conn *, const char *, char *,
@@ -169,6 +221,7 @@ db_connect(struct db_conn *c, const char *conninfo, int64_t deadline,
 
 	c->deadline = deadline;
 	c->warned = 0;
+	c->reach = DB_REACH_NO;
 	c->pg = NULL;
 	if (env_set_aside(&a) != MFA_OK) {
 		seterr(err, errlen, "database: cannot set the environment "
@@ -191,16 +244,13 @@ connect_now(struct db_conn *c, const char *conninfo, char *err,
 		seterr(err, errlen, "database: out of memory");
 		return MFA_ERR_DB;
 	}
-	if (PQstatus(c->pg) == CONNECTION_BAD) {
-		pg_err(err, errlen, "database", PQerrorMessage(c->pg));
-		return drop(c, MFA_ERR_DB);
-	}
+	/* A Unix socket's connect fails inside PQconnectStart already. */
+	if (PQstatus(c->pg) == CONNECTION_BAD)
+		return failed(c, err, errlen);
 	PQsetNoticeReceiver(c->pg, notice, c);
 	while (st != PGRES_POLLING_OK) {
-		if (st == PGRES_POLLING_FAILED) {
-			pg_err(err, errlen, "database", PQerrorMessage(c->pg));
-			return drop(c, MFA_ERR_DB);
-		}
+		if (st == PGRES_POLLING_FAILED)
+			return failed(c, err, errlen);
 		ws = wait_socket(c, st == PGRES_POLLING_READING ? POLLIN :
 		    POLLOUT, err, errlen);
 		if (ws != MFA_OK)
@@ -294,6 +344,7 @@ db_exec(struct db_conn *c, const char *sql, int nparams,
 	const char	*sqlstate;
 
 	*res = NULL;
+	c->reach = DB_REACH_NO;
 	if (c->pg == NULL) {
 		seterr(err, errlen, "database: no connection");
 		return MFA_ERR_DB;

@@ -4,7 +4,7 @@
  *
  *   dbcall CONNINFO SECONDS SQL [PARAM...]
  *
- * Prints "status: ok|timeout|warned|failed", "elapsed_ms: N", the first
+ * Prints "status: ok|timeout|refused|warned|failed", "elapsed_ms: N", the first
  * row as "row: v1|v2..." and "error: ..." when there is one. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +31,8 @@ main(int argc, char **argv)
 	if (s == MFA_OK)
 		s = db_exec(&c, argv[3], argc - 4, (const char *const *)argv + 4,
 		    &res, err, sizeof(err));
-	printf("status: %s\n", db_status_name(s));
+	printf("status: %s\n", s == MFA_ERR_UNAVAIL &&
+	    c.reach == DB_REACH_REFUSED ? "refused" : db_status_name(s));
 	printf("elapsed_ms: %lld\n", (long long)(db_clock_ms() - t0));
 	if (res != NULL && PQntuples(res) > 0) {
 		printf("row: ");

@@ -34,9 +34,19 @@ is "and says so in one line" \
     "database: no answer within the time allowed" "$(field error "$out")"
 
 out=$("$DBCALL" "host=127.0.0.1 port=$(free_port) user=x dbname=x" 5 'SELECT 1')
-is "nobody listening: failed at once" failed "$(field status "$out")"
+is "nobody listening: refused at once" refused "$(field status "$out")"
 check "at once (took $(field elapsed_ms "$out") ms)" within 1000 "$out"
 check "one line naming the refusal" grep -q '^error: database: .*refused' <<<"$out"
+
+# What break-glass may take for "down", and what it may not.
+out=$("$DBCALL" "host=/nonexistent port=5 user=x dbname=x" 5 'SELECT 1')
+is "no socket file: refused" refused "$(field status "$out")"
+out=$("$DBCALL" "host=127.0.0.1 port=$PG_PORT user=nosuchrole dbname=postgres" 5 'SELECT 1')
+is "the server refuses the role (FATAL): failed, the server answered" failed \
+    "$(field status "$out")"
+out=$("$DBCALL" "host=127.0.0.1,127.0.0.1 port=$(free_port),$PG_PORT user=nosuchrole dbname=postgres" 5 'SELECT 1')
+is "one address refused, the other said FATAL: failed" failed \
+    "$(field status "$out")"
 
 # Multi-host: a dead host first, then ours.
 out=$("$DBCALL" "host=127.0.0.1,127.0.0.1 port=$(free_port),$PG_PORT user=postgres dbname=postgres target_session_attrs=read-write" 5 'SELECT 1')

@@ -126,6 +126,44 @@ pg_ctl_as "$PG_DIR" -l "$PG_DIR/log" -w \
     -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null
 is "back up: the same code logs in" PAM_SUCCESS \
     "$(auth hosta dave "$(totp "$s" 30)")"
+# Break-glass is for a database that is not there, not for one that
+# said no or a caller who made the connection fail.
+"$MKRECORD" write "$SANDBOX/store" nosuch dev=phone "secret=$LOCAL"
+host hostz nosuchrole "" 2
+cat >>"$SANDBOX/hostz.conf" <<CONF
+store_dir = "$SANDBOX/store";
+db_break_glass = ["nosuch"];
+CONF
+out=$(pam_run "" -- "$DRIVER" -s hostz -u nosuch "$(lcode)" 2>&1)
+is "a server that refuses the role (FATAL) is not down: no break-glass" \
+    PAM_AUTHINFO_UNAVAIL "$(sed -n 's/^result: //p' <<<"$out" | tail -n 1)"
+junk=()
+for i in $(seq 1 100); do junk+=("PGJUNK$i=x"); done
+"$MKRECORD" write "$SANDBOX/store" jun dev=phone "secret=$LOCAL"
+host hostj host_a
+cat >>"$SANDBOX/hostj.conf" <<CONF
+store_dir = "$SANDBOX/store";
+db_break_glass = ["jun"];
+CONF
+is "100 PG* variables of the caller do not make the database look down" \
+    PAM_AUTH_ERR "$(export "${junk[@]}"; auth hostj jun "$(lcode)")"
+cat >"$SANDBOX/muteb.conf" <<CONF
+store = "postgresql";
+db_conninfo = "host=127.0.0.1 port=$MUTE_PORT dbname=awsmfa user=host_a";
+db_timeout = 1;
+store_dir = "$SANDBOX/store";
+db_break_glass = ["emergency"];
+CONF
+chmod 0644 "$SANDBOX/muteb.conf"
+echo "auth required $MODULE conf=$SANDBOX/muteb.conf" >"$SANDBOX/pam.d/muteb"
+# The next period's code: this one was spent by the break-glass above.
+ncode() { oathtool --totp -b "$LOCAL" -N "@$(($(date +%s) + 30))"; }
+is "no answer by db_timeout, in a process root runs: break-glass" \
+    PAM_SUCCESS "$(auth muteb emergency "$(ncode)")"
+is "the same under su or sudo (real uid not root): no break-glass" \
+    PAM_AUTHINFO_UNAVAIL "$(pam_run "" -- setpriv --ruid 65534 -- "$DRIVER" \
+    -s muteb -u emergency "$(oathtool --totp -b "$LOCAL" -N \
+    "@$(($(date +%s) + 60))")" 2>&1 | sed -n 's/^result: //p' | tail -n 1)"
 # libpq takes what the conninfo leaves out from the environment, which
 # under su or sudo is the caller's: none of it may steer the module.
 printf '[evil]\nhost=127.0.0.1\nport=%s\ndbname=postgres\n' "$(free_port)" \
