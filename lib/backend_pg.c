@@ -50,7 +50,7 @@ static const char *const reasons[] = {
 	"code accepted", "recovery code accepted", "wrong code",
 	"wrong recovery code", "code already used",
 	"code already used: last-used period in the future", "not a code",
-	"locked out", "no active device",
+	"locked out", "no active device", "no record", "invalid user name",
 };
 
 static const char *

@@ -114,8 +114,14 @@ BEGIN
 	    s.lockout_seconds INTO u
 	    FROM users x, settings s WHERE x.name = p_user FOR UPDATE OF x;
 	IF NOT FOUND THEN
+		-- The file store's words (lib/verify.c), for the same audit
+		-- line on both: a name no record can have (check_user's
+		-- rule), or none.
 		result := 'nodevice';
-		reason := 'no active device';
+		reason := CASE WHEN p_user IS NULL OR
+		    octet_length(p_user) NOT BETWEEN 1 AND 256 OR
+		    p_user ~ '[/[:cntrl:]]' OR left(p_user, 1) = '.'
+		    THEN 'invalid user name' ELSE 'no record' END;
 		INSERT INTO attempts (user_name, device, result, reason)
 		    VALUES (left(p_user, 256), NULL, result, reason);
 		RETURN;

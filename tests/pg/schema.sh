@@ -50,8 +50,8 @@ is "the same code on host B" "reused code already used 1" \
     "$(login host_b alice "$c")"
 is "a wrong code" "bad wrong code 2" "$(login host_b alice 000000)"
 is "not a code" "malformed not a code 3" "$(login host_a alice 12ab56)"
-is "a user without a device" "nodevice no active device" \
-    "$(login host_a bob 123456 | cut -d' ' -f1-4)"
+is "a user without a record: the file store's words" "nodevice no record" \
+    "$(login host_a bob 123456 | cut -d' ' -f1-3)"
 login host_a alice 111111 >/dev/null
 is "the fifth failure" "bad wrong code 5" "$(login host_a alice 222222)"
 c=$(oathtool --totp -N "@$(date +%s)" "$secret")
