@@ -119,6 +119,19 @@ now_us(void)
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
+/* Prints the figure and wipes b.  An honest figure needs every success
+ * (or every refusal) real: 1 otherwise. */
+static int
+report(struct bench *b, double total, long ok, long count)
+{
+	int	refused = b->refused;
+
+	OPENSSL_cleanse(b, sizeof(*b));
+	printf("%.1f us/auth, %ld of %ld accepted\n", total / (double)count,
+	    ok, count);
+	return (refused ? ok == 0 : ok == count) ? 0 : 1;
+}
+
 static int
 cmd_auth(const char *service, const char *user, const char *hex, long count,
     const char *mode)
@@ -130,7 +143,7 @@ cmd_auth(const char *service, const char *user, const char *hex, long count,
 	uint64_t	 step;
 	double		 t0, total = 0;
 	long		 i, ok = 0;
-	int		 rc, refused;
+	int		 rc;
 
 	memset(&b, 0, sizeof(b));
 	if (hex_decode(hex, b.secret, sizeof(b.secret), &b.secret_len) != 0) {
@@ -161,12 +174,7 @@ cmd_auth(const char *service, const char *user, const char *hex, long count,
 			ok++;
 	}
 	pam_end(pamh, PAM_SUCCESS);
-	refused = b.refused;
-	OPENSSL_cleanse(&b, sizeof(b));
-	printf("%.1f us/auth, %ld of %ld accepted\n", total / (double)count,
-	    ok, count);
-	/* An honest figure needs every success (or every refusal) real. */
-	return (refused ? ok == 0 : ok == count) ? 0 : 1;
+	return report(&b, total, ok, count);
 }
 
 /* The PostgreSQL store: one login per user, on the real clock. */
@@ -181,7 +189,7 @@ cmd_pgauth(const char *service, const char *prefix, const char *hex,
 	char		 user[64];
 	double		 t0, total = 0;
 	long		 i, ok = 0;
-	int		 rc, refused;
+	int		 rc;
 
 	memset(&b, 0, sizeof(b));
 	if (hex_decode(hex, b.secret, sizeof(b.secret), &b.secret_len) != 0)
@@ -205,11 +213,7 @@ cmd_pgauth(const char *service, const char *prefix, const char *hex,
 			ok++;
 	}
 	pam_end(pamh, PAM_SUCCESS);
-	refused = b.refused;
-	OPENSSL_cleanse(&b, sizeof(b));
-	printf("%.1f us/auth, %ld of %ld accepted\n", total / (double)count,
-	    ok, count);
-	return (refused ? ok == 0 : ok == count) ? 0 : 1;
+	return report(&b, total, ok, count);
 }
 
 static int
