@@ -42,6 +42,9 @@ static const struct answer answers[] = {
 	{ "malformed", VERIFY_MALFORMED },
 	{ "locked", VERIFY_LOCKED },
 	{ "nodevice", VERIFY_NODEVICE },
+	/* The login host is quarantined (sql/hosts.sql): fail closed, and
+	 * no break-glass, since the database answered. */
+	{ "refused", VERIFY_ERROR },
 };
 
 /* out->reason must outlive the result: the database's reasons, as the
@@ -51,6 +54,7 @@ static const char *const reasons[] = {
 	"wrong recovery code", "code already used",
 	"code already used: last-used period in the future", "not a code",
 	"locked out", "no active device", "no record", "invalid user name",
+	"host quarantined",
 };
 
 static const char *

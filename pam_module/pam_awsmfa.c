@@ -134,7 +134,7 @@ static int
 attempt(struct ctx *c, const char *input, size_t len)
 {
 	struct verify_outcome	o;
-	char			err[MFA_ERRLEN];
+	char			err[MFA_ERRLEN] = "";
 	int			rc;
 
 	backend_login(&c->be, c->account, input, len, 0, (int64_t)time(NULL),
@@ -154,7 +154,7 @@ static int
 attempt_try(struct ctx *c, const char *input, size_t len)
 {
 	struct verify_outcome	o;
-	char			err[MFA_ERRLEN];
+	char			err[MFA_ERRLEN] = "";
 
 	backend_login(&c->be, c->account, input, len, BACKEND_TRY,
 	    (int64_t)time(NULL), &o, err, sizeof(err));

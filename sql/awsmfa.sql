@@ -20,6 +20,7 @@ SET LOCAL ROLE awsmfa_owner;
 \ir tables.sql
 \ir crypto.sql
 \ir login.sql
+\ir hosts.sql
 \ir lifecycle.sql
 \ir migrate.sql
 RESET ROLE;

@@ -110,6 +110,12 @@ DECLARE
 	u	record;
 	m	record;
 BEGIN
+	-- A quarantined host is answered without judging (sql/hosts.sql).
+	IF NOT host_admit(p_user) THEN
+		result := 'refused';
+		reason := 'host quarantined';
+		RETURN;
+	END IF;
 	SELECT x.failures, x.locked_until, s.win, s.max_failures,
 	    s.lockout_seconds INTO u
 	    FROM users x, settings s WHERE x.name = p_user FOR UPDATE OF x;
@@ -124,6 +130,7 @@ BEGIN
 		    THEN 'invalid user name' ELSE 'no record' END;
 		INSERT INTO attempts (user_name, device, result, reason)
 		    VALUES (left(p_user, 256), NULL, result, reason);
+		PERFORM host_charge(p_user);
 		RETURN;
 	END IF;
 	SELECT count(*) AS active, count(*) FILTER (WHERE d.shaped) AS shaped,
@@ -202,6 +209,9 @@ BEGIN
 		WHERE result NOT IN ('nodevice', 'locked') AND name = p_user)
 	INSERT INTO attempts (user_name, device, result, reason)
 	    VALUES (left(p_user, 256), device, result, reason);
+	IF host_charged(result, reason) THEN
+		PERFORM host_charge(p_user);
+	END IF;
 END $$;
 
 -- The schema this database holds, for `mfa-enroll check`.

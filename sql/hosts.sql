@@ -1,0 +1,91 @@
+-- SPDX-License-Identifier: BSD-2-Clause
+-- The failure budget of each login host (issue 17 rule 2).  Part of
+-- awsmfa.sql (db-init), run as awsmfa_owner.
+--
+-- A host role's credential can be stolen; without a budget it could lock
+-- out every user of the fleet in one statement, or fill awsmfa.attempts.
+-- A host whose charged attempts of the last minute pass
+-- settings.host_failures_per_minute is quarantined: its calls are then
+-- refused without judging and without counting against any user, until
+-- an admin releases it (mfa-enroll).  The budget is read off the audit
+-- table itself, so an attempt that turns out accepted stops counting the
+-- moment its row says so, and nothing else has to be kept in step.
+
+ALTER TABLE awsmfa.settings ADD COLUMN IF NOT EXISTS
+    host_failures_per_minute integer NOT NULL DEFAULT 100
+    CHECK (host_failures_per_minute BETWEEN 1 AND 1000000);
+
+-- A row while the host is quarantined.  noted: the minute (epoch / 60) of
+-- the last attempts row about a refused call, so that a quarantined host
+-- adds one row a minute, not one per call.
+CREATE TABLE IF NOT EXISTS awsmfa.host_quarantine (
+	role		name PRIMARY KEY,
+	since		bigint NOT NULL,
+	noted		bigint NOT NULL
+);
+REVOKE ALL ON awsmfa.host_quarantine FROM PUBLIC;
+
+CREATE INDEX IF NOT EXISTS attempts_host_at ON awsmfa.attempts
+    (host_role, at);
+
+-- Whether an attempts row is charged to its host: a miss of any kind,
+-- a name with no record, and an attempt not yet judged.  Accepted codes,
+-- locked users and enrolled users without an active device are not.
+CREATE OR REPLACE FUNCTION awsmfa.host_charged(p_result text, p_reason text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$ SELECT p_result IN ('pending', 'bad', 'reused', 'malformed') OR
+    (p_result = 'nodevice' AND p_reason IS DISTINCT FROM 'no active device') $$;
+
+-- Before anything is judged: true when session_user may be answered.  A
+-- quarantined host gets false, and one attempts row a minute says so.
+CREATE OR REPLACE FUNCTION awsmfa.host_admit(p_user text) RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	m	bigint := now_s() / 60;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM host_quarantine WHERE role = session_user)
+	    THEN
+		RETURN true;
+	END IF;
+	UPDATE host_quarantine SET noted = m
+	    WHERE role = session_user AND noted < m;
+	IF FOUND THEN
+		INSERT INTO attempts (user_name, device, result, reason)
+		    VALUES (left(coalesce(p_user, ''), 256), NULL, 'refused',
+		    'host quarantined');
+	END IF;
+	RETURN false;
+END $$;
+
+-- After a charged attempts row is written: quarantines session_user when
+-- its charged rows of the last minute pass the budget.  The count stops
+-- at the budget, so its cost does not grow with an attack.
+CREATE OR REPLACE FUNCTION awsmfa.host_charge(p_user text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	lim	integer;
+	n	bigint;
+BEGIN
+	SELECT host_failures_per_minute INTO lim FROM settings;
+	SELECT count(*) INTO n FROM (SELECT 1 FROM attempts a
+	    WHERE a.host_role = session_user AND
+	    a.at > clock_timestamp() - interval '1 minute' AND
+	    host_charged(a.result, a.reason) LIMIT lim + 1) x;
+	IF n <= lim THEN
+		RETURN;
+	END IF;
+	INSERT INTO host_quarantine (role, since, noted)
+	    VALUES (session_user, now_s(), now_s() / 60)
+	    ON CONFLICT (role) DO NOTHING;
+	IF FOUND THEN
+		INSERT INTO attempts (user_name, device, result, reason)
+		    VALUES (left(coalesce(p_user, ''), 256), NULL,
+		    'quarantined', 'host over its failure budget');
+	END IF;
+END $$;
