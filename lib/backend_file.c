@@ -3,6 +3,7 @@
  * lib/verify for every decision and lib/device for the lifecycle. */
 #include "backend.h"
 #include "backend_file.h"
+#include "verify_store.h"
 
 static int
 file_open(struct backend *b, char *err, size_t errlen)
