@@ -89,10 +89,10 @@ is "a host's session ends an idle transaction after 10 s" 10s \
     "$(sql web01 -c 'SHOW idle_in_transaction_session_timeout')"
 # Twenty sessions of web01 held open: the 21st is refused, another host
 # still gets in.
-for i in $(seq 20); do
+for _ in $(seq 20); do
 	sql web01 -c 'SELECT pg_sleep(20)' >/dev/null 2>&1 &
 done
-for i in $(seq 100); do
+for _ in $(seq 100); do
 	[ "$(sql postgres -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'web01'")" = 20 ] && break
 	sleep 0.1
 done
