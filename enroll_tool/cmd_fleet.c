@@ -49,8 +49,11 @@ static void
 db_init_todo(const struct db_schema_info *info, const char *key_file)
 {
 	printf("Still to do by the database's administrator:\n"
-	    "  - a login role for each login host, in awsmfa_host:\n"
-	    "      CREATE ROLE host_web1 LOGIN IN ROLE awsmfa_host;\n"
+	    "  - a login role for each login host, in awsmfa_host, with a "
+	    "limit of\n"
+	    "    its own (db-init gives 20 to those without one):\n"
+	    "      CREATE ROLE host_web1 LOGIN IN ROLE awsmfa_host "
+	    "CONNECTION LIMIT 20;\n"
 	    "  - awsmfa_admin for each role that runs mfa-enroll:\n"
 	    "      GRANT awsmfa_admin TO alice;\n"
 	    "  - pg_hba.conf: those roles reach database \"%s\" only, over "

@@ -41,8 +41,11 @@ struct backend_row {
 	uint64_t	 ahead;		/* see verify_periods_ahead */
 };
 typedef void backend_row_fn(void *arg, const struct backend_row *row);
-/* One problem `mfa-enroll check` reports, a line with its path. */
+/* One problem `mfa-enroll check` reports, a line with its path.  A line
+ * that begins with BACKEND_WARNING is advice on the deployment, not a
+ * problem of the store: check shows it and still exits 0. */
 typedef void backend_problem_fn(void *arg, const char *msg);
+#define BACKEND_WARNING	"warning: "
 
 struct backend_ops;
 
@@ -114,7 +117,8 @@ int	backend_import_tokens(struct backend *b, const char *csv, size_t len,
  * that could were still given. */
 int	backend_list(struct backend *b, const char *user, int64_t now,
 	    backend_row_fn *fn, void *arg, char *err, size_t errlen);
-/* Calls fn once per problem; returns how many there were. */
+/* Calls fn once per problem or warning; returns how many problems
+ * there were. */
 unsigned backend_check(struct backend *b, backend_problem_fn *fn, void *arg);
 
 /* Inside lib/backend*.c. */
