@@ -23,7 +23,7 @@ said() {
 	printf '%s %s' "$?" "$e"
 }
 
-for i in 1 2 3; do login $T0 alice 000000 >/dev/null; done
+for _ in 1 2 3; do login $T0 alice 000000 >/dev/null; done
 is "three wrong codes lock alice out" PAM_MAXTRIES \
     "$(login $((T0 + 30)) alice "$(code $((T0 + 30)))")"
 before=$(show alice)
@@ -38,7 +38,7 @@ is "both cleared" "failures=0 locked_until=0" \
     "$(grep -E '^(failures|locked_until)=' <<<"$after" | tr '\n' ' ' | sed 's/ $//')"
 is "alice logs in at once" PAM_SUCCESS \
     "$(login $((T0 + 60)) alice "$(code $((T0 + 60)))")"
-for i in 1 2; do login $((T0 + 60)) alice 000000 >/dev/null; done
+for _ in 1 2; do login $((T0 + 60)) alice 000000 >/dev/null; done
 is "with a fresh set of tries: two misses do not lock her" PAM_SUCCESS \
     "$(login $((T0 + 90)) alice "$(code $((T0 + 90)))")"
 
@@ -46,11 +46,11 @@ login $T0 bob 000000 >/dev/null
 is "a user not locked out: the failures are forgotten" \
     "User bob was not locked out; 1 failed login forgotten." "$(mfa unlock bob)"
 
-ls -a "$STORE" >"$SANDBOX/files.before"
+find "$STORE" | sort >"$SANDBOX/files.before"
 is "a user without a record: one line, exit 1" \
     "1 mfa-enroll: user carol has no MFA record" "$(said mfa unlock carol)"
 is "and no file is made for her" "" \
-    "$(ls -a "$STORE" | diff - "$SANDBOX/files.before")"
+    "$(find "$STORE" | sort | diff - "$SANDBOX/files.before")"
 is "an invalid name: a usage error" "2 mfa-enroll: unlock: invalid user name" \
     "$(said mfa unlock ../etc)"
 is "no argument: a usage error" \
