@@ -118,7 +118,9 @@ int	backend_list(struct backend *b, const char *user, int64_t now,
 unsigned backend_check(struct backend *b, backend_problem_fn *fn, void *arg);
 
 /* Clears the user's failure count and lockout, on either store; rep says
- * what they were.  MFA_ERR_NOENT for a user without a record. */
+ * what they were.  A user without a record: one line saying so, with
+ * MFA_ERR_NOENT on files and MFA_ERR_DB on PostgreSQL (whose errors are
+ * not mapped to codes yet). */
 int	backend_unlock(struct backend *b, const char *user,
 	    struct device_unlock_report *rep, char *err, size_t errlen);
 
