@@ -106,6 +106,13 @@ file_import_tokens(struct backend *b, const char *csv, size_t len,
 	    err, errlen);
 }
 
+static int
+file_unlock(struct backend *b, const char *user,
+    struct device_unlock_report *rep, char *err, size_t errlen)
+{
+	return device_unlock(&b->st, user, rep, err, errlen);
+}
+
 const struct backend_ops backend_file_ops = {
 	.open = file_open,
 	.where = file_where,
@@ -121,4 +128,5 @@ const struct backend_ops backend_file_ops = {
 	.import_tokens = file_import_tokens,
 	.list = backend_file_list,
 	.check = backend_file_check,
+	.unlock = file_unlock,
 };

@@ -54,6 +54,7 @@ static const struct key keys[] = {
 	{ "db_admin_conninfo", config_parse_conninfo,
 	    offsetof(struct awsmfa_config, db_admin_conninfo), 0, 0 },
 	UINT_KEY(db_timeout, 1, 60),
+	UINT_KEY(host_failures_per_minute, 1, 1000000),
 	{ "db_break_glass", config_parse_break_glass, 0, 0, 0 },
 };
 
@@ -132,6 +133,7 @@ config_defaults(struct awsmfa_config *cfg)
 	cfg->ngroups = 0;
 	cfg->store = STORE_KIND_FILE;
 	cfg->db_timeout = 5;
+	cfg->host_failures_per_minute = 100;
 }
 
 void
