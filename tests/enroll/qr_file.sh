@@ -116,10 +116,22 @@ check "no file left behind" test ! -e "$SANDBOX/x.jpg"
 err=$(mfa create bob --qr sixel 2>&1 >/dev/null </dev/null)
 is "--qr with an unknown style is a usage error" 2 $?
 
+# Standard output not a terminal: no QR code unless --qr asks, and one
+# line on stderr says so.
+out=$(mfa create carol --device piped 2>"$SANDBOX/err" </dev/null)
+check "create into a pipe prints no QR code (no escape, no half block)" \
+    sh -c '! printf "%s" "$1" | grep -q -e "$(printf "\033")" -e "▀" -e "█"' - "$out"
+is "and says so in one line on stderr" \
+    "mfa-enroll: no QR code: standard output is not a terminal (--qr utf8 prints it anyway)" \
+    "$(cat "$SANDBOX/err")"
+check "the URI and the secret are still printed" \
+    sh -c 'printf "%s\n" "$1" | grep -q "^otpauth://" &&
+    printf "%s\n" "$1" | grep -q "^Secret: "' - "$out"
+
 # Terminal renderings, painted as a dark-on-light and a light-on-dark
 # terminal shows them (qr_render.py): the colours are forced, so zbarimg
 # reads the URI from both.
-out=$(mfa create carol </dev/null)
+out=$(mfa create carol --qr utf8 </dev/null)
 uri=$(printf '%s\n' "$out" | grep '^otpauth://')
 for style in utf8 ansi; do
 	[ $style = ansi ] && out=$(mfa create carol --device ansi --qr ansi </dev/null)
@@ -131,7 +143,7 @@ for style in utf8 ansi; do
 		    "$(zbarimg -q --raw "$SANDBOX/$theme.pgm" 2>/dev/null)"
 	done
 done
-out=$(mfa create carol --device fit </dev/null)
+out=$(mfa create carol --device fit --qr utf8 </dev/null)
 plain=$(printf '%s\n' "$out" | sed 's/\x1b\[[0-9;]*m//g')
 check "utf8 QR: black on white set on every line" \
     test "$(printf '%s\n' "$out" | sed -n '2,/^Secret/p' | grep -vc $'^\033\\[30;47m.*\033\\[0m$')" = 1
