@@ -2,10 +2,41 @@
 /* check: every problem of the config and the store, one line each with
  * its path; exit 1 when there is any.  What counts as a problem of the
  * store is the store's to say (lib/backend.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "enroll.h"
+#include "groups.h"
+
+/* The users listed so far, to name each once: list gives a user's
+ * devices one after the other. */
+struct unknown_users {
+	char		last[256];
+	unsigned	n;
+};
+
+/*
+ * A device of a user NSS does not know: a name misspelt at create, or an
+ * account deleted without deactivating its devices, which a new account
+ * of that name would inherit.  A warning, not a problem: the admin host
+ * of a fleet need not know every login host's users.
+ */
+static void
+unknown_user(void *arg, const struct backend_row *row)
+{
+	struct unknown_users	*u = arg;
+
+	if (row->user == NULL || strcmp(row->user, u->last) == 0)
+		return;
+	snprintf(u->last, sizeof(u->last), "%s", row->user);
+	if (groups_user_known(row->user) != 0)
+		return;
+	u->n++;
+	warnx_("warning: user %s holds MFA devices but is not known to "
+	    "this system (NSS)", row->user);
+}
 
 static void
 problem(void *arg, const char *msg)
@@ -24,8 +55,9 @@ cmd_check(struct ctx *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char		err[MFA_ERRLEN];
-	unsigned	problems = 0;
+	struct unknown_users	unknown;
+	char			err[MFA_ERRLEN];
+	unsigned		problems = 0;
 
 	while (verb_getopt(c, argc, argv, "h", opts) != -1)
 		continue;
@@ -43,6 +75,10 @@ cmd_check(struct ctx *c, int argc, char **argv)
 	}
 	c->have_backend = 1;
 	(void)backend_check(&c->be, problem, &problems);
+	memset(&unknown, 0, sizeof(unknown));
+	if (backend_list(&c->be, NULL, (int64_t)time(NULL), unknown_user,
+	    &unknown, err, sizeof(err)) != 0 && problems == 0)
+		problem(&problems, err);
 	if (problems > 0)
 		return EXIT_FAIL;
 	printf("%s and %s: no problem found.\n", c->conf,

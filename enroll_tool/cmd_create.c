@@ -13,6 +13,7 @@
 #include "base32.h"
 #include "device.h"
 #include "enroll.h"
+#include "groups.h"
 #include "qr.h"
 #include "uri.h"
 #include "wipe.h"
@@ -256,6 +257,11 @@ cmd_create(struct ctx *c, int argc, char **argv)
 		audit_change("create", a.user, a.device, 0, err);
 		return EXIT_FAIL;
 	}
+	/* A typo or an account still to come: the device is made all the
+	 * same, but nobody logs in with it until NSS knows the name. */
+	if (groups_user_known(a.user) == 0)
+		warnx_("warning: user %s is not known to this system (NSS)",
+		    a.user);
 	r = finish(c, &a, &d, &qf);
 	OPENSSL_cleanse(&d, sizeof(d));
 	if (r != 0)

@@ -58,7 +58,7 @@ mkdir "$SANDBOX/full"
 full() {
 	unshare -m sh -c 'd=$1; shift; mount -t tmpfs -o size=4k tmpfs "$d" ||
 	    exit 9; "$@" 2>&1 >/dev/null; echo "rc=$? left=$(ls -A "$d")"' - \
-	    "$SANDBOX/full" "$ENROLL" --conf "$CONF" create alice \
+	    "$SANDBOX/full" "$ENROLL" --conf "$CONF" create root \
 	    --device full --qr none --qr-file "$SANDBOX/full/q.svg" </dev/null
 }
 if out=$(full) && [ -n "$out" ]; then
@@ -118,7 +118,7 @@ is "--qr with an unknown style is a usage error" 2 $?
 
 # Standard output not a terminal: no QR code unless --qr asks, and one
 # line on stderr says so.
-out=$(mfa create carol --device piped 2>"$SANDBOX/err" </dev/null)
+out=$(mfa create root --device piped 2>"$SANDBOX/err" </dev/null)
 check "create into a pipe prints no QR code (no escape, no half block)" \
     sh -c '! printf "%s" "$1" | grep -q -e "$(printf "\033")" -e "▀" -e "█"' - "$out"
 is "and says so in one line on stderr" \
@@ -159,17 +159,17 @@ check "QR, Secret and Type take at most 23 lines ($n), the prompt the 24th" \
     test "$n" -le 23
 check "no line is wider than 80 columns" \
     test "$(printf '%s\n' "$plain" | sed -n '2,/^Type: /p' | wc -L)" -le 80
-err=$(mfa create carol --device quiet --qr none 2>&1 >/dev/null </dev/null)
+err=$(mfa create root --device quiet --qr none 2>&1 >/dev/null </dev/null)
 is "no warning for SHA1, 6 digits, 30 seconds" "" "$err"
 
 # Parameters Google Authenticator ignores, or no app shows, are warned of.
 write_conf 'algorithm = "SHA256";' 'digits = 8;' 'period = 60;'
-err=$(mfa create carol --device sha256 --qr none 2>&1 >/dev/null </dev/null)
+err=$(mfa create root --device sha256 --qr none 2>&1 >/dev/null </dev/null)
 is "a warning for SHA256, 8 digits, 60 seconds" \
     "mfa-enroll: warning: Google Authenticator ignores SHA256, 8 digits, a period of 60 seconds (set in the config) and would show wrong codes: use an app that reads them" \
     "$err"
 write_conf 'digits = 7;'
-err=$(mfa create carol --device seven --qr none 2>&1 >/dev/null </dev/null)
+err=$(mfa create root --device seven --qr none 2>&1 >/dev/null </dev/null)
 is "a warning for 7 digits" \
     "mfa-enroll: warning: 7 digits are outside the Key Uri Format (6 or 8): most authenticator apps cannot show such codes" \
     "$err"
