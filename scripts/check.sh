@@ -173,6 +173,8 @@ stage distcheck env AWSMFA_KILLS=60 AWSMFA_FAULT_SAMPLE=60 \
 stage deb-lintian scripts/deb.sh "$build/deb" "$build"/gcc/pam_awsmfa-*.tar.gz
 overlay_test deb-lifecycle deb_lifecycle.sh "$top" "$build"/deb/libpam-awsmfa_*_*.deb
 overlay_test uninstall-live uninstall_live.sh "$top" "$build/gcc"
+# README's fleet guide, its commands run as written on a fresh cluster.
+overlay_test fleet-guide fleet_guide.sh "$top" "$build/gcc"
 
 clean_build_collect
 
