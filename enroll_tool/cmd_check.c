@@ -10,11 +10,10 @@
 #include "enroll.h"
 #include "groups.h"
 
-/* The users listed so far, to name each once: list gives a user's
- * devices one after the other. */
+/* The user named last, to name each once: list gives a user's devices
+ * one after the other. */
 struct unknown_users {
-	char		last[256];
-	unsigned	n;
+	char	last[256];
 };
 
 /*
@@ -33,7 +32,6 @@ unknown_user(void *arg, const struct backend_row *row)
 	snprintf(u->last, sizeof(u->last), "%s", row->user);
 	if (groups_user_known(row->user) != 0)
 		return;
-	u->n++;
 	warnx_("warning: user %s holds MFA devices but is not known to "
 	    "this system (NSS)", row->user);
 }
