@@ -3,14 +3,45 @@
  * its path; exit 1 when there is any.  What counts as a problem of the
  * store is the store's to say (lib/backend.h), and so is advice on its
  * deployment: a warning is shown and leaves the exit status alone. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "enroll.h"
+#include "groups.h"
 
 struct tally {
 	unsigned	problems, warnings;
 };
+
+/* The user named last, to name each once: list gives a user's devices
+ * one after the other. */
+struct unknown_users {
+	char		 last[256];
+	struct tally	*t;
+};
+
+/*
+ * A device of a user NSS does not know: a name misspelt at create, or an
+ * account deleted without deactivating its devices, which a new account
+ * of that name would inherit.  A warning, not a problem: the admin host
+ * of a fleet need not know every login host's users.
+ */
+static void
+unknown_user(void *arg, const struct backend_row *row)
+{
+	struct unknown_users	*u = arg;
+
+	if (row->user == NULL || strcmp(row->user, u->last) == 0)
+		return;
+	snprintf(u->last, sizeof(u->last), "%s", row->user);
+	if (groups_user_known(row->user) != 0)
+		return;
+	u->t->warnings++;
+	warnx_("warning: user %s holds MFA devices but is not known to "
+	    "this system (NSS)", row->user);
+}
 
 static void
 problem(void *arg, const char *msg)
@@ -32,8 +63,9 @@ cmd_check(struct ctx *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct tally	t = { 0, 0 };
-	char		err[MFA_ERRLEN];
+	struct tally		t = { 0, 0 };
+	struct unknown_users	unknown;
+	char			err[MFA_ERRLEN];
 
 	while (verb_getopt(c, argc, argv, "h", opts) != -1)
 		continue;
@@ -51,6 +83,11 @@ cmd_check(struct ctx *c, int argc, char **argv)
 	}
 	c->have_backend = 1;
 	(void)backend_check(&c->be, problem, &t);
+	memset(&unknown, 0, sizeof(unknown));
+	unknown.t = &t;
+	if (backend_list(&c->be, NULL, (int64_t)time(NULL), unknown_user,
+	    &unknown, err, sizeof(err)) != 0 && t.problems == 0)
+		problem(&t, err);
 	if (t.problems > 0)
 		return EXIT_FAIL;
 	if (t.warnings > 0)
