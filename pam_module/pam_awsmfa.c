@@ -81,6 +81,15 @@ audit(struct ctx *c, int prio, const char *result, const char *reason,
 	pam_syslog(c->pamh, prio, "%s", line);
 }
 
+/* Every prompt: the user may answer late or never, so the store holds
+ * nothing (no database connection) while the prompt waits. */
+static int
+ask(struct ctx *c, char **in)
+{
+	backend_release(&c->be);
+	return input_ask(c->pamh, c->args.prompt, in);
+}
+
 /* A user with no active device: lib/nodevice says whether nullok lets
  * the others decide and whether the user gets the prompt anyone gets. */
 static int
@@ -92,8 +101,7 @@ without_device(struct ctx *c, int asked)
 
 	a = nodevice_decide(&c->cfg, c->account, c->args.nullok,
 	    asked || c->args.use_first_pass, &reason);
-	if (a == NODEVICE_ASK_REFUSE &&
-	    input_ask(c->pamh, c->args.prompt, &in) == PAM_SUCCESS)
+	if (a == NODEVICE_ASK_REFUSE && ask(c, &in) == PAM_SUCCESS)
 		input_free(in);
 	audit(c, LOG_NOTICE, a == NODEVICE_IGNORE ? "ignored" : "failure",
 	    reason, NULL);
@@ -184,7 +192,7 @@ ask_and_attempt(struct ctx *c)
 	char	*in;
 	int	 rc;
 
-	if (input_ask(c->pamh, c->args.prompt, &in) != PAM_SUCCESS)
+	if (ask(c, &in) != PAM_SUCCESS)
 		return no_answer(c);
 	rc = attempt(c, in, strlen(in));
 	input_free(in);
@@ -236,7 +244,7 @@ split_pass(struct ctx *c)
 	/* A code kept by an earlier attempt on this handle is not this
 	 * one's, even when this one gets no answer. */
 	stash_drop(c->pamh);
-	if (input_ask(c->pamh, c->args.prompt, &in) != PAM_SUCCESS)
+	if (ask(c, &in) != PAM_SUCCESS)
 		return no_answer(c);
 	pl = answer_split(in, c->digits_mask);
 	rc = stash_put(c->pamh, in + pl, strlen(in) - pl);
