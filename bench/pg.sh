@@ -10,7 +10,8 @@
 # own is started in a temporary folder and stopped at the end.  Run as
 # root from a build tree:
 #	bench/pg.sh [BUILDDIR]	(env: N logins per row, default 2000; BENCH_DIR,
-#	default /var/tmp: where the cluster lives, /dev/shm to leave out the disk)
+#	default /var/tmp: where the cluster lives, /dev/shm to leave out the disk;
+#	BEFORE=BUILDDIR: another build's module against this one, interleaved)
 # The database's clock cannot be moved, so each "success" login is another
 # enrolled user with the current code (N users per row); "refused" sends
 # the code of ten periods later.  Every login is checked: a row whose
@@ -56,10 +57,13 @@ openssl rand -hex 32 >"$P/db.key"
 chown postgres: "$P/db.key"
 chmod 0600 "$P/db.key"
 psql -d awsmfa -v key_file="$P/db.key" -f "$SRC/sql/awsmfa.sql"
+# The "refused" rows are thousands of wrong codes a minute from one host
+# role: without a larger budget sql/hosts.sql quarantines it after 100.
 psql -d awsmfa -c 'CREATE ROLE bench LOGIN IN ROLE awsmfa_host' \
-    -c 'UPDATE awsmfa.settings SET lockout_seconds = 0'
+    -c 'UPDATE awsmfa.settings SET lockout_seconds = 0,
+	host_failures_per_minute = 1000000'
 # N users per row and kind, enrolled straight into the tables.
-users=$((N * 8))
+users=$((N * 10))
 psql -d awsmfa -c "
 INSERT INTO awsmfa.users (name)
     SELECT 'u' || lpad(i::text, 6, '0') FROM generate_series(0, $users - 1) i;
@@ -149,6 +153,42 @@ floor() {
 	    awk '/latency average/ { printf "%.1f\n", $4 * 1000 }'
 }
 
+# BEFORE=BUILDDIR: instead of the rows, the difference between BUILDDIR's
+# module and this one on the same cluster, which a run of each cannot
+# show under a moving load: batches of N/16 accepted logins (new users
+# each) alternating between the two, over TCP and through pgbouncer,
+# with and without nullok; the median of each one's batches.
+if [ -n "${BEFORE:-}" ]; then
+	kinds="tcp tcp-nullok ${PGB:+pgbouncer pgbouncer-nullok}"
+	for k in tcp ${PGB:+pgbouncer}; do
+		sed 's/$/ nullok/' "$D/pam.d/$k" >"$D/pam.d/$k-nullok"
+	done
+	for k in $kinds; do
+		sed "s|$MODULE|$BEFORE/pam_module/.libs/pam_awsmfa.so|" \
+		    "$D/pam.d/$k" >"$D/pam.d/$k-before"
+	done
+	first=0
+	for _ in $(seq 16); do
+		for k in $kinds; do
+			for v in "$k-before" "$k"; do
+				echo "$v $(run "$v" "$first" $((N / 16)) success)"
+				first=$((first + N / 16))
+			done
+		done
+	done >"$D/ab"
+	# median SERVICE: of its batches' us/auth.
+	median() {
+		awk -v k="$1" '$1 == k { print $2 }' "$D/ab" | sort -n |
+		    awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+	}
+	printf '%-34s %16s %16s\n' "success us/auth, median" before after
+	for k in $kinds; do
+		printf '%-34s %16s %16s\n' "postgresql, $k" \
+		    "$(median "$k-before")" "$(median "$k")"
+	done
+	exit 0
+fi
+
 echo "# $N logins per row; PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on this machine; $(nproc) CPUs"
 printf '%-34s %16s %16s\n' store "success us/auth" "refused us/auth"
 first=0 logins=0 accepted=0
@@ -169,6 +209,16 @@ if [ -n "$PGB" ]; then
 	par "postgresql, via pgbouncer, 8 cl." pgbouncer "$first"
 	first=$((first + N)) logins=$((logins + N / 8 * 8)) accepted=$((accepted + N / 8 * 8))
 fi
+# nullok, README's common-auth line: the code lengths are read before
+# the prompt, and the connection is closed while the prompt waits, so
+# these logins connect twice.
+for kind in tcp ${PGB:+pgbouncer}; do
+	sed 's/$/ nullok/' "$D/pam.d/$kind" >"$D/pam.d/$kind-nullok"
+	s=$(run "$kind-nullok" "$first" "$N" success)
+	r=$(run "$kind-nullok" "$first" "$N" refused)
+	printf '%-34s %16s %16s\n' "postgresql, $kind, nullok" "$s" "$r"
+	first=$((first + N)) logins=$((logins + 2 * N)) accepted=$((accepted + N))
+done
 # The file store, one user: each iteration 30 s later on its clock.
 fs() {
 	LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 \

@@ -38,6 +38,13 @@ backend_close(struct backend *b)
 	b->ops = NULL;
 }
 
+void
+backend_release(struct backend *b)
+{
+	if (b->ops != NULL && b->ops->release != NULL)
+		b->ops->release(b);
+}
+
 int
 backend_may_have_record(struct backend *b, const char *user)
 {

@@ -72,6 +72,13 @@ int	backend_fell_back(const struct backend *b);
 const char *backend_where(const struct backend *b);
 void	backend_close(struct backend *b);
 
+/* Before the module waits on the user (a prompt): the store lets go of
+ * what it holds between calls, the database connection, so that a login
+ * left at its prompt takes no slot of the server or the pooler.  The
+ * next call connects again; what this login learnt (the database
+ * answered, break-glass) and the budget stay. */
+void	backend_release(struct backend *b);
+
 /* 0 when user certainly has no record; 1 when they have one, or when the
  * store cannot tell (the login then judges, and fails closed). */
 int	backend_may_have_record(struct backend *b, const char *user);
@@ -156,6 +163,7 @@ struct backend_ops {
 	int	(*open)(struct backend *, char *, size_t);
 	const char *(*where)(const struct backend *);
 	void	(*close)(struct backend *);
+	void	(*release)(struct backend *);	/* NULL: nothing held */
 	int	(*may_have_record)(struct backend *, const char *);
 	enum verify_result (*peek)(struct backend *, const char *,
 		    unsigned *, char *, size_t);

@@ -85,6 +85,17 @@ pg_where(const struct backend *b)
 	return "the PostgreSQL store";
 }
 
+/* The user may take minutes to type the code, or never do: closed, the
+ * connection is no slot of the server (or client of the pooler) that a
+ * prompt could keep from the rest of the fleet.  b->answered stays set:
+ * a database that answered before the prompt and cannot be reached after
+ * it failed during this login, and that is no case for break-glass. */
+static void
+pg_release(struct backend *b)
+{
+	db_close(&b->db);
+}
+
 static void
 pg_close(struct backend *b)
 {
@@ -375,6 +386,7 @@ const struct backend_ops backend_pg_ops = {
 	.open = pg_open,
 	.where = pg_where,
 	.close = pg_close,
+	.release = pg_release,
 	.may_have_record = pg_may_have_record,
 	.peek = pg_peek,
 	.login = pg_login,

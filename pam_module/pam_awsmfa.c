@@ -43,6 +43,8 @@ struct ctx {
 	char			*given;		/* split_pass's code, else NULL */
 };
 
+static int	resolve_account(struct ctx *);
+
 static const char *
 item(pam_handle_t *pamh, int type)
 {
@@ -81,6 +83,15 @@ audit(struct ctx *c, int prio, const char *result, const char *reason,
 	pam_syslog(c->pamh, prio, "%s", line);
 }
 
+/* Every prompt: the user may answer late or never, so the store holds
+ * nothing (no database connection) while the prompt waits. */
+static int
+ask(struct ctx *c, char **in)
+{
+	backend_release(&c->be);
+	return input_ask(c->pamh, c->args.prompt, in);
+}
+
 /* A user with no active device: lib/nodevice says whether nullok lets
  * the others decide and whether the user gets the prompt anyone gets. */
 static int
@@ -92,8 +103,7 @@ without_device(struct ctx *c, int asked)
 
 	a = nodevice_decide(&c->cfg, c->account, c->args.nullok,
 	    asked || c->args.use_first_pass, &reason);
-	if (a == NODEVICE_ASK_REFUSE &&
-	    input_ask(c->pamh, c->args.prompt, &in) == PAM_SUCCESS)
+	if (a == NODEVICE_ASK_REFUSE && ask(c, &in) == PAM_SUCCESS)
 		input_free(in);
 	audit(c, LOG_NOTICE, a == NODEVICE_IGNORE ? "ignored" : "failure",
 	    reason, NULL);
@@ -158,6 +168,8 @@ attempt(struct ctx *c, const char *input, size_t len)
 	char			err[MFA_ERRLEN] = "";
 	int			rc;
 
+	if (resolve_account(c) != 0)
+		return PAM_AUTHINFO_UNAVAIL;
 	backend_login(&c->be, c->account, input, len, 0, (int64_t)time(NULL),
 	    &o, err, sizeof(err));
 	rc = map_result(c, &o, err);
@@ -177,6 +189,8 @@ attempt_try(struct ctx *c, const char *input, size_t len)
 	struct verify_outcome	o;
 	char			err[MFA_ERRLEN] = "";
 
+	if (resolve_account(c) != 0)
+		return PAM_AUTHINFO_UNAVAIL;
 	backend_login(&c->be, c->account, input, len, BACKEND_TRY,
 	    (int64_t)time(NULL), &o, err, sizeof(err));
 	if (c->args.debug)
@@ -205,7 +219,7 @@ ask_and_attempt(struct ctx *c)
 	char	*in;
 	int	 rc;
 
-	if (input_ask(c->pamh, c->args.prompt, &in) != PAM_SUCCESS)
+	if (ask(c, &in) != PAM_SUCCESS)
 		return no_answer(c);
 	rc = attempt(c, in, strlen(in));
 	input_free(in);
@@ -257,7 +271,7 @@ split_pass(struct ctx *c)
 	/* A code kept by an earlier attempt on this handle is not this
 	 * one's, even when this one gets no answer. */
 	stash_drop(c->pamh);
-	if (input_ask(c->pamh, c->args.prompt, &in) != PAM_SUCCESS)
+	if (ask(c, &in) != PAM_SUCCESS)
 		return no_answer(c);
 	pl = answer_split(in, c->digits_mask);
 	rc = stash_put(c->pamh, in + pl, strlen(in) - pl);
@@ -314,13 +328,16 @@ open_config_and_store(struct ctx *c)
  * used: were the key only what the client typed, "ALICE" on a
  * case-insensitive NSS backend would be an account without a device,
  * which nullok lets through, and outside the groups that NSS lists under
- * "alice". */
+ * "alice".  Once per login, when first needed: the stack that asks
+ * everyone reads nothing before its prompt. */
 static int
 resolve_account(struct ctx *c)
 {
 	char	*canon = NULL;
 	int	 r;
 
+	if (c->account != NULL)
+		return 0;
 	if (!backend_may_have_record(&c->be, c->user)) {
 		r = groups_canonical_user(c->user, &canon);
 		if (r == -1) {
@@ -350,15 +367,19 @@ authenticate(struct ctx *c)
 
 	if (!c->args.split_pass && take_stash(c) != 0)
 		return PAM_BUF_ERR;
-	if (open_config_and_store(c) != 0 || resolve_account(c) != 0)
+	if (open_config_and_store(c) != 0)
 		return PAM_AUTHINFO_UNAVAIL;
 	/* Without nullok every user is asked and verify_login tells a user
-	 * without a device apart: the read before the prompt is only needed
-	 * to skip the prompt (nullok) or to know the code lengths. */
+	 * without a device apart: the reads before the prompt are only
+	 * needed to skip the prompt (nullok) or to know the code lengths.
+	 * Otherwise the account is looked up after the prompt, so that the
+	 * login connects to the database once, when the code is there. */
 	if (!c->args.nullok && !c->args.split_pass &&
 	    !c->args.try_first_pass)
 		return c->args.use_first_pass ? first_pass(c) :
 		    ask_and_attempt(c);
+	if (resolve_account(c) != 0)
+		return PAM_AUTHINFO_UNAVAIL;
 	r = backend_peek(&c->be, c->account, &c->digits_mask, err,
 	    sizeof(err));
 	if (c->args.debug)

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Test driver: pam_authenticate through the real libpam with a scripted
  * conversation that can send what pamtester cannot: no
- * answer at all, a NULL answer, a megabyte, embedded NUL bytes.
+ * answer at all, a NULL answer, a megabyte, embedded NUL bytes, or an
+ * answer that only comes when the test sends it.
  *
  *   driver [-s SERVICE] [-u USER] [-r RHOST] [-t TTY] [-n COUNT] [-d]
  *	  [-e NAME] [ANSWER...]
  *
  * Each prompt takes the next ANSWER; when none is left the conversation
  * fails as on EOF.  Special answers: @eof (conversation error), @null
- * (success with no answer), @big (1 MiB of digits), and "\0" inside an
- * answer stands for a NUL byte.  Messages are printed as "prompt: ",
+ * (success with no answer), @big (1 MiB of digits), @stdin (the next line
+ * of standard input, read when the prompt comes: the login waits at its
+ * prompt until the test writes it), and "\0" inside an answer stands for
+ * a NUL byte.  Messages are printed as "prompt: ",
  * "error: ", "info: "; each authentication prints "result: PAM_...".
  * The fail delay is skipped unless -d is given, to keep the tests fast.
  * -e NAME prints the PAM environment variable NAME afterwards ("env:
@@ -66,6 +69,19 @@ decode(const char *a)
 	return out;
 }
 
+/* @stdin: one line, without its newline; NULL at end of input. */
+static char *
+read_line(void)
+{
+	char	buf[4096];
+
+	fflush(stdout);
+	if (fgets(buf, sizeof(buf), stdin) == NULL)
+		return NULL;
+	buf[strcspn(buf, "\n")] = '\0';
+	return strdup(buf);
+}
+
 static int
 answer(struct script *s, struct pam_response *r)
 {
@@ -78,6 +94,9 @@ answer(struct script *s, struct pam_response *r)
 		return PAM_CONV_ERR;
 	if (strcmp(a, "@null") == 0)
 		return PAM_SUCCESS;
+	if (strcmp(a, "@stdin") == 0)
+		return (r->resp = read_line()) == NULL ? PAM_CONV_ERR :
+		    PAM_SUCCESS;
 	if ((r->resp = decode(a)) == NULL)
 		return PAM_BUF_ERR;
 	return PAM_SUCCESS;
