@@ -7,7 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "backend.h"
+#include "backend_admin.h"
 #include "config.h"
 
 #define EXIT_FAIL	1

@@ -374,12 +374,4 @@ const struct backend_ops backend_pg_ops = {
 	.may_have_record = pg_may_have_record,
 	.peek = pg_peek,
 	.login = pg_login,
-	.create = backend_pg_create,
-	.enable = backend_pg_enable,
-	.resync = backend_pg_resync,
-	.deactivate = backend_pg_deactivate,
-	.recovery_codes = backend_pg_recovery_codes,
-	.import_tokens = backend_pg_import_tokens,
-	.list = backend_pg_list,
-	.check = backend_pg_check,
 };

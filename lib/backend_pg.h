@@ -6,7 +6,8 @@
 
 #include <stdint.h>
 
-#include "backend.h"
+#include "backend_admin.h"
+#include "db_call.h"
 
 int	backend_pg_call(struct backend *b, const char *sql, int n,
 	    const char *const *params, int nfields, PGresult **res, char *err,
@@ -32,5 +33,8 @@ int	backend_pg_import_tokens(struct backend *, const char *, size_t,
 int	backend_pg_list(struct backend *, const char *, int64_t,
 	    backend_row_fn *, void *, char *, size_t);
 unsigned backend_pg_check(struct backend *, backend_problem_fn *, void *);
+
+extern const struct backend_ops backend_pg_ops;
+extern const struct backend_admin_ops backend_pg_admin_ops;
 
 #endif
