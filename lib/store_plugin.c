@@ -15,8 +15,8 @@ static int
 refuse(char *err, size_t errlen, const char *why)
 {
 	return mfa_fail(err, errlen, MFA_ERR_CONFIG, "store \"postgresql\" "
-	    "needs the package %s of this version: %s: %s",
-	    STORE_PLUGIN_PACKAGE, store_plugin_path, why);
+	    "needs %s of this version (%s): %s", STORE_PLUGIN_PACKAGE, why,
+	    store_plugin_path);
 }
 
 /* The plugin shares struct backend, the config and the store with the
@@ -48,7 +48,8 @@ store_plugin_load(void **dl, const struct store_plugin **p, char *err,
 	if ((h = dlopen(store_plugin_path, RTLD_NOW | RTLD_LOCAL |
 	    RTLD_NODELETE)) == NULL) {
 		why = dlerror();
-		/* dlerror repeats the path first; keep only the reason. */
+		/* dlerror repeats the path first; keep the reason, which
+		 * syslog's capped line must still show. */
 		if (why != NULL && strncmp(why, store_plugin_path,
 		    strlen(store_plugin_path)) == 0 &&
 		    strncmp(why + strlen(store_plugin_path), ": ", 2) == 0)
