@@ -16,7 +16,8 @@ multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null ||
     gcc -print-multiarch)
 so=/lib/$multiarch/security/pam_awsmfa.so
 plugin=/usr/lib/$multiarch/awsmfa/store-pgsql.so
-pgdeb=$(ls "$(dirname "$deb")"/libpam-awsmfa-pgsql_*_*.deb 2>/dev/null | head -n 1)
+pgdeb=$(find "$(dirname "$deb")" -maxdepth 1 -name 'libpam-awsmfa-pgsql_*_*.deb' |
+    head -n 1)
 grep -q pam_awsmfa /etc/pam.d/common-auth &&
     skip_all "pam_awsmfa is already in this machine's common-auth"
 q() { "$@" >>"$SANDBOX/dpkg.log" 2>&1; }
@@ -83,6 +84,7 @@ else
 	check "dpkg -i installs libpam-awsmfa-pgsql" q dpkg -i "$pgdeb"
 	check "the plugin is in the package's library folder" test -f "$plugin"
 	out=$(mfa-enroll check 2>&1)
+	# shellcheck disable=SC2016 # $1 is the argument, inside bash -c
 	check "with it the plugin loads (the database is what is missing)" \
 	    bash -c '! grep -q "needs libpam-awsmfa-pgsql" <<<"$1"' _ "$out"
 	check "dpkg -r removes libpam-awsmfa-pgsql" q dpkg -r libpam-awsmfa-pgsql
