@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* db-init and migrate: the verbs that set up the fleet store (PostgreSQL)
- * and move a file store into it.  lib/db_schema.c and lib/db_migrate.c
- * do the work; this file reads arguments and prints. */
+ * and move a file store into it.  The plugin store-pgsql.so does the
+ * work (lib/db_schema.c and lib/db_migrate.c, through store_plugin.h),
+ * so mfa-enroll links no libpq; this file reads arguments and prints. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "db_admin.h"
-#include "db_migrate.h"
-#include "db_schema.h"
 #include "enroll.h"
+#include "store_plugin.h"
 
 #define ERRLEN	1024
 
@@ -34,15 +33,33 @@ admin_conninfo(struct ctx *c, const char *given)
 	return c->cfg.db_admin_conninfo;
 }
 
-static void
-connect_or_exit(struct db_conn *db, const char *conninfo)
+/* The plugin's fleet operations, or exit naming the package. */
+static const struct store_fleet_ops *
+fleet_or_exit(void)
 {
-	char	err[ERRLEN];
+	const struct store_plugin	*p;
+	void				*dl;
+	char				 err[MFA_ERRLEN];
 
-	if (db_admin_connect(db, conninfo, err, sizeof(err)) != 0) {
+	/* Kept loaded until exit: the verb runs once. */
+	if (store_plugin_load(&dl, &p, err, sizeof(err)) != MFA_OK) {
 		warnx_("%s", err);
 		exit(EXIT_FAIL);
 	}
+	return p->fleet;
+}
+
+static struct db_conn *
+connect_or_exit(const struct store_fleet_ops *f, const char *conninfo)
+{
+	struct db_conn	*db;
+	char		 err[ERRLEN];
+
+	if (f->connect(&db, conninfo, err, sizeof(err)) != 0) {
+		warnx_("%s", err);
+		exit(EXIT_FAIL);
+	}
+	return db;
 }
 
 static void
@@ -85,11 +102,12 @@ cmd_db_init(struct ctx *c, int argc, char **argv)
 		{ "conninfo", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct db_schema_info	 info;
-	struct db_conn		 db;
-	const char		*key_file = NULL, *conninfo = NULL;
-	char			 err[ERRLEN];
-	int			 ch;
+	const struct store_fleet_ops	*f;
+	struct db_schema_info		 info;
+	struct db_conn			*db;
+	const char			*key_file = NULL, *conninfo = NULL;
+	char				 err[ERRLEN];
+	int				 ch;
 
 	while ((ch = verb_getopt(c, argc, argv, "h", opts)) != -1)
 		if (ch == 'k')
@@ -99,22 +117,23 @@ cmd_db_init(struct ctx *c, int argc, char **argv)
 	if (argc - optind != 0 || key_file == NULL)
 		usage_error("db-init: expected --key-file PATH (see "
 		    "'db-init --help')");
-	if (db_schema_key_path_ok(key_file, err, sizeof(err)) != 0)
+	f = fleet_or_exit();
+	if (f->key_path_ok(key_file, err, sizeof(err)) != 0)
 		usage_error("db-init: %s", err);
-	connect_or_exit(&db, admin_conninfo(c, conninfo));
+	db = connect_or_exit(f, admin_conninfo(c, conninfo));
 	/* With --conninfo the config may be missing: the database keeps its
 	 * policy then. */
 	if (!c->have_cfg && config_load(c->conf, &c->cfg, err,
 	    sizeof(err)) == 0)
 		c->have_cfg = 1;
-	if (db_schema_install(&db, key_file, c->have_cfg ? &c->cfg : NULL,
-	    &info, err, sizeof(err)) != 0) {
-		db_close(&db);
+	if (f->db_init(db, key_file, c->have_cfg ? &c->cfg : NULL, &info,
+	    err, sizeof(err)) != 0) {
+		f->close(db);
 		warnx_("db-init: %s; nothing changed", err);
 		audit_change("db-init", NULL, NULL, 0, err);
 		return EXIT_FAIL;
 	}
-	db_close(&db);
+	f->close(db);
 	audit_change("db-init", NULL, NULL, 1, NULL);
 	if (info.old_version == 0)
 		printf("awsmfa schema version %d created in database \"%s\" "
@@ -159,12 +178,13 @@ cmd_migrate(struct ctx *c, int argc, char **argv)
 		{ "conninfo", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct migrate_counts	 n;
-	struct db_conn		 db;
-	struct store		 st;
-	const char		*dir = NULL, *conninfo = NULL;
-	char			 err[ERRLEN];
-	int			 ch, rc;
+	const struct store_fleet_ops	*f;
+	struct migrate_counts		 n;
+	struct db_conn			*db;
+	struct store			 st;
+	const char			*dir = NULL, *conninfo = NULL;
+	char				 err[ERRLEN];
+	int				 ch, rc;
 
 	while ((ch = verb_getopt(c, argc, argv, "h", opts)) != -1)
 		if (ch == 'f')
@@ -179,13 +199,14 @@ cmd_migrate(struct ctx *c, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	conninfo = admin_conninfo(c, conninfo);
+	f = fleet_or_exit();
 	if (store_open(&st, dir, err, sizeof(err)) != MFA_OK) {
 		warnx_("%s", err);
 		return EXIT_FAIL;
 	}
-	connect_or_exit(&db, conninfo);
-	rc = db_migrate(&db, &st, &n, err, sizeof(err));
-	db_close(&db);
+	db = connect_or_exit(f, conninfo);
+	rc = f->migrate(db, &st, &n, err, sizeof(err));
+	f->close(db);
 	store_close(&st);
 	audit_change("migrate", NULL, NULL, rc == 0, rc == 0 ? NULL : err);
 	if (rc != 0) {

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "backend.h"
+#include "backend_admin.h"
 #include "config.h"
 
 #define EXIT_FAIL	1

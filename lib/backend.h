@@ -4,7 +4,12 @@
  * break-glass path) or PostgreSQL, where the secrets never leave the
  * database.  Nothing above this header knows which one runs.  Each engine
  * keeps its one place of decision: lib/verify.c for files, the function
- * awsmfa.login (sql/login.sql) in the database. */
+ * awsmfa.login (sql/login.sql) in the database.
+ *
+ * This header is what a login needs; mfa-enroll's operations are in
+ * backend_admin.h, so the PAM module carries none of them.  The
+ * PostgreSQL engine is a plugin (store_plugin.h) loaded only when the
+ * config names it. */
 #ifndef AWSMFA_BACKEND_H
 #define AWSMFA_BACKEND_H
 
@@ -14,8 +19,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "db_call.h"
-#include "device.h"
+#include "db_conn.h"
 #include "store.h"
 #include "verify.h"
 
@@ -30,24 +34,8 @@
 				 * call gets db_timeout of its own */
 #define BACKEND_CREATE	0x2	/* the file store is made when missing */
 
-/* One line of `mfa-enroll list`: a device, or a token nobody holds. */
-struct backend_row {
-	const char	*user;		/* NULL: a token nobody holds */
-	const char	*device;
-	int		 hardware;
-	const char	*serial;	/* NULL: none */
-	const char	*status;	/* active, pending, unassigned */
-	int64_t		 created, enabled, last_used;	/* 0: never */
-	uint64_t	 ahead;		/* see verify_periods_ahead */
-};
-typedef void backend_row_fn(void *arg, const struct backend_row *row);
-/* One problem `mfa-enroll check` reports, a line with its path.  A line
- * that begins with BACKEND_WARNING is advice on the deployment, not a
- * problem of the store: check shows it and still exits 0. */
-typedef void backend_problem_fn(void *arg, const char *msg);
-#define BACKEND_WARNING	"warning: "
-
 struct backend_ops;
+struct store_plugin;
 
 struct backend {
 	const struct backend_ops	*ops;
@@ -58,6 +46,8 @@ struct backend {
 	int				 flags;
 	int				 fell_back; /* break-glass: files */
 	int				 answered; /* the database spoke */
+	void				*dl;	/* the plugin's handle, or NULL */
+	const struct store_plugin	*plugin; /* its table, or NULL */
 };
 
 /* Opens the store cfg names: MFA_OK, or a code with err.  For PostgreSQL
@@ -95,69 +85,6 @@ enum verify_result backend_login(struct backend *b, const char *user,
 	    const char *input, size_t inputlen, int flags, int64_t now,
 	    struct verify_outcome *out, char *err, size_t errlen);
 
-/*
- * mfa-enroll's operations, with lib/device.c's contract: MFA_OK, or a
- * negative MFA_ERR_* code with one line in err and nothing changed.
- */
-/* A new pending virtual device; *out gets its secret for the QR code,
- * and the caller wipes it.  The only call that ever returns a secret. */
-int	backend_create(struct backend *b, const char *user, const char *name,
-	    int64_t now, struct mfa_device *out, char *err, size_t errlen);
-int	backend_enable(struct backend *b, const char *user,
-	    const char *device, const char *code1, const char *code2,
-	    int64_t now, char *err, size_t errlen);
-int	backend_resync(struct backend *b, const char *user,
-	    const char *device, const char *code1, const char *code2,
-	    int64_t now, struct device_resync_report *rep, char *err,
-	    size_t errlen);
-/* device NULL: every device of the user. */
-int	backend_deactivate(struct backend *b, const char *user,
-	    const char *device, char *err, size_t errlen);
-int	backend_recovery_codes(struct backend *b, const char *user,
-	    unsigned count, char (*codes)[RECOVERY_CODE_BUFLEN], char *err,
-	    size_t errlen);
-int	backend_import_tokens(struct backend *b, const char *csv, size_t len,
-	    size_t *count, device_bad_line_fn *fn, void *arg, char *err,
-	    size_t errlen);
-/* Calls fn for each device of user (NULL: every user, then the tokens
- * nobody holds).  A code when something could not be read: the rows
- * that could were still given. */
-int	backend_list(struct backend *b, const char *user, int64_t now,
-	    backend_row_fn *fn, void *arg, char *err, size_t errlen);
-/* Calls fn once per problem or warning; returns how many problems
- * there were. */
-unsigned backend_check(struct backend *b, backend_problem_fn *fn, void *arg);
-
-/* Clears the user's failure count and lockout, on either store; rep says
- * what they were.  A user without a record: one line saying so, with
- * MFA_ERR_NOENT on files and MFA_ERR_DB on PostgreSQL (whose errors are
- * not mapped to codes yet). */
-int	backend_unlock(struct backend *b, const char *user,
-	    struct device_unlock_report *rep, char *err, size_t errlen);
-
-/*
- * The failure budget of login hosts (PostgreSQL only, sql/hosts.sql;
- * on the file store each is MFA_ERR_STATE with a line saying so).
- */
-/* One login host's database role and how its budget stands. */
-struct backend_host {
-	const char	*role;
-	uint64_t	 charged;	/* charged attempts of its budget minute */
-	int64_t		 quarantined_since;	/* 0: not quarantined */
-};
-typedef void backend_host_fn(void *arg, const struct backend_host *host);
-/* Calls fn for each login host role, by name. */
-int	backend_hosts(struct backend *b, backend_host_fn *fn, void *arg,
-	    char *err, size_t errlen);
-/* Ends role's quarantine; *since: when it began.  MFA_ERR_DB with the
- * database's line for an unknown role or one not quarantined. */
-int	backend_release_host(struct backend *b, const char *role,
-	    int64_t *since, char *err, size_t errlen);
-/* Unlocks the users whose current lockout role's misses helped cause;
- * *count: how many. */
-int	backend_unlock_host(struct backend *b, const char *role,
-	    uint64_t *count, char *err, size_t errlen);
-
 /* Inside lib/backend*.c. */
 struct backend_ops {
 	int	(*open)(struct backend *, char *, size_t);
@@ -170,34 +97,8 @@ struct backend_ops {
 	enum verify_result (*login)(struct backend *, const char *,
 		    const char *, size_t, int, int64_t,
 		    struct verify_outcome *, char *, size_t);
-	int	(*create)(struct backend *, const char *, const char *,
-		    int64_t, struct mfa_device *, char *, size_t);
-	int	(*enable)(struct backend *, const char *, const char *,
-		    const char *, const char *, int64_t, char *, size_t);
-	int	(*resync)(struct backend *, const char *, const char *,
-		    const char *, const char *, int64_t,
-		    struct device_resync_report *, char *, size_t);
-	int	(*deactivate)(struct backend *, const char *, const char *,
-		    char *, size_t);
-	int	(*recovery_codes)(struct backend *, const char *, unsigned,
-		    char (*)[RECOVERY_CODE_BUFLEN], char *, size_t);
-	int	(*import_tokens)(struct backend *, const char *, size_t,
-		    size_t *, device_bad_line_fn *, void *, char *, size_t);
-	int	(*list)(struct backend *, const char *, int64_t,
-		    backend_row_fn *, void *, char *, size_t);
-	unsigned (*check)(struct backend *, backend_problem_fn *, void *);
-	int	(*unlock)(struct backend *, const char *,
-		    struct device_unlock_report *, char *, size_t);
-	/* NULL where the store has no login hosts (files). */
-	int	(*hosts)(struct backend *, backend_host_fn *, void *, char *,
-		    size_t);
-	int	(*release_host)(struct backend *, const char *, int64_t *,
-		    char *, size_t);
-	int	(*unlock_host)(struct backend *, const char *, uint64_t *,
-		    char *, size_t);
 };
 
 extern const struct backend_ops backend_file_ops;
-extern const struct backend_ops backend_pg_ops;
 
 #endif

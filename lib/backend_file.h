@@ -4,7 +4,7 @@
 #ifndef AWSMFA_BACKEND_FILE_H
 #define AWSMFA_BACKEND_FILE_H
 
-#include "backend.h"
+#include "backend_admin.h"
 
 int	backend_file_list(struct backend *b, const char *user, int64_t now,
 	    backend_row_fn *fn, void *arg, char *err, size_t errlen);

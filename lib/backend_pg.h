@@ -7,7 +7,8 @@
 
 #include <stdint.h>
 
-#include "backend.h"
+#include "backend_admin.h"
+#include "db_call.h"
 
 int	backend_pg_call(struct backend *b, const char *sql, int n,
 	    const char *const *params, int nfields, PGresult **res, char *err,
@@ -44,5 +45,8 @@ int	backend_pg_release_host(struct backend *, const char *, int64_t *,
 	    char *, size_t);
 int	backend_pg_unlock_host(struct backend *, const char *, uint64_t *,
 	    char *, size_t);
+
+extern const struct backend_ops backend_pg_ops;
+extern const struct backend_admin_ops backend_pg_admin_ops;
 
 #endif

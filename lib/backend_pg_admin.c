@@ -435,3 +435,18 @@ backend_pg_check(struct backend *b, backend_problem_fn *fn, void *arg)
 	PQclear(res);
 	return problems + check_advice(b, fn, arg);
 }
+
+const struct backend_admin_ops backend_pg_admin_ops = {
+	.create = backend_pg_create,
+	.enable = backend_pg_enable,
+	.resync = backend_pg_resync,
+	.deactivate = backend_pg_deactivate,
+	.recovery_codes = backend_pg_recovery_codes,
+	.import_tokens = backend_pg_import_tokens,
+	.list = backend_pg_list,
+	.check = backend_pg_check,
+	.unlock = backend_pg_unlock,
+	.hosts = backend_pg_hosts,
+	.release_host = backend_pg_release_host,
+	.unlock_host = backend_pg_unlock_host,
+};

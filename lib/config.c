@@ -293,7 +293,7 @@ apply_settings(const config_setting_t *root, struct awsmfa_config *cfg,
 		if (k->parse(k, s, cfg, ctx) != MFA_OK)
 			return MFA_ERR_CONFIG;
 	}
-	return MFA_OK;
+	return config_check_db(root, cfg, ctx);
 }
 
 /*

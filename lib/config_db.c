@@ -6,9 +6,8 @@
  * secret (a passfile or a client certificate holds that). */
 #include <string.h>
 
-#include <libpq-fe.h>
-
 #include "config_keys.h"
+#include "store_plugin.h"
 
 int
 config_parse_store(const struct key *k, const config_setting_t *s,
@@ -28,49 +27,67 @@ config_parse_store(const struct key *k, const config_setting_t *s,
 	return MFA_OK;
 }
 
-/* The reason a parsed conninfo cannot be used, or NULL. */
-static const char *
-conninfo_refusal(const PQconninfoOption *o)
-{
-	for (; o->keyword != NULL; o++) {
-		if (o->val == NULL || *o->val == '\0')
-			continue;
-		if (strcmp(o->keyword, "password") == 0)
-			return "holds a password: use a passfile "
-			    "(passfile=) or a client certificate";
-	}
-	return NULL;
-}
-
 int
 config_parse_conninfo(const struct key *k, const config_setting_t *s,
     struct awsmfa_config *cfg, const struct ctx *ctx)
 {
-	PQconninfoOption	*opts;
-	const char		*v, *why;
-	char			*msg = NULL;
-	char			*field = (char *)cfg + k->off;
-	size_t			 n;
-	int			 rc = MFA_OK;
+	const char	*v;
+	char		*field = (char *)cfg + k->off;
+	size_t		 n;
 
 	if ((v = string_value(s, ctx)) == NULL)
 		return MFA_ERR_CONFIG;
 	if ((n = strlen(v)) >= CONFIG_CONNINFO_MAX)
 		return key_err(ctx, k->name, config_setting_source_line(s),
 		    "longer than %d bytes", CONFIG_CONNINFO_MAX - 1);
-	if ((opts = PQconninfoParse(v, &msg)) == NULL) {
-		n = msg != NULL ? strcspn(msg, "\n") : 0;
-		rc = key_err(ctx, k->name, config_setting_source_line(s),
-		    "%.*s", (int)n, n > 0 ? msg : "cannot be parsed");
-		PQfreemem(msg);
-		return rc;
+	memcpy(field, v, n + 1);
+	return MFA_OK;
+}
+
+/* One conninfo key through the plugin's parser, when it is set. */
+static int
+check_conninfo(const config_setting_t *root, const char *name,
+    const char *v, const struct store_plugin *p, const struct ctx *ctx)
+{
+	const config_setting_t	*s;
+	char			 why[256];
+
+	if (*v == '\0' || p->conninfo_check(v, why, sizeof(why)) == MFA_OK)
+		return MFA_OK;
+	s = config_setting_get_member(root, name);
+	return key_err(ctx, name, s != NULL ? config_setting_source_line(s) :
+	    0, "%s", why);
+}
+
+/*
+ * The conninfos are libpq's syntax, so libpq (in the plugin) checks
+ * them, once every key is read and only when store = "postgresql": a
+ * file store's login loads no libpq for keys it never uses.  mfa-enroll
+ * checks a conninfo again when it connects (db_admin_connect).
+ */
+int
+config_check_db(const config_setting_t *root, const struct awsmfa_config *cfg,
+    const struct ctx *ctx)
+{
+	const struct store_plugin	*p;
+	const config_setting_t		*s;
+	void				*dl;
+	char				 why[MFA_ERRLEN];
+	int				 r;
+
+	if (cfg->store != STORE_KIND_POSTGRESQL)
+		return MFA_OK;
+	if (store_plugin_load(&dl, &p, why, sizeof(why)) != MFA_OK) {
+		s = config_setting_get_member(root, "store");
+		return config_err(ctx, s != NULL ?
+		    config_setting_source_line(s) : 0, "%s", why);
 	}
-	if ((why = conninfo_refusal(opts)) != NULL)
-		rc = setting_err(ctx, s, why);
-	else
-		memcpy(field, v, n + 1);
-	PQconninfoFree(opts);
-	return rc;
+	if ((r = check_conninfo(root, "db_conninfo", cfg->db_conninfo, p,
+	    ctx)) == MFA_OK)
+		r = check_conninfo(root, "db_admin_conninfo",
+		    cfg->db_admin_conninfo, p, ctx);
+	store_plugin_unload(dl);
+	return r;
 }
 
 /* Accounts named here are the only ones a login may take to the local

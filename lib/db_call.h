@@ -13,6 +13,7 @@
 
 #include <libpq-fe.h>
 
+#include "db_conn.h"
 #include "mfaerr.h"
 
 /* Every call returns MFA_OK, MFA_ERR_UNAVAIL (the deadline passed, or no
@@ -20,22 +21,6 @@
  * c->reach says which), MFA_ERR_DBWARN (the server sent a WARNING: the
  * reply is not trusted) or MFA_ERR_DB (connection or statement failed);
  * err says why. */
-
-/* Why the last call could not reach the database, for break-glass:
- * only a database that is not there may send a login to the local store,
- * never one that said no (too many clients, pg_hba, a TLS failure) and
- * never a failure of this process (memory, descriptors), which whoever
- * runs su or sudo can cause. */
-#define DB_REACH_NO		0	/* it answered, or we failed */
-#define DB_REACH_REFUSED	1	/* no server at any address given */
-#define DB_REACH_TIMEOUT	2	/* no answer by the deadline */
-
-struct db_conn {
-	PGconn		*pg;
-	int64_t		 deadline;	/* CLOCK_MONOTONIC, milliseconds */
-	int		 warned;	/* a WARNING since the last call began */
-	int		 reach;		/* DB_REACH_* of the last call */
-};
 
 /* Milliseconds on CLOCK_MONOTONIC, and that plus seconds. */
 int64_t	db_clock_ms(void);

@@ -7,16 +7,8 @@
 #include <stddef.h>
 
 #include "db_call.h"
+#include "fleet.h"
 #include "store.h"
-
-struct migrate_counts {
-	size_t	users;
-	size_t	devices;
-	size_t	active;		/* of devices */
-	size_t	recovery;	/* recovery codes (hashes) */
-	size_t	tokens;		/* hardware tokens of the inventory */
-	size_t	assigned;	/* of tokens */
-};
 
 /* Copies every record of st (devices with their secrets and whole state,
  * failures and lock, recovery hashes) and the inventory (a token is

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "db_call.h"
+#include "fleet.h"
 
 /* The version sql/tables.sql writes into awsmfa.meta. */
 #define DB_SCHEMA_VERSION	1
@@ -16,13 +17,6 @@
 /* sql/awsmfa.sql without psql's lines; the line "@KEY_FUNCTION@" stands
  * where awsmfa.key() is made from the key file's path. */
 extern const char db_schema_sql[];
-
-struct db_schema_info {
-	int	old_version;	/* 0 when the database had no schema */
-	int	version;	/* after the upgrade */
-	char	role[64];	/* who ran it */
-	char	database[64];
-};
 
 /* MFA_ERR_INVALID when key_file cannot name the key: it must be an
  * absolute path (the server reads it, not this program) without control

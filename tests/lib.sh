@@ -6,8 +6,8 @@
 : "${AWSMFA_SRCDIR:?run through make check or scripts/check.sh}"
 : "${AWSMFA_BUILDDIR:?run through make check or scripts/check.sh}"
 
-MODULE="$AWSMFA_BUILDDIR/pam_module/.libs/pam_awsmfa.so"
-ENROLL="$AWSMFA_BUILDDIR/enroll_tool/mfa-enroll"
+MODULE="$AWSMFA_BUILDDIR/tests/intree/.libs/pam_awsmfa.so"
+ENROLL="$AWSMFA_BUILDDIR/tests/intree/mfa-enroll"
 FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 # scripts/check.sh sets AWSMFA_PRELOAD to the sanitizer runtimes when the
 # module was built with them, since the programs that load it were not.

@@ -4,7 +4,9 @@
 # overlay.sh (a throwaway overlay of /): install the .deb, check the setup,
 # enrol a user and log in through PAM with the installed module, enable the
 # pam-auth-update profile, remove (the profile goes first, the secrets
-# stay), purge (the secrets go).
+# stay), purge (the secrets go).  libpam-awsmfa-pgsql, found beside DEB:
+# a PostgreSQL config fails closed without it, naming it; it installs the
+# plugin, and is removed and purged before the main package.
 # usage: overlay.sh deb_lifecycle.sh SRCDIR DEB
 AWSMFA_SRCDIR=$1 AWSMFA_BUILDDIR=/nonexistent
 deb=$2
@@ -13,6 +15,9 @@ export DEBIAN_FRONTEND=noninteractive
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null ||
     gcc -print-multiarch)
 so=/lib/$multiarch/security/pam_awsmfa.so
+plugin=/usr/lib/$multiarch/awsmfa/store-pgsql.so
+pgdeb=$(find "$(dirname "$deb")" -maxdepth 1 -name 'libpam-awsmfa-pgsql_*_*.deb' |
+    head -n 1)
 grep -q pam_awsmfa /etc/pam.d/common-auth &&
     skip_all "pam_awsmfa is already in this machine's common-auth"
 q() { "$@" >>"$SANDBOX/dpkg.log" 2>&1; }
@@ -57,6 +62,40 @@ login() {
 check "a login with the right code succeeds" login "$code"
 login 000000
 is "a login with a wrong code fails" 1 $?
+
+# The PostgreSQL store without its package: everyone is refused, and the
+# one line says what to install.  With it, the plugin is found (the
+# database itself is not there: the error is another one).
+cp -p /etc/awsmfa/awsmfa.conf "$SANDBOX/awsmfa.conf"
+cat >>/etc/awsmfa/awsmfa.conf <<CONF
+store = "postgresql";
+db_conninfo = "host=127.0.0.1 port=1 dbname=awsmfa";
+db_break_glass = ["lifecycle"];
+CONF
+check "without libpam-awsmfa-pgsql the plugin is not there" test ! -e "$plugin"
+login "$(oathtool --totp -b -N @$((t + 60)) "$secret")"
+is "a PostgreSQL config without the plugin refuses a right code" 1 $?
+out=$(mfa-enroll check 2>&1)
+check "and mfa-enroll check names libpam-awsmfa-pgsql" \
+    grep -q 'needs libpam-awsmfa-pgsql' <<<"$out"
+if [ -z "$pgdeb" ]; then
+	ok "# SKIP no libpam-awsmfa-pgsql package beside $deb"
+else
+	check "dpkg -i installs libpam-awsmfa-pgsql" q dpkg -i "$pgdeb"
+	check "the plugin is in the package's library folder" test -f "$plugin"
+	out=$(mfa-enroll check 2>&1)
+	# shellcheck disable=SC2016 # $1 is the argument, inside bash -c
+	check "with it the plugin loads (the database is what is missing)" \
+	    bash -c '! grep -q "needs libpam-awsmfa-pgsql" <<<"$1"' _ "$out"
+	check "dpkg -r removes libpam-awsmfa-pgsql" q dpkg -r libpam-awsmfa-pgsql
+	check "the plugin is gone" test ! -e "$plugin"
+	check "dpkg -P purges libpam-awsmfa-pgsql" q dpkg -P libpam-awsmfa-pgsql
+	# dpkg may still list it as "unknown ok not-installed".
+	is "dpkg has libpam-awsmfa-pgsql no more" "" \
+	    "$(dpkg-query -W -f '${Status}' libpam-awsmfa-pgsql 2>/dev/null |
+	    grep -v not-installed)"
+fi
+cp -p "$SANDBOX/awsmfa.conf" /etc/awsmfa/awsmfa.conf
 
 check "pam-auth-update --enable awsmfa" q pam-auth-update --enable awsmfa
 check "the module is in common-auth" grep -q pam_awsmfa /etc/pam.d/common-auth

@@ -29,6 +29,9 @@ pg_createcluster 15 main --start -o "listen_addresses=" >"$SANDBOX/pg.log" 2>&1 
     { cat "$SANDBOX/pg.log"; skip_all "pg_createcluster failed"; }
 at_exit "pg_ctlcluster 15 main stop -m immediate"
 install -m 0755 "$AWSMFA_BUILDDIR/enroll_tool/mfa-enroll" /usr/sbin/mfa-enroll
+# libpam-awsmfa-pgsql's part: the plugin where this build looks for it.
+make -s -C "$AWSMFA_BUILDDIR" install-pluginLTLIBRARIES >"$SANDBOX/plugin.log" 2>&1 ||
+    { cat "$SANDBOX/plugin.log"; echo "Bail out! cannot install the plugin"; exit 1; }
 install -d -m 0755 /etc/awsmfa
 install -m 0644 "$AWSMFA_SRCDIR/conf/awsmfa.conf" /etc/awsmfa/awsmfa.conf
 

@@ -15,7 +15,7 @@ cat >"$SANDBOX/dirs.mk" <<'MK'
 print-dirs:
 	@echo "sysconfdir='$(sysconfdir)' localstatedir='$(localstatedir)'"
 	@echo "securedir='$(securedir)' sbindir='$(sbindir)' mandir='$(mandir)'"
-	@echo "docdir='$(docdir)' datadir='$(datadir)'"
+	@echo "docdir='$(docdir)' datadir='$(datadir)' plugindir='$(plugindir)'"
 MK
 eval "$(mk -f Makefile -f "$SANDBOX/dirs.mk" print-dirs)"
 [ -n "$securedir" ] || skip_all "cannot read the folders from the Makefile"
@@ -27,7 +27,7 @@ covered=yes
 while read -r f; do
 	case ${f#"$D"} in
 	"$sysconfdir"/* | "$localstatedir"/* | "$securedir"/* | "$sbindir"/* | \
-	    "$datadir"/* | "$mandir"/* | "$docdir"/*) ;;
+	    "$datadir"/* | "$mandir"/* | "$docdir"/* | "$plugindir"/*) ;;
 	*) covered=no; diag "installed outside the known folders: $f" ;;
 	esac
 done < <(find "$D" -type f)
@@ -36,6 +36,10 @@ mode() { stat -c %a "$1" 2>/dev/null; }
 is "the module in the security folder" 755 "$(mode "$D$securedir/pam_awsmfa.so")"
 check "no libtool archive beside the module" test ! -e "$D$securedir/pam_awsmfa.la"
 is "mfa-enroll in sbin" 755 "$(mode "$D$sbindir/mfa-enroll")"
+is "the PostgreSQL plugin in its folder" 755 \
+    "$(mode "$D$plugindir/store-pgsql.so")"
+check "no libtool archive beside the plugin" \
+    test ! -e "$D$plugindir/store-pgsql.la"
 conf=$D$sysconfdir/awsmfa/awsmfa.conf
 is "the sample config installed 0644" 644 "$(mode "$conf")"
 check "the config is the sample" cmp -s "$AWSMFA_SRCDIR/conf/awsmfa.conf" "$conf"
@@ -96,6 +100,7 @@ check "the module is still installed" test -f "$D$securedir/pam_awsmfa.so"
 rm "$D/etc/pam.d/sshd"
 check "without it, uninstall succeeds" mk uninstall DESTDIR="$D"
 check "and removes the module" test ! -e "$D$securedir/pam_awsmfa.so"
+check "and the plugin" test ! -e "$D$plugindir/store-pgsql.so"
 rm -rf "$D"
 
 # As root without DESTDIR (the live install), config and store are root's.
@@ -105,7 +110,7 @@ if [ "$(id -u)" -eq 0 ] && [ $covered = yes ]; then
 	set -- prefix="$P" exec_prefix="$P" sysconfdir="$P/etc" \
 	    localstatedir="$P/var" securedir="$P/security" sbindir="$P/sbin" \
 	    datarootdir="$P/share" datadir="$P/share" mandir="$P/share/man" \
-	    docdir="$P/share/doc/pam_awsmfa"
+	    docdir="$P/share/doc/pam_awsmfa" plugindir="$P/lib/awsmfa"
 	if mk install "$@" >"$SANDBOX/live.log" 2>&1; then
 		is "live install: config owned by root" root:root \
 		    "$(stat -c %U:%G "$P/etc/awsmfa/awsmfa.conf")"

@@ -6,8 +6,8 @@
 # one-line errors, and the module logs in with what it enrolled.
 . "$AWSMFA_SRCDIR/tests/pg/pglib.sh"
 command -v oathtool >/dev/null || skip_all "oathtool missing"
-ENROLL="$AWSMFA_BUILDDIR/enroll_tool/mfa-enroll"
-MODULE="$AWSMFA_BUILDDIR/pam_module/.libs/pam_awsmfa.so"
+ENROLL="$AWSMFA_BUILDDIR/tests/intree/mfa-enroll"
+MODULE="$AWSMFA_BUILDDIR/tests/intree/.libs/pam_awsmfa.so"
 DRIVER="$AWSMFA_BUILDDIR/tests/pam/driver"
 [ -x "$ENROLL" ] || skip_all "mfa-enroll not built"
 

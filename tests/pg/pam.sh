@@ -7,7 +7,7 @@
 # within db_timeout, and an answer that came with a WARNING is refused.
 . "$AWSMFA_SRCDIR/tests/pg/pglib.sh"
 command -v oathtool >/dev/null || skip_all "oathtool missing"
-MODULE="$AWSMFA_BUILDDIR/pam_module/.libs/pam_awsmfa.so"
+MODULE="$AWSMFA_BUILDDIR/tests/intree/.libs/pam_awsmfa.so"
 DRIVER="$AWSMFA_BUILDDIR/tests/pam/driver"
 [ -x "$MODULE" ] || skip_all "module not built"
 

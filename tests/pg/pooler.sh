@@ -10,7 +10,7 @@
 . "$AWSMFA_SRCDIR/tests/pg/pglib.sh"
 command -v oathtool >/dev/null || skip_all "oathtool missing"
 command -v pgbouncer >/dev/null || skip_all "pgbouncer not installed"
-MODULE="$AWSMFA_BUILDDIR/pam_module/.libs/pam_awsmfa.so"
+MODULE="$AWSMFA_BUILDDIR/tests/intree/.libs/pam_awsmfa.so"
 DRIVER="$AWSMFA_BUILDDIR/tests/pam/driver"
 MKRECORD="$AWSMFA_BUILDDIR/tests/pam/mkrecord"
 [ -x "$MODULE" ] || skip_all "module not built"

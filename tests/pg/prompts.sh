@@ -12,7 +12,7 @@
 # after it is not "unreachable": no break-glass.
 . "$AWSMFA_SRCDIR/tests/pg/pglib.sh"
 command -v oathtool >/dev/null || skip_all "oathtool missing"
-MODULE="$AWSMFA_BUILDDIR/pam_module/.libs/pam_awsmfa.so"
+MODULE="$AWSMFA_BUILDDIR/tests/intree/.libs/pam_awsmfa.so"
 DRIVER="$AWSMFA_BUILDDIR/tests/pam/driver"
 MKRECORD="$AWSMFA_BUILDDIR/tests/pam/mkrecord"
 [ -x "$MODULE" ] || skip_all "module not built"

@@ -8,7 +8,7 @@
 # with PAM_AUTHINFO_UNAVAIL.
 . "$AWSMFA_SRCDIR/tests/pg/pglib.sh"
 command -v oathtool >/dev/null || skip_all "oathtool missing"
-MODULE="$AWSMFA_BUILDDIR/pam_module/.libs/pam_awsmfa.so"
+MODULE="$AWSMFA_BUILDDIR/tests/intree/.libs/pam_awsmfa.so"
 DRIVER="$AWSMFA_BUILDDIR/tests/pam/driver"
 
 pg_start db || skip_all "could not start a PostgreSQL server"

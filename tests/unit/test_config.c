@@ -149,18 +149,25 @@ test_fleet_keys(void **state)
 	parse_err("store = \"mysql\";",
 	    "t.conf:1: key 'store': must be \"file\" or \"postgresql\"");
 	parse_err("store = 1;", "t.conf:1: key 'store': expected a string");
-	parse_err("db_conninfo = \"host=db password=hunter2\";",
-	    "t.conf:1: key 'db_conninfo': holds a password: use a passfile "
+	/* libpq checks a conninfo (in the plugin) when the store is
+	 * PostgreSQL; the file store never reads one. */
+	parse_err("store = \"postgresql\";\n"
+	    "db_conninfo = \"host=db password=hunter2\";",
+	    "t.conf:2: key 'db_conninfo': holds a password: use a passfile "
 	    "(passfile=) or a client certificate");
-	parse_err("\ndb_admin_conninfo = \"postgresql://u:pw@db/awsmfa\";",
-	    "t.conf:2: key 'db_admin_conninfo': holds a password: use a "
+	parse_err("store = \"postgresql\";\n"
+	    "\ndb_admin_conninfo = \"postgresql://u:pw@db/awsmfa\";",
+	    "t.conf:3: key 'db_admin_conninfo': holds a password: use a "
 	    "passfile (passfile=) or a client certificate");
-	parse_err("db_conninfo = \"host=db bogus=1\";",
+	parse_err("db_conninfo = \"host=db bogus=1\";\n"
+	    "store = \"postgresql\";",
 	    "t.conf:1: key 'db_conninfo': invalid connection option "
 	    "\"bogus\"");
-	parse_err("db_conninfo = \"host='db\";",
+	parse_err("store = \"postgresql\"; db_conninfo = \"host='db\";",
 	    "t.conf:1: key 'db_conninfo': unterminated quoted string in "
 	    "connection info string");
+	parse_ok("db_conninfo = \"host=db bogus=1\";", &cfg);
+	config_free(&cfg);
 	parse_err("db_timeout = 0;",
 	    "t.conf:1: key 'db_timeout': 0 is out of range 1..60");
 	parse_err("db_timeout = 61;",

@@ -26,7 +26,7 @@
 #include <libpq-fe.h>
 #include <openssl/crypto.h>
 
-#include "backend.h"
+#include "backend_admin.h"
 #include "decision.h"
 #include "recovery.h"
 
