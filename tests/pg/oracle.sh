@@ -246,4 +246,9 @@ is "the bytes of a name that is not UTF-8 are recorded escaped" '\377ca' \
 is "a host's answer has result, device and reason only" \
     "result device reason" "$(psql_as host_a -A -F' ' -c "$(echo \
     "${LOGIN//@C@/000000}")" | head -n 1)"
+is "nothing a host may call tells a failure count or a lock time" 0 \
+    "$(sql postgres -c "SELECT count(*) FROM pg_proc
+	WHERE pronamespace = 'awsmfa'::regnamespace AND
+	has_function_privilege('host_a', oid, 'EXECUTE') AND
+	proargnames && ARRAY['failures', 'locked_until']")"
 done_testing
