@@ -357,7 +357,7 @@ map_answer(const PGresult *res, struct verify_outcome *out)
 	snprintf(out->device, sizeof(out->device), "%s", PQgetvalue(res, 0, 1));
 }
 
-/* The user name as a bytea in hex ("\\x..."): the database takes the
+/* The user name as a bytea in hex ("\x..."): the database takes the
  * bytes as they are, so that a name that is not UTF-8 is still recorded
  * as tried.  A longer name than any record can have is cut to one byte
  * over that, which keeps it unknown. */

@@ -12,7 +12,9 @@ command -v oathtool >/dev/null || skip_all "oathtool missing"
 command -v psql >/dev/null || skip_all "psql missing"
 MODULE="$AWSMFA_BUILDDIR/pam_module/.libs/pam_awsmfa.so"
 DRIVER="$AWSMFA_BUILDDIR/tests/pam/driver"
-[ -x "$MODULE" ] && [ -x "$DRIVER" ] || skip_all "module or driver not built"
+if [ ! -x "$MODULE" ] || [ ! -x "$DRIVER" ]; then
+	skip_all "module or driver not built"
+fi
 
 pg_start db || skip_all "could not start a PostgreSQL server"
 db_init || { echo "Bail out! db-init failed"; exit 1; }
@@ -22,11 +24,11 @@ sql postgres -c 'UPDATE awsmfa.settings SET max_failures = 1000, win = 2,
     host_failures_per_minute = 100000' >/dev/null
 S=$(enrol carol)
 
-# host [psql args]: a host's session as host_a, errors and all, with
-# numbers (attempt ids) made alike.
+# host: a host's session as host_a, its script on standard input, errors
+# and all, with numbers (attempt ids) made alike.
 host() {
-	psql -X -q -At -h "$PG_DIR" -p "$PG_PORT" -U host_a -d awsmfa "$@" \
-	    2>&1 | sed 's/[0-9][0-9]*/N/g'
+	psql -X -q -At -h "$PG_DIR" -p "$PG_PORT" -U host_a -d awsmfa 2>&1 |
+	    sed 's/[0-9][0-9]*/N/g'
 }
 state() {
 	sql postgres -c "SELECT failures, (SELECT count(*) FROM awsmfa.attempts
@@ -109,8 +111,8 @@ unspend
 IFS='|' read -r f0 n0 _ <<<"$(state)"
 for i in $(seq 10); do
 	echo "BEGIN; SELECT result FROM awsmfa.login('carol', '00000$((i % 10))'); ROLLBACK;"
-	echo "BEGIN; $LOGIN; ROLLBACK;" | sed "s/@C@/00001$((i % 10))/"
-	echo "$COUNT" | sed "s/@C@/00002$((i % 10))/"
+	echo "BEGIN; ${LOGIN//@C@/00001$((i % 10))}; ROLLBACK;"
+	echo "${COUNT//@C@/00002$((i % 10))}"
 	echo "BEGIN; SELECT result FROM awsmfa.login_judge(:a, '00002$((i % 10))'); ROLLBACK;"
 done | host >"$SANDBOX/loop"
 answers=$(grep -cE '^(ok|bad|reused|malformed|recovery_ok)$' "$SANDBOX/loop")
@@ -150,6 +152,7 @@ hold() {
 	sleep 0.3
 }
 DEVLOCK="SELECT 1 FROM awsmfa.devices WHERE user_name = 'carol' FOR UPDATE"
+# shellcheck disable=SC2034 # read as ${!lock}
 USERLOCK="SELECT 1 FROM awsmfa.users WHERE name = 'carol' FOR UPDATE"
 # waiting: waits until host_a's backend waits for a lock; its pid.
 waiting() {
@@ -244,8 +247,8 @@ is "the bytes of a name that is not UTF-8 are recorded escaped" '\377ca' \
     "$(sql postgres -c "SELECT user_name FROM awsmfa.attempts
 	WHERE user_name LIKE '%377%' LIMIT 1")"
 is "a host's answer has result, device and reason only" \
-    "result device reason" "$(psql_as host_a -A -F' ' -c "$(echo \
-    "${LOGIN//@C@/000000}")" | head -n 1)"
+    "result device reason" "$(psql_as host_a -A -F' ' \
+    -c "${LOGIN//@C@/000000}" | head -n 1)"
 is "nothing a host may call tells a failure count or a lock time" 0 \
     "$(sql postgres -c "SELECT count(*) FROM pg_proc
 	WHERE pronamespace = 'awsmfa'::regnamespace AND
