@@ -13,6 +13,7 @@
 #include "base32.h"
 #include "device.h"
 #include "enroll.h"
+#include "groups.h"
 #include "qr.h"
 #include "uri.h"
 #include "wipe.h"
@@ -25,6 +26,7 @@ struct create_args {
 	enum qr_style	 style;
 	const char	*qrfile;
 	enum qr_format	 qrfmt;
+	int		 qr_off;	/* none, since stdout is no terminal */
 };
 
 static void
@@ -38,7 +40,7 @@ parse_args(struct ctx *c, int argc, char **argv, struct create_args *a)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int ch;
+	int ch, given = 0;
 
 	memset(a, 0, sizeof(*a));
 	a->style = QR_UTF8;
@@ -48,6 +50,8 @@ parse_args(struct ctx *c, int argc, char **argv, struct create_args *a)
 			a->device = optarg;
 		else if (ch == 'q' && qr_style_parse(optarg, &a->style) == -1)
 			usage_error("create: --qr must be utf8, ansi or none");
+		else if (ch == 'q')
+			given = 1;
 		else if (ch == 'f')
 			a->qrfile = optarg;
 	}
@@ -56,6 +60,12 @@ parse_args(struct ctx *c, int argc, char **argv, struct create_args *a)
 	a->user = argv[optind];
 	if (a->qrfile != NULL && qr_file_format(a->qrfile, &a->qrfmt) == -1)
 		usage_error("create: --qr-file must end in .png or .svg");
+	/* Colour codes and half blocks only make a QR code on a terminal;
+	 * in a pipe or a log they are noise.  --qr says otherwise. */
+	if (!given && !isatty(STDOUT_FILENO)) {
+		a->style = QR_NONE;
+		a->qr_off = a->qrfile == NULL;
+	}
 }
 
 /* One whole answer line, malloc'd.  NULL with *why NULL: the input ended
@@ -140,6 +150,11 @@ show(const struct create_args *a, const struct mfa_device *d,
 	int	r;
 
 	printf("%s\n", uri);
+	if (a->qr_off) {
+		fflush(stdout);
+		warnx_("no QR code: standard output is not a terminal "
+		    "(--qr utf8 prints it anyway)");
+	}
 	if (qr_print(stdout, uri, a->style, err, sizeof(err)) == -1) {
 		warnx_("%s", err);
 		return -1;
@@ -242,6 +257,11 @@ cmd_create(struct ctx *c, int argc, char **argv)
 		audit_change("create", a.user, a.device, 0, err);
 		return EXIT_FAIL;
 	}
+	/* A typo or an account still to come: the device is made all the
+	 * same, but nobody logs in with it until NSS knows the name. */
+	if (groups_user_known(a.user) == 0)
+		warnx_("warning: user %s is not known to this system (NSS)",
+		    a.user);
 	r = finish(c, &a, &d, &qf);
 	OPENSSL_cleanse(&d, sizeof(d));
 	if (r != 0)

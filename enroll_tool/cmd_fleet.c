@@ -49,8 +49,11 @@ static void
 db_init_todo(const struct db_schema_info *info, const char *key_file)
 {
 	printf("Still to do by the database's administrator:\n"
-	    "  - a login role for each login host, in awsmfa_host:\n"
-	    "      CREATE ROLE host_web1 LOGIN IN ROLE awsmfa_host;\n"
+	    "  - a login role for each login host, in awsmfa_host, with a "
+	    "limit of\n"
+	    "    its own (db-init gives 20 to those without one):\n"
+	    "      CREATE ROLE host_web1 LOGIN IN ROLE awsmfa_host "
+	    "CONNECTION LIMIT 20;\n"
 	    "  - awsmfa_admin for each role that runs mfa-enroll:\n"
 	    "      GRANT awsmfa_admin TO alice;\n"
 	    "  - pg_hba.conf: those roles reach database \"%s\" only, over "
@@ -122,10 +125,11 @@ cmd_db_init(struct ctx *c, int argc, char **argv)
 		    info.database, info.old_version, info.role);
 	if (c->have_cfg)
 		printf("Fleet policy from %s: window %u, resync_window %u, "
-		    "lockout after %u failures for %u s, max_devices %u.\n",
-		    c->conf, c->cfg.window, c->cfg.resync_window,
-		    c->cfg.max_failures, c->cfg.lockout_seconds,
-		    c->cfg.max_devices);
+		    "lockout after %u failures for %u s, max_devices %u, "
+		    "host_failures_per_minute %u.\n", c->conf, c->cfg.window,
+		    c->cfg.resync_window, c->cfg.max_failures,
+		    c->cfg.lockout_seconds, c->cfg.max_devices,
+		    c->cfg.host_failures_per_minute);
 	db_init_todo(&info, key_file);
 	return 0;
 }

@@ -59,11 +59,13 @@ resync_said(const char *user, const struct device_resync_report *rep)
 	char		when[32];
 	struct tm	tm;
 	time_t		t;
+	int64_t		off;
 
-	if (rep->drift != 0)
+	off = verify_drift_offset(rep->drift);
+	if (off != 0)
 		printf("The device's clock is about %lld s %s; logins allow "
-		    "for that.\n", (long long)llabs(rep->drift) * rep->period,
-		    rep->drift > 0 ? "ahead" : "behind");
+		    "for that.\n", (long long)llabs(off) * rep->period,
+		    off > 0 ? "ahead" : "behind");
 	if (rep->reset_periods != 0)
 		printf("Its last-used period was %llu periods ahead of the "
 		    "device's codes; reset to the period of CODE2.\n",

@@ -13,7 +13,7 @@ struct lister {
 	size_t	nrows;
 };
 
-static void
+void
 iso8601(int64_t t, char buf[32])
 {
 	struct tm	tm;
@@ -50,7 +50,7 @@ utf8_len(const unsigned char *s)
 	return n;
 }
 
-static void
+void
 json_string(const char *s)
 {
 	const unsigned char	*p = (const unsigned char *)s;

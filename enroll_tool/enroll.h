@@ -5,6 +5,7 @@
 #define AWSMFA_ENROLL_H
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "backend.h"
@@ -53,6 +54,11 @@ void	ctx_open(struct ctx *c, int writes);
 void	audit_change(const char *event, const char *user, const char *device,
 	    int ok, const char *reason);
 
+/* cmd_list.c: a time as 2026-01-31T12:00:00Z ("-" for 0), and a string
+ * as a JSON value (null for NULL), always valid whatever its bytes. */
+void	iso8601(int64_t t, char buf[32]);
+void	json_string(const char *s);
+
 int	cmd_create(struct ctx *, int, char **);
 int	cmd_enable(struct ctx *, int, char **);
 int	cmd_resync(struct ctx *, int, char **);
@@ -63,6 +69,8 @@ int	cmd_recovery_codes(struct ctx *, int, char **);
 int	cmd_check(struct ctx *, int, char **);
 int	cmd_db_init(struct ctx *, int, char **);
 int	cmd_migrate(struct ctx *, int, char **);
+int	cmd_unlock(struct ctx *, int, char **);
+int	cmd_hosts(struct ctx *, int, char **);
 
 /* Shared by create and enable: tries to enable interactively. */
 int	enable_interactive(struct ctx *c, const char *user, const char *device);

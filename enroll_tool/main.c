@@ -65,6 +65,24 @@ const struct verb verbs[] = {
 	    "(default: recovery_codes from the config), shown only once.\n"
 	    "  --count N       how many (1 to 100)\n",
 	    cmd_recovery_codes },
+	{ "unlock", 1, "USER | --host ROLE",
+	    "Ends a user's lockout and clears their failure count, on either\n"
+	    "store.  With --host (PostgreSQL), unlocks every user whose\n"
+	    "lockout the login host ROLE helped cause: one of the failed\n"
+	    "logins that locked them came from ROLE.  Audited in syslog and,\n"
+	    "on PostgreSQL, in awsmfa.attempts.\n"
+	    "  --host ROLE     the database role of a login host\n",
+	    cmd_unlock },
+	{ "hosts", 0, "[--json] | --release ROLE",
+	    "(PostgreSQL) Lists the login hosts' database roles (members of\n"
+	    "awsmfa_host): charged attempts (wrong codes, names without a\n"
+	    "record) in the current minute of their failure budget\n"
+	    "(host_failures_per_minute), and since when each is quarantined.\n"
+	    "A quarantined host's logins are refused without being judged.\n"
+	    "  --json          one JSON array, for scripts\n"
+	    "  --release ROLE  ends ROLE's quarantine (as root), with a fresh\n"
+	    "                  budget; the users it locked out stay locked\n",
+	    cmd_hosts },
 	{ "check", 0, "",
 	    "Checks the config file and the store (owners, modes, every\n"
 	    "record and the inventory) and prints each problem with its\n"

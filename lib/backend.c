@@ -126,6 +126,52 @@ backend_check(struct backend *b, backend_problem_fn *fn, void *arg)
 }
 
 int
+backend_unlock(struct backend *b, const char *user,
+    struct device_unlock_report *rep, char *err, size_t errlen)
+{
+	return b->ops->unlock(b, user, rep, err, errlen);
+}
+
+/* Only the database knows which host asked: a file store has no login
+ * hosts to budget. */
+static int
+no_hosts(char *err, size_t errlen)
+{
+	return mfa_fail(err, errlen, MFA_ERR_STATE, "login hosts have a "
+	    "failure budget on the PostgreSQL store only (store = "
+	    "\"postgresql\")");
+}
+
+int
+backend_hosts(struct backend *b, backend_host_fn *fn, void *arg, char *err,
+    size_t errlen)
+{
+	if (b->ops->hosts == NULL)
+		return no_hosts(err, errlen);
+	return b->ops->hosts(b, fn, arg, err, errlen);
+}
+
+int
+backend_release_host(struct backend *b, const char *role, int64_t *since,
+    char *err, size_t errlen)
+{
+	*since = 0;
+	if (b->ops->release_host == NULL)
+		return no_hosts(err, errlen);
+	return b->ops->release_host(b, role, since, err, errlen);
+}
+
+int
+backend_unlock_host(struct backend *b, const char *role, uint64_t *count,
+    char *err, size_t errlen)
+{
+	*count = 0;
+	if (b->ops->unlock_host == NULL)
+		return no_hosts(err, errlen);
+	return b->ops->unlock_host(b, role, count, err, errlen);
+}
+
+int
 backend_fell_back(const struct backend *b)
 {
 	return b->fell_back;

@@ -41,8 +41,11 @@ struct backend_row {
 	uint64_t	 ahead;		/* see verify_periods_ahead */
 };
 typedef void backend_row_fn(void *arg, const struct backend_row *row);
-/* One problem `mfa-enroll check` reports, a line with its path. */
+/* One problem `mfa-enroll check` reports, a line with its path.  A line
+ * that begins with BACKEND_WARNING is advice on the deployment, not a
+ * problem of the store: check shows it and still exits 0. */
 typedef void backend_problem_fn(void *arg, const char *msg);
+#define BACKEND_WARNING	"warning: "
 
 struct backend_ops;
 
@@ -114,8 +117,39 @@ int	backend_import_tokens(struct backend *b, const char *csv, size_t len,
  * that could were still given. */
 int	backend_list(struct backend *b, const char *user, int64_t now,
 	    backend_row_fn *fn, void *arg, char *err, size_t errlen);
-/* Calls fn once per problem; returns how many there were. */
+/* Calls fn once per problem or warning; returns how many problems
+ * there were. */
 unsigned backend_check(struct backend *b, backend_problem_fn *fn, void *arg);
+
+/* Clears the user's failure count and lockout, on either store; rep says
+ * what they were.  A user without a record: one line saying so, with
+ * MFA_ERR_NOENT on files and MFA_ERR_DB on PostgreSQL (whose errors are
+ * not mapped to codes yet). */
+int	backend_unlock(struct backend *b, const char *user,
+	    struct device_unlock_report *rep, char *err, size_t errlen);
+
+/*
+ * The failure budget of login hosts (PostgreSQL only, sql/hosts.sql;
+ * on the file store each is MFA_ERR_STATE with a line saying so).
+ */
+/* One login host's database role and how its budget stands. */
+struct backend_host {
+	const char	*role;
+	uint64_t	 charged;	/* charged attempts of its budget minute */
+	int64_t		 quarantined_since;	/* 0: not quarantined */
+};
+typedef void backend_host_fn(void *arg, const struct backend_host *host);
+/* Calls fn for each login host role, by name. */
+int	backend_hosts(struct backend *b, backend_host_fn *fn, void *arg,
+	    char *err, size_t errlen);
+/* Ends role's quarantine; *since: when it began.  MFA_ERR_DB with the
+ * database's line for an unknown role or one not quarantined. */
+int	backend_release_host(struct backend *b, const char *role,
+	    int64_t *since, char *err, size_t errlen);
+/* Unlocks the users whose current lockout role's misses helped cause;
+ * *count: how many. */
+int	backend_unlock_host(struct backend *b, const char *role,
+	    uint64_t *count, char *err, size_t errlen);
 
 /* Inside lib/backend*.c. */
 struct backend_ops {
@@ -144,6 +178,15 @@ struct backend_ops {
 	int	(*list)(struct backend *, const char *, int64_t,
 		    backend_row_fn *, void *, char *, size_t);
 	unsigned (*check)(struct backend *, backend_problem_fn *, void *);
+	int	(*unlock)(struct backend *, const char *,
+		    struct device_unlock_report *, char *, size_t);
+	/* NULL where the store has no login hosts (files). */
+	int	(*hosts)(struct backend *, backend_host_fn *, void *, char *,
+		    size_t);
+	int	(*release_host)(struct backend *, const char *, int64_t *,
+		    char *, size_t);
+	int	(*unlock_host)(struct backend *, const char *, uint64_t *,
+		    char *, size_t);
 };
 
 extern const struct backend_ops backend_file_ops;

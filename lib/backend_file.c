@@ -3,6 +3,7 @@
  * lib/verify for every decision and lib/device for the lifecycle. */
 #include "backend.h"
 #include "backend_file.h"
+#include "verify_store.h"
 
 static int
 file_open(struct backend *b, char *err, size_t errlen)
@@ -105,6 +106,13 @@ file_import_tokens(struct backend *b, const char *csv, size_t len,
 	    err, errlen);
 }
 
+static int
+file_unlock(struct backend *b, const char *user,
+    struct device_unlock_report *rep, char *err, size_t errlen)
+{
+	return device_unlock(&b->st, user, rep, err, errlen);
+}
+
 const struct backend_ops backend_file_ops = {
 	.open = file_open,
 	.where = file_where,
@@ -120,4 +128,5 @@ const struct backend_ops backend_file_ops = {
 	.import_tokens = file_import_tokens,
 	.list = backend_file_list,
 	.check = backend_file_check,
+	.unlock = file_unlock,
 };

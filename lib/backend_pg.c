@@ -438,4 +438,8 @@ const struct backend_ops backend_pg_ops = {
 	.import_tokens = backend_pg_import_tokens,
 	.list = backend_pg_list,
 	.check = backend_pg_check,
+	.unlock = backend_pg_unlock,
+	.hosts = backend_pg_hosts,
+	.release_host = backend_pg_release_host,
+	.unlock_host = backend_pg_unlock_host,
 };

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Inside lib/backend_pg*.c: one call into the database under the
- * backend's budget, and mfa-enroll's operations (backend_pg_admin.c). */
+ * backend's budget, and mfa-enroll's operations (backend_pg_admin.c,
+ * backend_pg_hosts.c). */
 #ifndef AWSMFA_BACKEND_PG_H
 #define AWSMFA_BACKEND_PG_H
 
@@ -32,5 +33,16 @@ int	backend_pg_import_tokens(struct backend *, const char *, size_t,
 int	backend_pg_list(struct backend *, const char *, int64_t,
 	    backend_row_fn *, void *, char *, size_t);
 unsigned backend_pg_check(struct backend *, backend_problem_fn *, void *);
+
+/* backend_pg_hosts.c: lockouts and login hosts (sql/unlock.sql,
+ * sql/hosts.sql). */
+int	backend_pg_unlock(struct backend *, const char *,
+	    struct device_unlock_report *, char *, size_t);
+int	backend_pg_hosts(struct backend *, backend_host_fn *, void *, char *,
+	    size_t);
+int	backend_pg_release_host(struct backend *, const char *, int64_t *,
+	    char *, size_t);
+int	backend_pg_unlock_host(struct backend *, const char *, uint64_t *,
+	    char *, size_t);
 
 #endif

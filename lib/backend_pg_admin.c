@@ -339,7 +339,78 @@ backend_pg_list(struct backend *b, const char *user, int64_t now,
 	return MFA_OK;
 }
 
-/* The database answers, at the schema version this mfa-enroll knows. */
+/*
+ * Advice on the fleet's deployment, one query per kind, each row a
+ * warning.  The admin's role may read all of it: current_setting,
+ * pg_roles and pg_db_role_setting are open to every role.
+ */
+static const char *const pg_advice[] = {
+	/* A standby promoted after a failover must know every code the
+	 * primary accepted (tests/pg/failover.sh). */
+	"SELECT 'synchronous_standby_names is empty: a standby promoted "
+	"after a failover may not know a code the primary accepted, and "
+	"accept it again (README: Replication)' "
+	"WHERE current_setting('synchronous_standby_names') = ''",
+	"SELECT 'synchronous_commit is ' || s || ', below on: a standby "
+	"promoted after a failover may not know a code the primary "
+	"accepted, and accept it again (README: Replication)' "
+	"FROM current_setting('synchronous_commit') s "
+	"WHERE s IN ('off', 'local', 'remote_write')",
+	/* What the admin's session sees is not what a host's sees when
+	 * the host's role has a setting of its own. */
+	"SELECT format('login role %I of awsmfa_host sets %s, below on: its "
+	"logins are not synchronous (ALTER ROLE %I RESET "
+	"synchronous_commit)', r.rolname, c, r.rolname) "
+	"FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole "
+	"CROSS JOIN LATERAL unnest(s.setconfig) c "
+	"WHERE s.setdatabase IN (0, (SELECT oid FROM pg_database "
+	"WHERE datname = current_database())) AND r.rolcanlogin AND "
+	"pg_has_role(r.oid, 'awsmfa_host', 'MEMBER') AND "
+	"c ~* '^synchronous_commit=(off|local|remote_write|false|no|0)$' "
+	"ORDER BY r.rolname",
+	/* CONNECTION LIMIT is a role's own: db-init sets one on every login
+	 * role of awsmfa_host there is when it runs. */
+	"SELECT count(*) || ' login role(s) of awsmfa_host without a "
+	"CONNECTION LIMIT (' || array_to_string((array_agg("
+	"quote_ident(rolname) ORDER BY rolname))[1:5], ', ') || "
+	"CASE WHEN count(*) > 5 THEN ', ...' ELSE '' END || '): one host "
+	"can take every connection of the server (run mfa-enroll db-init, "
+	"or ALTER ROLE ... CONNECTION LIMIT n)' "
+	"FROM pg_roles WHERE rolcanlogin AND NOT rolsuper AND "
+	"rolconnlimit = -1 AND pg_has_role(oid, 'awsmfa_host', 'MEMBER') "
+	"HAVING count(*) > 0",
+};
+
+/* The warnings of pg_advice through fn; the number of problems (a
+ * query that failed: check could not look). */
+static unsigned
+check_advice(struct backend *b, backend_problem_fn *fn, void *arg)
+{
+	char		 err[MFA_ERRLEN], msg[2 * MFA_ERRLEN];
+	PGresult	*res;
+	unsigned	 problems = 0;
+	size_t		 q;
+	int		 i;
+
+	for (q = 0; q < sizeof(pg_advice) / sizeof(pg_advice[0]); q++) {
+		if (backend_pg_call(b, pg_advice[q], 0, NULL, 1, &res, err,
+		    sizeof(err)) != MFA_OK) {
+			fn(arg, err);
+			problems++;
+			continue;
+		}
+		for (i = 0; i < PQntuples(res) && PQnfields(res) == 1; i++) {
+			snprintf(msg, sizeof(msg), BACKEND_WARNING
+			    "database: %s", PQgetvalue(res, i, 0));
+			fn(arg, msg);
+		}
+		PQclear(res);
+	}
+	return problems;
+}
+
+/* The database answers, at the schema version this mfa-enroll knows;
+ * then advice on how it is deployed. */
 unsigned
 backend_pg_check(struct backend *b, backend_problem_fn *fn, void *arg)
 {
@@ -362,5 +433,5 @@ backend_pg_check(struct backend *b, backend_problem_fn *fn, void *arg)
 		problems++;
 	}
 	PQclear(res);
-	return problems;
+	return problems + check_advice(b, fn, arg);
 }

@@ -54,45 +54,9 @@ static const struct key keys[] = {
 	{ "db_admin_conninfo", config_parse_conninfo,
 	    offsetof(struct awsmfa_config, db_admin_conninfo), 0, 0 },
 	UINT_KEY(db_timeout, 1, 60),
+	UINT_KEY(host_failures_per_minute, 1, 1000000),
 	{ "db_break_glass", config_parse_break_glass, 0, 0, 0 },
 };
-
-int
-config_err(const struct ctx *ctx, unsigned line, const char *fmt, ...)
-{
-	char	reason[256];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	if (line == 0)
-		return mfa_fail(ctx->err, ctx->errlen, MFA_ERR_CONFIG, "%s: %s",
-		    ctx->name, reason);
-	return mfa_fail(ctx->err, ctx->errlen, MFA_ERR_CONFIG, "%s:%u: %s",
-	    ctx->name, line, reason);
-}
-
-int
-key_err(const struct ctx *ctx, const char *key, unsigned line,
-    const char *fmt, ...)
-{
-	char	reason[256];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	return config_err(ctx, line, "key '%s': %s", key, reason);
-}
-
-int
-setting_err(const struct ctx *ctx, const config_setting_t *s,
-    const char *reason)
-{
-	return key_err(ctx, config_setting_name(s),
-	    config_setting_source_line(s), "%s", reason);
-}
 
 static const struct key *
 find_key(const char *name)
@@ -169,6 +133,7 @@ config_defaults(struct awsmfa_config *cfg)
 	cfg->ngroups = 0;
 	cfg->store = STORE_KIND_FILE;
 	cfg->db_timeout = 5;
+	cfg->host_failures_per_minute = 100;
 }
 
 void
@@ -213,16 +178,6 @@ parse_uint(const struct key *k, const config_setting_t *s,
 		    "%lld is out of range %lld..%lld", v, k->min, k->max);
 	*(unsigned *)(void *)((char *)cfg + k->off) = (unsigned)v;
 	return MFA_OK;
-}
-
-const char *
-string_value(const config_setting_t *s, const struct ctx *ctx)
-{
-	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		setting_err(ctx, s, "expected a string");
-		return NULL;
-	}
-	return config_setting_get_string(s);
 }
 
 static int
@@ -378,7 +333,8 @@ int
 config_parse_text(const char *text, const char *name,
     struct awsmfa_config *cfg, char *err, size_t errlen)
 {
-	struct ctx	ctx = { name != NULL ? name : "(config)", err, errlen };
+	struct ctx	ctx = { name != NULL ? name : "(config)", err, errlen,
+			    config_int_range };
 	config_t	lc;
 	int		r;
 

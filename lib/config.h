@@ -39,6 +39,9 @@ struct awsmfa_config {
 	char		 db_conninfo[CONFIG_CONNINFO_MAX];	/* module's */
 	char		 db_admin_conninfo[CONFIG_CONNINFO_MAX]; /* mfa-enroll's */
 	unsigned	 db_timeout;		/* s per login, 1..60, default 5 */
+	/* a login host's charged attempts a minute before it is
+	 * quarantined (sql/hosts.sql), 1..1000000, default 100 */
+	unsigned	 host_failures_per_minute;
 	/* db_break_glass: who may fall back to the file store when the
 	 * database cannot be reached */
 	size_t		 nbreak_glass;

@@ -98,7 +98,7 @@ wrapped_err(const char *key, unsigned line, const char *lit, size_t len,
 	int		shown = len > LITERAL_SHOWN ? LITERAL_SHOWN : (int)len;
 
 	/* Unknown keys and wrong types are reported by apply_settings. */
-	if (!config_int_range(key, &min, &max))
+	if (!ctx->int_range(key, &min, &max))
 		return MFA_OK;
 	return key_err(ctx, key, line, "%.*s%s is out of range %lld..%lld",
 	    shown, lit, shown < (int)len ? "..." : "", min, max);

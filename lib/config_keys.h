@@ -15,6 +15,9 @@ struct ctx {
 	const char	*name;		/* file name used in messages */
 	char		*err;
 	size_t		 errlen;
+	/* The key table's integer ranges, handed to config_guard.c so
+	 * that it needs nothing of config.c. */
+	int		(*int_range)(const char *, long long *, long long *);
 };
 
 struct key;
@@ -29,8 +32,9 @@ struct key {
 	long long	 max;
 };
 
-/* "FILE:LINE: " ("FILE: " for line 0) and the reason into ctx's buffer;
- * returns MFA_ERR_CONFIG.  The key parsers return MFA_OK or that. */
+/* config_err.c: "FILE:LINE: " ("FILE: " for line 0) and the reason into
+ * ctx's buffer; returns MFA_ERR_CONFIG.  The key parsers return MFA_OK
+ * or that. */
 int	config_err(const struct ctx *ctx, unsigned line, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* "FILE:LINE: key 'NAME': " followed by the reason; MFA_ERR_CONFIG. */

@@ -56,6 +56,17 @@ int	device_resync(struct store *st, const struct awsmfa_config *cfg,
 int	device_deactivate(struct store *st, const char *user,
 	    const char *device, char *err, size_t errlen);
 
+/* What unlock cleared, for the admin to read. */
+struct device_unlock_report {
+	unsigned	failures;	/* the count before */
+	int64_t		locked_until;	/* the lock before; 0: none */
+};
+
+/* Clears the user's failure count and lockout.  MFA_ERR_NOENT, with a
+ * line saying so, for a user without a record. */
+int	device_unlock(struct store *st, const char *user,
+	    struct device_unlock_report *rep, char *err, size_t errlen);
+
 /* Replaces the user's recovery codes with count new ones; the plain codes
  * go to codes[count] for one display. */
 int	device_recovery_codes(struct store *st, const char *user,

@@ -11,7 +11,8 @@
 #include "record.h"
 #include "store.h"
 
-/* MFA_ERR_TOOBIG when rec holds max_devices (or RECORD_MAX_DEVICES). */
+/* device_check.c: MFA_ERR_TOOBIG when rec holds max_devices (or
+ * RECORD_MAX_DEVICES). */
 int	device_room_for(const struct mfa_record *rec,
 	    const struct awsmfa_config *cfg, const char *user, char *err,
 	    size_t errlen);
@@ -20,8 +21,8 @@ int	device_check_codes(const struct mfa_device *dev,
 	    const struct awsmfa_config *cfg, const char *code1,
 	    const char *code2, int64_t now, int64_t *drift, uint64_t *step,
 	    char *err, size_t errlen);
-/* Assigns the token `serial` of the inventory to rec's user and saves
- * both; the caller holds both locks. */
+/* device_token.c: assigns the token `serial` of the inventory to rec's
+ * user and saves both; the caller holds both locks. */
 int	device_enable_hardware(struct store *st,
 	    const struct awsmfa_config *cfg, struct mfa_record *rec,
 	    struct inventory *inv, const char *serial, const char *code1,

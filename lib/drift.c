@@ -33,6 +33,16 @@ verify_learnt_drift(int64_t found)
 	return found + TYPING_MAX / 2;
 }
 
+/* The middle of [found, found + TYPING_MAX] was stored; the offset that
+ * the admin reads is the one of codes typed as they were shown. */
+int64_t
+verify_drift_offset(int64_t drift)
+{
+	if (drift == 0)
+		return 0;
+	return drift - TYPING_MAX / 2;
+}
+
 uint64_t
 verify_periods_ahead(const struct mfa_device *dev, int64_t now,
     unsigned window)

@@ -13,6 +13,12 @@
  * middle of the offsets that typing delay leaves possible. */
 int64_t	verify_learnt_drift(int64_t found);
 
+/* The device's offset, in steps, for a drift verify_learnt_drift
+ * returned: found, where CODE2 was, which is the device's offset when the
+ * codes were typed at once (a phone 330 s ahead: 11 steps of 30 s; 12 are
+ * stored).  0 for 0. */
+int64_t	verify_drift_offset(int64_t drift);
+
 /* How many periods dev's last accepted step lies more than two periods
  * beyond the latest step a login could accept at now (now + drift +
  * window); 0 when it does not.  Such a step was accepted while a clock ran

@@ -103,6 +103,17 @@ groups_canonical_user(const char *user, char **canon)
 }
 
 int
+groups_user_known(const char *user)
+{
+	char	*canon;
+	int	 r;
+
+	r = groups_canonical_user(user, &canon);
+	free(canon);
+	return r == -1 ? -1 : r == 0;
+}
+
+int
 groups_required(const struct awsmfa_config *cfg, const char *user)
 {
 	gid_t	gid = 0, *gids = NULL, *ngids;

@@ -16,4 +16,8 @@ int	groups_required(const struct awsmfa_config *cfg, const char *user);
  * 1 when NSS does not know user (*canon NULL), -1 when the lookup fails. */
 int	groups_canonical_user(const char *user, char **canon);
 
+/* 1 when NSS knows user, 0 when it says there is no such user, -1 when
+ * the lookup fails (mfa-enroll then says nothing). */
+int	groups_user_known(const char *user);
+
 #endif

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The one place where a code is accepted or refused.
+/* The one place where a code is accepted or refused, on a record in
+ * memory; the file store's lock, load and save around it are in
+ * verify_store.c.
  *
  * A login attempt costs at most 2 * window + 1 HMACs per active device: no
  * wide skew scan, so a wrong guess is cheap for us and useless to an
- * attacker.  The user's lock is held from before the read until the new
- * state (accepted step, burnt recovery code, failure count) is on disk, so
- * two logins racing with one code cannot both win. */
+ * attacker. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +28,9 @@ enum dev_match {
 	MATCH_NEW	/* matched a fresh step, stored in *step */
 };
 
-static void
-outcome(struct verify_outcome *out, enum verify_result r, const char *reason)
+void
+verify_set_outcome(struct verify_outcome *out, enum verify_result r,
+    const char *reason)
 {
 	out->result = r;
 	out->reason = reason;
@@ -201,10 +202,8 @@ reason_for(enum verify_result r, int recovery)
 	}
 }
 
-/* Decides on a loaded record with an active device and updates it in
- * memory; *changed says whether the caller has anything to save. */
-static enum verify_result
-decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
+enum verify_result
+verify_decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
     const char *input, size_t inputlen, int try_only, int64_t now,
     struct verify_outcome *out, int *changed)
 {
@@ -231,33 +230,13 @@ decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
 		*changed = 0;	/* a miss on a try leaves the record as it was */
 	else if (count_failure(rec, cfg, now))
 		*changed = 1;
-	outcome(out, r, reason_for(r, recovery));
+	verify_set_outcome(out, r, reason_for(r, recovery));
 	return r;
 }
 
-/*
- * Success is only reported once the burnt step (or recovery code) is on
- * disk; so is a refusal, once its failure count is.  Both are written in
- * place into the record file's spare slot with one fdatasync, except a
- * burnt recovery code: that rewrites the whole file, so that no copy of
- * the code's hash stays behind in the other slot.
- */
-static int
-save_state(struct store *st, struct store_rw *h,
-    const struct mfa_record *rec, enum verify_result r, char *err,
-    size_t errlen)
-{
-	if (r == VERIFY_RECOVERY_OK)
-		return store_save(st, rec, err, errlen);
-	return store_save_rw(st, h, rec, err, errlen);
-}
-
-/* 1 when an active device's last accepted step is well beyond what a
- * login could accept now (verify_periods_ahead): the clock it was
- * accepted by ran ahead. */
-static int
-record_ahead(const struct mfa_record *rec, const struct awsmfa_config *cfg,
-    int64_t now)
+int
+verify_record_ahead(const struct mfa_record *rec,
+    const struct awsmfa_config *cfg, int64_t now)
 {
 	unsigned	i;
 
@@ -266,149 +245,6 @@ record_ahead(const struct mfa_record *rec, const struct awsmfa_config *cfg,
 		    verify_periods_ahead(&rec->dev[i], now, cfg->window) > 0)
 			return 1;
 	return 0;
-}
-
-static enum verify_result
-login_locked(struct store *st, const struct awsmfa_config *cfg,
-    struct mfa_record *rec, struct store_rw *h, const char *user,
-    const char *input, size_t inputlen, int try_only, int64_t now,
-    struct verify_outcome *out, char *err, size_t errlen)
-{
-	enum verify_result	r;
-	int			sr, changed;
-
-	sr = store_load_rw(st, user, rec, h, err, errlen);
-	if (sr == MFA_ERR_NOENT) {
-		outcome(out, VERIFY_NODEVICE, "no record");
-		return VERIFY_NODEVICE;
-	}
-	if (sr != MFA_OK) {
-		outcome(out, VERIFY_ERROR, "store error");
-		return VERIFY_ERROR;
-	}
-	if (!record_has_active(rec)) {
-		outcome(out, VERIFY_NODEVICE, "no active device");
-		return VERIFY_NODEVICE;
-	}
-	if (rec->locked_until > now) {
-		out->locked_until = rec->locked_until;
-		out->failures = rec->failures;
-		outcome(out, VERIFY_LOCKED, "locked out");
-		return VERIFY_LOCKED;
-	}
-	r = decide(rec, cfg, input, inputlen, try_only, now, out, &changed);
-	if (r == VERIFY_REUSED && record_ahead(rec, cfg, now))
-		out->reason = "code already used: last-used period in the "
-		    "future";
-	out->failures = rec->failures;
-	out->locked_until = rec->locked_until;
-	if (changed && save_state(st, h, rec, r, err, errlen) != MFA_OK) {
-		out->device[0] = '\0';
-		outcome(out, VERIFY_ERROR, "store error");
-		return VERIFY_ERROR;
-	}
-	return r;
-}
-
-static enum verify_result
-login(struct store *st, const struct awsmfa_config *cfg, const char *user,
-    const char *input, size_t inputlen, int try_only, int64_t now,
-    struct verify_outcome *out, char *err, size_t errlen)
-{
-	struct mfa_record	*rec;
-	struct store_rw		 h = { .fd = -1 };
-	int			 r, lockfd = -1;
-
-	memset(out, 0, sizeof(*out));
-	outcome(out, VERIFY_ERROR, "internal error");
-	seterr(err, errlen, "%s", "");
-	if (user == NULL || !record_username_ok(user)) {
-		outcome(out, VERIFY_NODEVICE, "invalid user name");
-		return VERIFY_NODEVICE;
-	}
-	if (input == NULL || now < 0) {
-		seterr(err, errlen, "bad argument");
-		return VERIFY_ERROR;
-	}
-	r = store_lock_login(st, user, &lockfd, err, errlen);
-	if (r == MFA_ERR_NOENT) {
-		outcome(out, VERIFY_NODEVICE, "no record");
-		return VERIFY_NODEVICE;
-	}
-	if (r != MFA_OK) {
-		/* Too long for the store: no such name can have a record. */
-		if (r == MFA_ERR_BADNAME) {
-			outcome(out, VERIFY_NODEVICE, "invalid user name");
-			return VERIFY_NODEVICE;
-		}
-		outcome(out, VERIFY_ERROR, "store error");
-		return VERIFY_ERROR;
-	}
-	/* Not calloc: store_load sets every byte of the record first. */
-	if ((rec = malloc(sizeof(*rec))) == NULL) {
-		store_unlock(lockfd);
-		seterr(err, errlen, "out of memory");
-		return VERIFY_ERROR;
-	}
-	login_locked(st, cfg, rec, &h, user, input, inputlen, try_only, now,
-	    out, err, errlen);
-	store_release(&h);
-	store_unlock(lockfd);
-	record_wipe(rec);
-	free(rec);
-	return out->result;
-}
-
-enum verify_result
-verify_login(struct store *st, const struct awsmfa_config *cfg,
-    const char *user, const char *input, size_t inputlen, int64_t now,
-    struct verify_outcome *out, char *err, size_t errlen)
-{
-	return login(st, cfg, user, input, inputlen, 0, now, out, err,
-	    errlen);
-}
-
-enum verify_result
-verify_login_try(struct store *st, const struct awsmfa_config *cfg,
-    const char *user, const char *input, size_t inputlen, int64_t now,
-    struct verify_outcome *out, char *err, size_t errlen)
-{
-	return login(st, cfg, user, input, inputlen, 1, now, out, err,
-	    errlen);
-}
-
-enum verify_result
-verify_peek(struct store *st, const char *user, unsigned *digits_mask,
-    char *err, size_t errlen)
-{
-	struct mfa_record	*rec;
-	enum verify_result	 r = VERIFY_NODEVICE;
-	unsigned		 i;
-	int			 sr;
-
-	*digits_mask = 0;
-	seterr(err, errlen, "%s", "");
-	if (user == NULL || !record_username_ok(user))
-		return VERIFY_NODEVICE;
-	/* Not calloc: store_load sets every byte of the record first. */
-	if ((rec = malloc(sizeof(*rec))) == NULL) {
-		seterr(err, errlen, "out of memory");
-		return VERIFY_ERROR;
-	}
-	sr = store_load(st, user, rec, err, errlen);
-	if (sr == MFA_OK) {
-		for (i = 0; i < rec->ndevices; i++) {
-			if (rec->dev[i].status != DEVICE_ACTIVE ||
-			    rec->dev[i].digits > OTP_MAX_DIGITS)
-				continue;
-			*digits_mask |= 1U << rec->dev[i].digits;
-			r = VERIFY_OK;
-		}
-	} else if (sr != MFA_ERR_NOENT && sr != MFA_ERR_BADNAME)
-		r = VERIFY_ERROR;
-	record_wipe(rec);
-	free(rec);
-	return r;
 }
 
 /* Steps to try, nearest to now first, so that the closest pair wins. */

@@ -10,7 +10,6 @@
 #include "config.h"
 #include "drift.h"
 #include "record.h"
-#include "store.h"
 
 enum verify_result {
 	VERIFY_OK = 0,		/* a device code was accepted and saved */
@@ -31,24 +30,24 @@ struct verify_outcome {
 	unsigned		failures;
 };
 
-/* One login attempt for user with what was typed (input, inputlen; may hold
- * NUL bytes), at Unix time now.  Takes the user's lock, reads the record,
- * decides, saves the new state and releases the lock, in that order.  The
- * return value is out->result; err explains VERIFY_ERROR. */
-enum verify_result verify_login(struct store *st,
-	    const struct awsmfa_config *cfg, const char *user,
-	    const char *input, size_t inputlen, int64_t now,
-	    struct verify_outcome *out, char *err, size_t errlen);
+/* Decides on a loaded record with an active device that is not locked,
+ * and updates it in memory: the accepted step, the burnt recovery code,
+ * the failure count and lock; *changed says whether the caller has
+ * anything to save.  try_only: a miss changes nothing (try_first_pass). */
+enum verify_result verify_decide(struct mfa_record *rec,
+	    const struct awsmfa_config *cfg, const char *input,
+	    size_t inputlen, int try_only, int64_t now,
+	    struct verify_outcome *out, int *changed);
 
-/* verify_login for a token that may not be meant for us (try_first_pass:
- * the password of the module before): a match is accepted and saved as by
- * verify_login, but a miss is never counted, a lock that ran out is not
- * reset and nothing is written.  VERIFY_LOCKED is returned as by
- * verify_login; the caller shows nothing for it and asks. */
-enum verify_result verify_login_try(struct store *st,
-	    const struct awsmfa_config *cfg, const char *user,
-	    const char *input, size_t inputlen, int64_t now,
-	    struct verify_outcome *out, char *err, size_t errlen);
+/* 1 when an active device's last accepted step is well beyond what a
+ * login could accept now (verify_periods_ahead): the clock it was
+ * accepted by ran ahead. */
+int	verify_record_ahead(const struct mfa_record *rec,
+	    const struct awsmfa_config *cfg, int64_t now);
+
+/* Sets out's result and its static reason. */
+void	verify_set_outcome(struct verify_outcome *out, enum verify_result r,
+	    const char *reason);
 
 /* What verify_pair made of CODE1 and CODE2: the reason it refused, so
  * that enable and resync can tell the admin without deriving it again. */
@@ -72,14 +71,6 @@ enum verify_pair verify_pair(const struct mfa_device *dev, const char *code1,
 int	verify_consecutive(const struct mfa_device *dev, const char *code1,
 	    const char *code2, int64_t now, unsigned resync_window,
 	    int64_t *drift_out, uint64_t *step_out);
-
-/* What the PAM module needs before it prompts, read without the lock (a
- * hint only; verify_login decides): VERIFY_OK when user has an active
- * device, with bit d of *digits_mask set for each code length d in use;
- * VERIFY_NODEVICE (no record, no active device, or a name that cannot have
- * a record); VERIFY_ERROR when the store cannot be trusted (err says why). */
-enum verify_result verify_peek(struct store *st, const char *user,
-	    unsigned *digits_mask, char *err, size_t errlen);
 
 const char *verify_result_name(enum verify_result r);
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* pam_awsmfa.so: PAM glue only.  It gets the user and what was typed,
  * asks lib/ for the decision and translates it into a PAM return
- * code, an audit line and, when locked out, a message.  Every path that is
- * not an accepted code returns a failure. */
+ * code, an audit line and, for a reused code or a lock, a hint.  Every
+ * path that is not an accepted code returns a failure. */
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -17,6 +17,7 @@
 #include "audit.h"
 #include "config.h"
 #include "groups.h"
+#include "hint.h"
 #include "input.h"
 #include "nodevice.h"
 #include "stash.h"
@@ -24,7 +25,6 @@
 #include "verify.h"
 
 #define FAIL_DELAY_USEC		2000000
-#define LOCKED_MSG		"Account temporarily locked"
 #define AUDIT_LINE_MAX		2048
 
 struct ctx {
@@ -100,6 +100,27 @@ without_device(struct ctx *c, int asked)
 	return a == NODEVICE_IGNORE ? PAM_IGNORE : PAM_AUTH_ERR;
 }
 
+/*
+ * Tells the person at the prompt why a code was refused when that helps
+ * them in: a code already used, a lock and until when.  Every documented
+ * stack ends on a wrong password before this module runs, so whoever
+ * reads this passed the first factor (pam_awsmfa(8)); split_pass's first
+ * line judges nothing and never gets here.
+ */
+static void
+hint(struct ctx *c, const struct verify_outcome *o)
+{
+	char	msg[128];
+
+	if ((c->flags & PAM_SILENT) ||
+	    !login_hint(o, (int64_t)time(NULL), msg, sizeof(msg)))
+		return;
+	if (o->result == VERIFY_REUSED)
+		pam_info(c->pamh, "%s", msg);
+	else
+		pam_error(c->pamh, "%s", msg);
+}
+
 static int
 map_result(struct ctx *c, const struct verify_outcome *o, const char *err)
 {
@@ -112,11 +133,11 @@ map_result(struct ctx *c, const struct verify_outcome *o, const char *err)
 	case VERIFY_REUSED:
 	case VERIFY_MALFORMED:
 		audit(c, LOG_NOTICE, "failure", o->reason, o->device);
+		hint(c, o);
 		return PAM_AUTH_ERR;
 	case VERIFY_LOCKED:
 		audit(c, LOG_NOTICE, "locked", o->reason, NULL);
-		if (!(c->flags & PAM_SILENT))
-			pam_error(c->pamh, "%s", LOCKED_MSG);
+		hint(c, o);
 		return PAM_MAXTRIES;
 	case VERIFY_NODEVICE:
 		return without_device(c, 1);

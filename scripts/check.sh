@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Installs what the tests need, builds, and runs every test: the suite with
 # gcc, again with AddressSanitizer + UndefinedBehaviorSanitizer, a clang
-# build, cppcheck, the fuzzers for a bounded time, and make distcheck.
+# build, cppcheck, the fuzzers for a bounded time, make distcheck, and the
+# Debian package, also built from its Build-Depends alone.
 # The last line is "N passed, N failed[, N skipped]", counted from results.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -116,12 +117,36 @@ clang_tidy_all() {
 	    xargs -P 2 -n 1 sh -c 'clang-tidy --quiet "$0" -- '"$flags"
 }
 
+# The package built where only Build-Depends are installed: slow (a
+# build of its own, a debootstrap the first time), so it runs beside the
+# other stages from the start, at low priority, and is collected at the end.
+clean_build_start() {
+	nice -n 10 tests/e2e/clean_build.sh "$top" >"$logs/clean-build.log" 2>&1 &
+	clean_build_pid=$!
+	clean_build_t0=$SECONDS
+}
+
+clean_build_collect() {
+	local log="$logs/clean-build.log" p f s rc
+	wait "$clean_build_pid"
+	rc=$?
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok' "$log")
+	s=$(grep -c '^1\.\.0 # SKIP' "$log")
+	[ $rc -ne 0 ] || [ $((p + s)) -eq 0 ] && [ "$f" -eq 0 ] && f=1
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	echo "CLEAN-BUILD: $p passed, $f failed, $s skipped" \
+	    "($((SECONDS - clean_build_t0))s, beside the others)"
+	grep -E '^(not ok|1\.\.0 # SKIP|# )' "$log" | tail -n 30 | sed 's/^/     /'
+}
+
 t_start=$SECONDS
 if ! install_deps $BUILD_DEPS $RUN_DEPS $TEST_DEPS; then
 	echo "apt-get could not install the test dependencies"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+clean_build_start
 stage autoreconf autoreconf -fi
 stage build-gcc configure_in "$build/gcc" CC=gcc
 stage build-clang configure_in "$build/clang" CC=clang
@@ -148,6 +173,10 @@ stage distcheck env AWSMFA_KILLS=60 AWSMFA_FAULT_SAMPLE=60 \
 stage deb-lintian scripts/deb.sh "$build/deb" "$build"/gcc/pam_awsmfa-*.tar.gz
 overlay_test deb-lifecycle deb_lifecycle.sh "$top" "$build"/deb/libpam-awsmfa_*_*.deb
 overlay_test uninstall-live uninstall_live.sh "$top" "$build/gcc"
+# README's fleet guide, its commands run as written on a fresh cluster.
+overlay_test fleet-guide fleet_guide.sh "$top" "$build/gcc"
+
+clean_build_collect
 
 echo "Total time: $((SECONDS - t_start))s; logs in $logs"
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -65,7 +65,11 @@ if [ "$interactive" -eq 1 ]; then
 	echo "consecutive codes when asked."
 	"$enroll" --conf "$conf" create "$user" --device phone
 else
-	out=$("$enroll" --conf "$conf" create "$user" --device phone)
+	# Captured, so not a terminal: the QR code is asked for when it is
+	# shown on one in the end.
+	qr=none
+	[ -t 1 ] && qr=utf8
+	out=$("$enroll" --conf "$conf" create "$user" --device phone --qr $qr)
 	echo "$out"
 	secret=$(echo "$out" | sed -n 's/^otpauth:.*[?&]secret=\([A-Z2-7]*\).*/\1/p')
 	step=$(( $(date +%s) / 30 ))

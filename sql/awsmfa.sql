@@ -22,6 +22,7 @@ SET LOCAL ROLE awsmfa_owner;
 \ir crypto.sql
 \ir login.sql
 \ir hosts.sql
+\ir unlock.sql
 \ir lifecycle.sql
 \ir migrate.sql
 RESET ROLE;

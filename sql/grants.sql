@@ -30,5 +30,9 @@ GRANT EXECUTE ON FUNCTION
 	awsmfa.put_device(text, text, text, text, integer, integer, bytea,
 	    boolean, bigint, bigint, bigint, bigint, bigint),
 	awsmfa.put_token(text, text, integer, integer, bytea, text),
-	awsmfa.list_tokens()
+	awsmfa.list_tokens(),
+	awsmfa.list_hosts(),
+	awsmfa.release_host(text),
+	awsmfa.unlock_user(text),
+	awsmfa.unlock_host(text)
     TO awsmfa_admin;

@@ -61,6 +61,24 @@ BEGIN
 	RETURN false;
 END $$;
 
+-- When an admin last ended a host's quarantine (release_host): its
+-- budget counts from then, so that the attempts that had used it up do
+-- not quarantine it again at its next miss.
+CREATE TABLE IF NOT EXISTS awsmfa.host_release (
+	role		name PRIMARY KEY,
+	at		timestamptz NOT NULL
+);
+REVOKE ALL ON awsmfa.host_release FROM PUBLIC;
+
+-- Where the host's budget minute starts now: a minute ago, or its
+-- release if that was later.
+CREATE OR REPLACE FUNCTION awsmfa.host_window(p_role name)
+RETURNS timestamptz
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$ SELECT greatest(clock_timestamp() - interval '1 minute',
+    (SELECT at FROM host_release WHERE role = p_role)) $$;
+
 -- After a charged attempts row is written: quarantines session_user when
 -- its charged rows of the last minute pass the budget.  The count stops
 -- at the budget, so its cost does not grow with an attack.
@@ -71,11 +89,11 @@ AS $$
 DECLARE
 	lim	integer;
 	n	bigint;
+	since	timestamptz := host_window(session_user);
 BEGIN
 	SELECT host_failures_per_minute INTO lim FROM settings;
 	SELECT count(*) INTO n FROM (SELECT 1 FROM attempts a
-	    WHERE a.host_role = session_user AND
-	    a.at > clock_timestamp() - interval '1 minute' AND
+	    WHERE a.host_role = session_user AND a.at > since AND
 	    host_charged(a.result, a.reason) LIMIT lim + 1) x;
 	IF n <= lim THEN
 		RETURN;
@@ -88,4 +106,60 @@ BEGIN
 		    VALUES (left(coalesce(p_user, ''), 256), NULL,
 		    'quarantined', 'host over its failure budget');
 	END IF;
+END $$;
+
+-- What `mfa-enroll hosts` shows (awsmfa_admin): every login role in
+-- awsmfa_host (directly or through a group), and any role still
+-- quarantined, with its charged attempts of the current budget minute
+-- and since when it is quarantined (NULL: it is not).
+CREATE OR REPLACE FUNCTION awsmfa.list_hosts()
+RETURNS TABLE (host_role name, charged bigint, quarantined_since bigint)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+	WITH RECURSIVE member(oid) AS (
+		SELECT m.member FROM pg_auth_members m
+		    JOIN pg_roles g ON g.oid = m.roleid
+		    WHERE g.rolname = 'awsmfa_host'
+		UNION
+		SELECT m.member FROM pg_auth_members m
+		    JOIN member x ON m.roleid = x.oid),
+	    h(role) AS (
+		SELECT r.rolname FROM pg_roles r JOIN member x ON r.oid = x.oid
+		    WHERE r.rolcanlogin
+		UNION
+		SELECT q.role FROM host_quarantine q)
+	SELECT h.role, (SELECT count(*) FROM attempts a
+		WHERE a.host_role = h.role AND a.at > host_window(h.role) AND
+		host_charged(a.result, a.reason)),
+	    q.since
+	FROM h LEFT JOIN host_quarantine q ON q.role = h.role
+	ORDER BY h.role
+$$;
+
+-- Ends the quarantine of a login host (awsmfa_admin): its calls are
+-- judged again, with a fresh budget.  Returns since when it had been
+-- quarantined.  The users it locked out stay locked: unlock_host.
+CREATE OR REPLACE FUNCTION awsmfa.release_host(p_role text)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	s	bigint;
+BEGIN
+	DELETE FROM host_quarantine WHERE role = p_role RETURNING since INTO s;
+	IF NOT FOUND THEN
+		IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_role)
+		    THEN
+			RAISE EXCEPTION 'no database role %', p_role;
+		END IF;
+		RAISE EXCEPTION 'login host % is not quarantined', p_role;
+	END IF;
+	INSERT INTO host_release (role, at) VALUES (p_role, clock_timestamp())
+	    ON CONFLICT (role) DO UPDATE SET at = excluded.at;
+	INSERT INTO attempts (user_name, device, result, reason)
+	    VALUES ('', NULL, 'released',
+	    left(format('quarantine of host %s ended by admin', p_role), 256));
+	RETURN s;
 END $$;

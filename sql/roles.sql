@@ -29,6 +29,34 @@ ALTER ROLE awsmfa_host SET log_parameter_max_length_on_error = 0;
 ALTER ROLE awsmfa_admin SET log_parameter_max_length = 0;
 ALTER ROLE awsmfa_admin SET log_parameter_max_length_on_error = 0;
 
+-- A session that leaves a transaction open holds a user's row lock, and
+-- every other host's login of that user waits behind it: end such a
+-- session after 10 s, whatever its role (a member does not get a group
+-- role's setting).  A session may still SET its own; see SECURITY.md.
+DO $$
+BEGIN
+	EXECUTE format('ALTER DATABASE %I SET idle_in_transaction_session_timeout = %L',
+	    current_database(), '10s');
+END $$;
+
+-- One login host may hold at most 20 of the server's connections, so a
+-- host (or its stolen credential) cannot take every slot from the
+-- others.  CONNECTION LIMIT is a role's own, not inherited from
+-- awsmfa_host: each login role of the group without one gets it, here
+-- and on every later db-init; a limit the DBA chose is kept.
+-- Superusers ignore the limit and are left alone.
+DO $$
+DECLARE
+	r name;
+BEGIN
+	FOR r IN SELECT rolname FROM pg_roles
+	    WHERE rolcanlogin AND NOT rolsuper AND rolconnlimit = -1 AND
+		pg_has_role(oid, 'awsmfa_host', 'MEMBER')
+	LOOP
+		EXECUTE format('ALTER ROLE %I CONNECTION LIMIT 20', r);
+	END LOOP;
+END $$;
+
 -- The key is read from a file outside the data directory, which neither a
 -- pg_dump nor a copy of the data directory holds.
 GRANT pg_read_server_files TO awsmfa_owner;

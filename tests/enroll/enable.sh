@@ -59,6 +59,13 @@ is "enable says so" "MFA device default of user alice is enabled." "$out"
 is "alice's device is active" active "$(status_of alice default)"
 check "the drift is 0 and CODE2's step is spent" \
     grep -qx "last_step $((t / 30))" "$STORE/alice"
+# A newcomer logs in at once with CODE2, still on the phone: refused,
+# and told why and what to do.
+login mfa alice "$c1"
+is "a login with CODE2 right after enable is refused" 1 $?
+check "and says the code was used, wait for the next" \
+    grep -qF "This code was already used; wait for the next one." \
+    "$SANDBOX/login.out"
 refused "enable an active device" \
     "MFA device default of user alice is already enabled (use resync to correct its clock)" \
     alice default "$c0" "$c1"

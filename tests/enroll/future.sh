@@ -143,7 +143,7 @@ out=$(at $((T0 + 1270)) mfa resync erin default \
     "$(code_at "$R" $((T0 + 1770)))" "$(code_at "$R" $((T0 + 1800)))")
 is "resync typed late: no reset" \
     "MFA device default of user erin is resynchronised.
-The device's clock is about 570 s ahead; logins allow for that." "$out"
+The device's clock is about 540 s ahead; logins allow for that." "$out"
 out=$(auth erin "$(code_at "$R" $((T0 + 1890)))" $((T0 + 1295)))
 is "the code accepted before resync stays spent" PAM_AUTH_ERR \
     "$(result "$out")"

@@ -58,7 +58,7 @@ mkdir "$SANDBOX/full"
 full() {
 	unshare -m sh -c 'd=$1; shift; mount -t tmpfs -o size=4k tmpfs "$d" ||
 	    exit 9; "$@" 2>&1 >/dev/null; echo "rc=$? left=$(ls -A "$d")"' - \
-	    "$SANDBOX/full" "$ENROLL" --conf "$CONF" create alice \
+	    "$SANDBOX/full" "$ENROLL" --conf "$CONF" create root \
 	    --device full --qr none --qr-file "$SANDBOX/full/q.svg" </dev/null
 }
 if out=$(full) && [ -n "$out" ]; then
@@ -116,10 +116,22 @@ check "no file left behind" test ! -e "$SANDBOX/x.jpg"
 err=$(mfa create bob --qr sixel 2>&1 >/dev/null </dev/null)
 is "--qr with an unknown style is a usage error" 2 $?
 
+# Standard output not a terminal: no QR code unless --qr asks, and one
+# line on stderr says so.
+out=$(mfa create root --device piped 2>"$SANDBOX/err" </dev/null)
+check "create into a pipe prints no QR code (no escape, no half block)" \
+    sh -c '! printf "%s" "$1" | grep -q -e "$(printf "\033")" -e "▀" -e "█"' - "$out"
+is "and says so in one line on stderr" \
+    "mfa-enroll: no QR code: standard output is not a terminal (--qr utf8 prints it anyway)" \
+    "$(cat "$SANDBOX/err")"
+check "the URI and the secret are still printed" \
+    sh -c 'printf "%s\n" "$1" | grep -q "^otpauth://" &&
+    printf "%s\n" "$1" | grep -q "^Secret: "' - "$out"
+
 # Terminal renderings, painted as a dark-on-light and a light-on-dark
 # terminal shows them (qr_render.py): the colours are forced, so zbarimg
 # reads the URI from both.
-out=$(mfa create carol </dev/null)
+out=$(mfa create carol --qr utf8 </dev/null)
 uri=$(printf '%s\n' "$out" | grep '^otpauth://')
 for style in utf8 ansi; do
 	[ $style = ansi ] && out=$(mfa create carol --device ansi --qr ansi </dev/null)
@@ -131,7 +143,7 @@ for style in utf8 ansi; do
 		    "$(zbarimg -q --raw "$SANDBOX/$theme.pgm" 2>/dev/null)"
 	done
 done
-out=$(mfa create carol --device fit </dev/null)
+out=$(mfa create carol --device fit --qr utf8 </dev/null)
 plain=$(printf '%s\n' "$out" | sed 's/\x1b\[[0-9;]*m//g')
 check "utf8 QR: black on white set on every line" \
     test "$(printf '%s\n' "$out" | sed -n '2,/^Secret/p' | grep -vc $'^\033\\[30;47m.*\033\\[0m$')" = 1
@@ -147,17 +159,17 @@ check "QR, Secret and Type take at most 23 lines ($n), the prompt the 24th" \
     test "$n" -le 23
 check "no line is wider than 80 columns" \
     test "$(printf '%s\n' "$plain" | sed -n '2,/^Type: /p' | wc -L)" -le 80
-err=$(mfa create carol --device quiet --qr none 2>&1 >/dev/null </dev/null)
+err=$(mfa create root --device quiet --qr none 2>&1 >/dev/null </dev/null)
 is "no warning for SHA1, 6 digits, 30 seconds" "" "$err"
 
 # Parameters Google Authenticator ignores, or no app shows, are warned of.
 write_conf 'algorithm = "SHA256";' 'digits = 8;' 'period = 60;'
-err=$(mfa create carol --device sha256 --qr none 2>&1 >/dev/null </dev/null)
+err=$(mfa create root --device sha256 --qr none 2>&1 >/dev/null </dev/null)
 is "a warning for SHA256, 8 digits, 60 seconds" \
     "mfa-enroll: warning: Google Authenticator ignores SHA256, 8 digits, a period of 60 seconds (set in the config) and would show wrong codes: use an app that reads them" \
     "$err"
 write_conf 'digits = 7;'
-err=$(mfa create carol --device seven --qr none 2>&1 >/dev/null </dev/null)
+err=$(mfa create root --device seven --qr none 2>&1 >/dev/null </dev/null)
 is "a warning for 7 digits" \
     "mfa-enroll: warning: 7 digits are outside the Key Uri Format (6 or 8): most authenticator apps cannot show such codes" \
     "$err"

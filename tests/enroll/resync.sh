@@ -55,4 +55,21 @@ create_device bob
 err=$(mfa resync bob default 123456 654321 2>&1 >/dev/null)
 is "resync of a pending device is refused" "mfa-enroll: MFA device default of user bob is not enabled yet (use enable)" "$err"
 
+# What resync says is the phone's offset, for codes typed as shown: 330 s
+# ahead is 11 steps (12 are stored, the middle of what typing delay
+# leaves possible), and README's example says 330.
+create_device dave
+B=$SECRET
+enable_now dave default "$B" >/dev/null
+for off in 330 -330; do
+	t=$(date +%s)
+	# Codes and resync in one period of the server's clock.
+	[ $((t % 30)) -ge 27 ] && sleep 4 && t=$(date +%s)
+	out=$(mfa resync dave default "$(code_at "$B" $((t + off - 30)))" \
+	    "$(code_at "$B" $((t + off)))" | sed -n 2p)
+	[ "$off" -gt 0 ] && way=ahead || way=behind
+	is "a phone $off s off: resync says about 330 s $way" \
+	    "The device's clock is about 330 s $way; logins allow for that." "$out"
+done
+
 done_testing

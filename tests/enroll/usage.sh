@@ -32,10 +32,26 @@ err=$("$ENROLL" --conf "$SANDBOX/none.conf" list 2>&1 >/dev/null)
 is "a missing config fails with exit 1" 1 $?
 case $err in "mfa-enroll: $SANDBOX/none.conf"*) ok "and names the file" ;; *) not_ok "names the file: $err" ;; esac
 
-# check: a healthy store, then one problem of each kind.
+# create and check name a user NSS does not know (a typo, a deleted
+# account), and say nothing of one it knows.
+ghost=awsmfa-no-such-user
+err=$(mfa create "$ghost" --qr none 2>&1 >/dev/null </dev/null)
+is "create warns on a user NSS does not know" \
+    "mfa-enroll: warning: user $ghost is not known to this system (NSS)" "$err"
+err=$(mfa create root --qr none 2>&1 >/dev/null </dev/null)
+is "and not on one it knows" "" "$err"
+out=$(mfa check 2>"$SANDBOX/err")
+is "check lists the unknown user's record as a warning, exit 0" \
+    "0|$CONF and $STORE: no problem found, 1 warning.|mfa-enroll: warning: user $ghost holds MFA devices but is not known to this system (NSS)" \
+    "$?|$out|$(cat "$SANDBOX/err")"
+mfa deactivate "$ghost" --all >/dev/null
+mfa deactivate root --all >/dev/null
+
+# check: a healthy store, then one problem of each kind.  alice is no
+# account of this machine: her warning is counted, not a problem.
 create_device alice
-out=$(mfa check)
-is "check on a healthy store" "0|$CONF and $STORE: no problem found." "$?|$out"
+out=$(mfa check 2>/dev/null)
+is "check on a healthy store" "0|$CONF and $STORE: no problem found, 1 warning." "$?|$out"
 printf 'awsmfa-record 1\nuser mallory\ngarbage\n' > "$STORE/mallory"
 chmod 0600 "$STORE/mallory"
 err=$(mfa check 2>&1 >/dev/null)
@@ -67,8 +83,9 @@ is "and names the file, the folder and the rule" \
     "mfa-enroll: $SANDBOX/etc/awsmfa.conf: folder $SANDBOX/etc: mode 0775, writable by group or others and not sticky" \
     "$(head -n 1 <<<"$err")"
 chmod 0755 "$SANDBOX/etc"
-out=$("$ENROLL" --conf "$SANDBOX/etc/awsmfa.conf" check)
+out=$("$ENROLL" --conf "$SANDBOX/etc/awsmfa.conf" check 2>/dev/null)
 is "and none once the folder is closed" \
-    "0|$SANDBOX/etc/awsmfa.conf and $STORE: no problem found." "$?|$out"
+    "0|$SANDBOX/etc/awsmfa.conf and $STORE: no problem found, 1 warning." \
+    "$?|$out"
 
 done_testing

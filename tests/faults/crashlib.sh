@@ -66,7 +66,8 @@ login() {
 #   dora   hardware token HW1 and virtual "v": deactivate one, --all;
 #   erin   nothing yet: enables HW2 (free) or HW3 (claimed by frank in an
 #          enable killed between its two writes);
-#   gil    nothing: create.
+#   gil    nothing: create;
+#   lou    active "phone" (SZ), locked out by five misses: unlock.
 make_initial_store() {
 	local s=$(( $(step "$T") - 1 )) h
 	write_conf "window = 2;"
@@ -79,6 +80,8 @@ make_initial_store() {
 	    "last_step=$s" "recovery=$h"
 	"$MKRECORD" write "$STORE" bob dev=tab "secret=$SB" status=pending
 	"$MKRECORD" write "$STORE" carl dev=phone "secret=$SC" "last_step=$s"
+	"$MKRECORD" write "$STORE" lou dev=phone "secret=$SZ" "last_step=$s" \
+	    failures=5 locked_until=$((T + 3600))
 	printf 'HW1,%s\nHW2,%s\nHW3,%s\n' "$HW1" "$HW2" "$HW3" \
 	    >"$SANDBOX/hw.csv"
 	mfa import-tokens "$SANDBOX/hw.csv" >/dev/null
@@ -124,12 +127,13 @@ writer() {
 			    "$SANDBOX/new.csv") ;;
 	recovery)	CMD=("$ENROLL" --conf "$CONF" recovery-codes alice
 			    --count 3) ;;
+	unlock)		CMD=("$ENROLL" --conf "$CONF" unlock lou) ;;
 	*)		return 1 ;;
 	esac
 }
 printf 'HW7,%s\nHW8,%s\n' "$HW1" "$HW2" >"$SANDBOX/new.csv"
 WRITERS="login_ok login_bad login_recovery create enable_virtual enable_hw
-enable_hw_claimed resync deactivate_hw deactivate_all import recovery"
+enable_hw_claimed resync deactivate_hw deactivate_all import recovery unlock"
 
 # state: the store's logical state; a new secret or recovery code is
 # random, so only its presence counts.

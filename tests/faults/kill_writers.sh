@@ -82,6 +82,12 @@ behaves() {
 		    "$(login $n carl "$(code $n "$SC")")" ;;
 	deactivate_*:new)
 		want "gus enables the freed HW1" 0 "$(enables HW1 $HW1)" ;;
+	unlock:new)
+		want "lou's fresh code" PAM_SUCCESS \
+		    "$(login $n lou "$(code $n "$SZ")")" ;;
+	unlock:old)
+		want "lou still locked out" PAM_MAXTRIES \
+		    "$(login $n lou "$(code $n "$SZ")")" ;;
 	deactivate_*:old)
 		want "dora's token still logs in" PAM_SUCCESS \
 		    "$(login $n dora "$(hcode $n $HW1)")" ;;

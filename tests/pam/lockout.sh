@@ -24,11 +24,17 @@ for i in 1 2 3; do
 done
 is "locked until now + lockout_seconds" "locked_until=$((T0 + 30 + 120))" \
     "$(show alice | grep locked_until)"
+# The module's local time, as the person at the prompt reads a clock.
+until=$(date -d "@$((T0 + 30 + 120))" +%H:%M)
+is "the refusal that locks says until when" \
+    "error: Account temporarily locked until $until." \
+    "$(echo "$out" | grep '^error')"
 out=$(auth $((T0 + 60)) "$(code $((T0 + 60)))")
 is "while locked a right code is refused with PAM_MAXTRIES" PAM_MAXTRIES \
     "$(result "$out")"
-is "the user is told the account is locked" \
-    "error: Account temporarily locked" "$(echo "$out" | grep '^error')"
+is "the user is told the account is locked, and until when" \
+    "error: Account temporarily locked until $until." \
+    "$(echo "$out" | grep '^error')"
 is "the refused right code was not burnt" \
     "phone.last_step=$(step $T0)" "$(show alice | grep last_step)"
 out=$(auth $((T0 + 149)) "$(code $((T0 + 149)))")

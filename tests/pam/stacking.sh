@@ -119,10 +119,19 @@ if [ "${AWSMFA_PRIVATE_NS:-}" = 1 ] && [ -r "$PAM_UNIX" ] &&
 	# What the client sees.
 	seen() { grep -E '^(prompt|error|info|result):'; }
 	enroll root
-	out=$(unix unix root "s3cret$(oathtool --totp -b "$SECRET")")
+	c=$(oathtool --totp -b "$SECRET")
+	out=$(unix unix root "s3cret$c")
 	is "split_pass + pam_unix: accepted" PAM_SUCCESS "$(result "$out")"
 	is "split_pass + pam_unix: one prompt" \
 	    "prompt: Password and MFA code: " "$(echo "$out" | grep '^prompt')"
+	# The hint that a code was used: after the password only.
+	out=$(unix unix root "wrong$c")
+	is "split_pass: the used code after a wrong password: no hint" \
+	    "PAM_AUTH_ERR" "$(echo "$out" | grep -E '^(info|error):')$(result "$out")"
+	out=$(unix unix root "s3cret$c")
+	is "split_pass: the used code after the password: the hint" \
+	    "info: This code was already used; wait for the next one.|PAM_AUTH_ERR" \
+	    "$(echo "$out" | grep -E '^(info|error):' | paste -sd '|')|$(result "$out")"
 	enroll root
 	out=$(unix unix root "wrong$(oathtool --totp -b "$SECRET")")
 	is "split_pass + pam_unix: wrong password refused" PAM_AUTH_ERR \
@@ -148,8 +157,8 @@ if [ "${AWSMFA_PRIVATE_NS:-}" = 1 ] && [ -r "$PAM_UNIX" ] &&
 		    "$(show root | grep -E '^(failures|locked_until)=' | paste -sd '|')"
 		is "$svc: ... the same prompts, messages and results enrolled or not" \
 		    "$out_d" "$out_r"
-		check "$svc: ... never the lock message" \
-		    bash -c '! grep -q "temporarily locked" <<<"$1"' _ "$out_r"
+		check "$svc: ... never the lock message nor a hint" \
+		    bash -c '! grep -q -e "temporarily locked" -e "already used" <<<"$1"' _ "$out_r"
 		check "$svc: ... all refused" \
 		    bash -c '! grep -q "result: PAM_SUCCESS" <<<"$1"' _ "$out_r"
 		check "$svc: ... no record made for daemon" test ! -e "$STORE/daemon"
@@ -173,7 +182,8 @@ if [ "${AWSMFA_PRIVATE_NS:-}" = 1 ] && [ -r "$PAM_UNIX" ] &&
 		    sed -n 's/^locked_until=[1-9].*/locked/p')"
 		out=$(unix $svc root "${a[@]}")
 		is "$svc: then the lock message, after the password" \
-		    "error: Account temporarily locked|PAM_MAXTRIES" \
+		    "error: Account temporarily locked until $(date -d @"$(show root |
+		    sed -n 's/^locked_until=//p')" +%H:%M).|PAM_MAXTRIES" \
 		    "$(echo "$out" | grep '^error' | paste -sd '|')|$(result "$out")"
 	done
 

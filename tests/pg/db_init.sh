@@ -41,7 +41,7 @@ is "says which schema version it made" \
     'awsmfa schema version 1 created in database "awsmfa" by postgres.' \
     "$(head -n 1 <<<"$out")"
 check "says what the DBA must still do: roles for hosts" \
-    grep -q 'CREATE ROLE host_web1 LOGIN IN ROLE awsmfa_host' <<<"$out"
+    grep -q 'CREATE ROLE host_web1 LOGIN IN ROLE awsmfa_host CONNECTION LIMIT 20;' <<<"$out"
 check "  admins" grep -q 'GRANT awsmfa_admin TO' <<<"$out"
 check "  pg_hba" grep -q 'pg_hba.conf' <<<"$out"
 check "  and where the key file must be, with its mode" \
@@ -69,6 +69,40 @@ check "an admin enrols a user" test ${#s} -eq 40
 c=$(oathtool --totp -N "@$(($(date +%s) + 30))" "$s")
 is "a host logs her in" "ok code accepted 0" "$(login host_a alice "$c")"
 is "once" "reused code already used 1" "$(login host_a alice "$c")"
+
+# Connection exhaustion: a login role of awsmfa_host, directly or
+# through another group, gets a CONNECTION LIMIT of its own (a group's is
+# not inherited); one the DBA chose stays, other roles are left alone.
+psql_as postgres -c 'CREATE ROLE web01 LOGIN IN ROLE awsmfa_host' \
+    -c 'CREATE ROLE web02 LOGIN IN ROLE awsmfa_host CONNECTION LIMIT 3' \
+    -c 'CREATE ROLE rack1 NOLOGIN IN ROLE awsmfa_host' \
+    -c 'CREATE ROLE web03 LOGIN IN ROLE rack1' -c 'CREATE ROLE other LOGIN'
+limits() {
+	sql postgres -c "SELECT string_agg(rolname || '=' || rolconnlimit, ' '
+	    ORDER BY rolname) FROM pg_roles WHERE rolname IN ('web01', 'web02',
+	    'web03', 'other')"
+}
+dbinit postgres >/dev/null 2>&1
+is "db-init limits every login role of awsmfa_host that has no limit" \
+    "other=-1 web01=20 web02=3 web03=20" "$(limits)"
+is "a host's session ends an idle transaction after 10 s" 10s \
+    "$(sql web01 -c 'SHOW idle_in_transaction_session_timeout')"
+# Twenty sessions of web01 held open: the 21st is refused, another host
+# still gets in.
+for _ in $(seq 20); do
+	sql web01 -c 'SELECT pg_sleep(20)' >/dev/null 2>&1 &
+done
+for _ in $(seq 100); do
+	[ "$(sql postgres -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'web01'")" = 20 ] && break
+	sleep 0.1
+done
+err=$(sql web01 -c 'SELECT 1' 2>&1)
+check "the 21st connection of one host is refused ($err)" \
+    grep -q 'too many connections for role "web01"' <<<"$err"
+is "while another host connects" 1 "$(sql host_a -c 'SELECT 1')"
+sql postgres -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+    WHERE usename = 'web01'" >/dev/null
+wait
 
 before=$(state awsmfa; sql postgres -c 'SELECT count(*) FROM awsmfa.devices')
 err=$(dbinit plain 2>&1 >/dev/null)
@@ -123,6 +157,7 @@ db_admin_conninfo = "$(conninfo postgres)";
 window = 2;
 max_failures = 3;
 lockout_seconds = 600;
+host_failures_per_minute = 40;
 CONF
 chmod 0644 "$SANDBOX/awsmfa.conf"
 out=$("$ENROLL" --conf "$SANDBOX/awsmfa.conf" db-init --key-file "$key" 2>&1)
@@ -130,10 +165,10 @@ is "the conninfo comes from db_admin_conninfo by default" \
     "0 awsmfa schema version 1 in database \"awsmfa\" (was version 1), upgraded in place by postgres." \
     "$? $(head -n 1 <<<"$out")"
 check "it says which policy it set" grep -q \
-    "^Fleet policy from $SANDBOX/awsmfa.conf: window 2, resync_window 60, lockout after 3 failures for 600 s, max_devices 8.$" \
+    "^Fleet policy from $SANDBOX/awsmfa.conf: window 2, resync_window 60, lockout after 3 failures for 600 s, max_devices 8, host_failures_per_minute 40.$" \
     <<<"$out"
-is "and the database holds it, for every server" "2|60|3|600|8" \
-    "$(sql postgres -c "SELECT win, resync_window, max_failures, lockout_seconds, max_devices FROM awsmfa.settings")"
+is "and the database holds it, for every server" "2|60|3|600|8|40" \
+    "$(sql postgres -c "SELECT win, resync_window, max_failures, lockout_seconds, max_devices, host_failures_per_minute FROM awsmfa.settings")"
 err=$("$ENROLL" db-init --key-file "$key" --conninfo "$(conninfo postgres) password=x" 2>&1 >/dev/null)
 is "a conninfo with a password is refused" \
     "1 mfa-enroll: conninfo holds a password: use a passfile (passfile=) or a client certificate" \

@@ -86,10 +86,31 @@ is "it is back in the inventory" "- T101 unassigned" \
 is "deactivate --all" "Every MFA device of user alice is deactivated." \
     "$(mfa deactivate alice --all)"
 is "alice has nothing to log in with" PAM_AUTH_ERR "$(auth alice "$(totp "$s" 60)")"
-out=$(mfa check)
+out=$(mfa check 2>"$SANDBOX/check.err")
 check "check: no problem ($out)" test $? -eq 0
+# Advice on the deployment: warnings, one line each, exit 0 all the same.
+w="mfa-enroll: warning: database:"
+is "one server without a standby: one warning, no problem" \
+    "$CONF and the PostgreSQL store: no problem found, 1 warning." "$out"
+is "the warning: no synchronous standby" "$w synchronous_standby_names is empty: a standby promoted after a failover may not know a code the primary accepted, and accept it again (README: Replication)" \
+    "$(cat "$SANDBOX/check.err")"
+sql postgres -c 'ALTER DATABASE awsmfa SET synchronous_commit = local' \
+    -c 'ALTER ROLE host_b SET synchronous_commit = remote_write' \
+    -c 'CREATE ROLE web09 LOGIN IN ROLE awsmfa_host' >/dev/null
+err=$(mfa check 2>&1 >/dev/null)
+is "check still exits 0" 0 $?
+check "it warns of synchronous_commit below on" grep -qFx \
+    "$w synchronous_commit is local, below on: a standby promoted after a failover may not know a code the primary accepted, and accept it again (README: Replication)" \
+    <<<"$err"
+check "and of a host role that sets it" grep -qFx \
+    "$w login role host_b of awsmfa_host sets synchronous_commit=remote_write, below on: its logins are not synchronous (ALTER ROLE host_b RESET synchronous_commit)" \
+    <<<"$err"
+check "and of a host role without a CONNECTION LIMIT" grep -qFx \
+    "$w 1 login role(s) of awsmfa_host without a CONNECTION LIMIT (web09): one host can take every connection of the server (run mfa-enroll db-init, or ALTER ROLE ... CONNECTION LIMIT n)" \
+    <<<"$err"
+is "four warnings in all" 4 "$(grep -c ': warning: ' <<<"$err")"
 sql postgres -c "UPDATE awsmfa.meta SET v = '0' WHERE k = 'schema_version'" >/dev/null
 is "check names a schema it does not know" \
     "mfa-enroll: database: schema version 0, mfa-enroll needs 1 (run mfa-enroll db-init)" \
-    "$(mfa check 2>&1)"
+    "$(mfa check 2>&1 | grep -v ': warning: ')"
 done_testing

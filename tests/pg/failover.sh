@@ -1,12 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 # What synchronous replication buys: a code accepted on the primary is
-# refused on a synchronous standby promoted after the primary died; with
-# the standby gone, a commit waits, and cancelling that wait still
-# reports the update with a WARNING that the caller must read as a
-# refusal.
+# refused on a synchronous standby promoted after the primary died.  With
+# the standby stopped, the primary's commit of a login waits for it and
+# the module gives up at db_timeout; when the primary then crashes and
+# the standby is promoted, no code is accepted twice and no login the
+# module accepted is lost.  Made asynchronous (synchronous_commit =
+# local, or synchronous_standby_names = ''), this test fails.  Cancelling
+# the wait still reports the update, with a WARNING that the caller must
+# read as a refusal; mfa-enroll check warns once replication is not
+# synchronous.
 . "$AWSMFA_SRCDIR/tests/pg/pglib.sh"
 command -v oathtool >/dev/null || skip_all "oathtool missing"
+DRIVER="$AWSMFA_BUILDDIR/tests/pam/driver"
+[ -x "$MODULE" ] || skip_all "module not built"
+[ -x "$ENROLL" ] || skip_all "mfa-enroll not built"
 
 pg_start primary || skip_all "could not start a PostgreSQL server"
 P=$PG_DIR PP=$PG_PORT
@@ -31,38 +39,84 @@ synchronous_standby_names = ''
 CONF
 pg_run "$S" "$SP"
 PG_DIR=$P PG_PORT=$PP
-for i in $(seq 50); do
-	[ "$(sql postgres -d postgres -c 'SELECT sync_state FROM pg_stat_replication')" = sync ] && break
-	sleep 0.2
-done
-is "the standby is synchronous" sync \
-    "$(sql postgres -d postgres -c 'SELECT sync_state FROM pg_stat_replication')"
+sync_state() {
+	for _ in $(seq 50); do
+		[ "$(sql postgres -d postgres -c 'SELECT sync_state FROM pg_stat_replication')" = sync ] && break
+		sleep 0.2
+	done
+	sql postgres -d postgres -c 'SELECT sync_state FROM pg_stat_replication'
+}
+is "the standby is synchronous" sync "$(sync_state)"
 
 check "db-init on the primary" db_init
-# Codes one and two periods ahead stay in the window for the whole test.
-sql postgres -c 'UPDATE awsmfa.settings SET win = 3' >/dev/null
+# Codes up to four periods ahead stay in the window for the whole test.
+sql postgres -c 'UPDATE awsmfa.settings SET win = 5' >/dev/null
 secret=$(enrol alice)
-c=$(oathtool --totp -N "@$(($(date +%s) + 30))" "$secret")
+totp() { oathtool --totp -N "@$(($(date +%s) + $1))" "$secret"; }
+
+# A login host as README's step 5 has it: both servers in db_conninfo,
+# the one that takes writes wins.
+cat >"$SANDBOX/host.conf" <<CONF
+store = "postgresql";
+db_conninfo = "host=$P,$S port=$PP,$SP dbname=awsmfa user=host_a target_session_attrs=read-write";
+db_admin_conninfo = "host=$P,$S port=$PP,$SP dbname=awsmfa user=admin1 target_session_attrs=read-write";
+db_timeout = 2;
+CONF
+chmod 0644 "$SANDBOX/host.conf"
+mkdir -p "$SANDBOX/pam.d"
+echo "auth required $MODULE conf=$SANDBOX/host.conf" >"$SANDBOX/pam.d/host"
+auth() {
+	pam_run "" -- "$DRIVER" -s host -u alice "$1" 2>&1 |
+	    sed -n 's/^result: //p' | tail -n 1
+}
+mfa_check() { "$ENROLL" --conf "$SANDBOX/host.conf" check 2>&1; }
+is "mfa-enroll check: replication is synchronous, nothing to warn of" \
+    "$SANDBOX/host.conf and the PostgreSQL store: no problem found." \
+    "$(mfa_check)"
+
+c=$(totp 30)
 is "a code accepted on the primary" "ok code accepted 0" \
     "$(login host_a alice "$c")"
+c1=$(totp 60)
+is "another through the module" PAM_SUCCESS "$(auth "$c1")"
+
+# The standby goes away: the primary's commit of the next login waits
+# for it, and the module gives up at db_timeout.
+pg_ctl_as "$S" -m fast -w stop >/dev/null
+c2=$(totp 90)
+t0=$(date +%s%N)
+r1=$(auth "$c2")
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "with the standby stopped, the module does not accept ($r1 after $ms ms)" \
+    test "$r1" != PAM_SUCCESS
+check "  it gave up at db_timeout (2 s)" test "$ms" -ge 1900
+diag "the old primary spent step $(sql postgres -c "SELECT last_step FROM awsmfa.devices WHERE user_name = 'alice'") of $(($(date +%s) / 30)) before it died"
 
 pg_ctl_as "$P" -m immediate -w stop >/dev/null
+pg_ctl_as "$S" -l "$S/log" -w -o "-p $SP -k $S -c listen_addresses=127.0.0.1" \
+    start >/dev/null
 check "the standby is promoted" pg_ctl_as "$S" -w promote
 PG_DIR=$S PG_PORT=$SP
-for i in $(seq 50); do
+for _ in $(seq 50); do
 	[ "$(sql postgres -c 'SELECT pg_is_in_recovery()')" = f ] && break
 	sleep 0.2
 done
-is "the same code on the promoted standby: already used" \
+is "the first code on the promoted standby: already used" \
     "reused code already used 1" "$(login host_b alice "$c")"
-c2=$(oathtool --totp -N "@$(($(date +%s) + 60))" "$secret")
-is "a fresh code there: accepted" "ok code accepted 0" \
-    "$(login host_b alice "$c2")"
+is "the login the module accepted is not lost: its code is refused" \
+    PAM_AUTH_ERR "$(auth "$c1")"
+r2=$(auth "$c2")
+r3=$(auth "$c2")
+is "the code being accepted when the primary died: accepted once in all" \
+    "1" "$(printf '%s\n' "$r1" "$r2" "$r3" | grep -c '^PAM_SUCCESS$')"
+is "mfa-enroll check warns: no synchronous standby now" \
+    "mfa-enroll: warning: database: synchronous_standby_names is empty: a standby promoted after a failover may not know a code the primary accepted, and accept it again (README: Replication)" \
+    "$(mfa_check | grep ': warning: ')"
 
 # The promoted server now waits for a standby it does not have.
 sql postgres -c "ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (s2)'" \
     -c 'SELECT pg_reload_conf()' >/dev/null
-t3=$(($(date +%s) + 90))
+t3=$(($(date +%s) + 120))
 c3=$(oathtool --totp -N "@$t3" "$secret")
 # The login commits twice (the count, then the judge): each commit waits
 # for the standby, and each wait is cancelled.

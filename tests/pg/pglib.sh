@@ -68,8 +68,8 @@ pg_start() {
 }
 
 # db_init: the database awsmfa with sql/awsmfa.sql run under a new key in
-# $SANDBOX/db.key, and login roles host_a, host_b (awsmfa_host) and admin1
-# (awsmfa_admin).
+# $SANDBOX/db.key, and login roles host_a, host_b (awsmfa_host, with the
+# CONNECTION LIMIT README's roles have) and admin1 (awsmfa_admin).
 db_init() {
 	PGDATABASE_T=postgres psql_as postgres -c 'CREATE DATABASE awsmfa' &&
 	    openssl rand -hex 32 >"$SANDBOX/db.key" &&
@@ -77,8 +77,9 @@ db_init() {
 	    chmod 0600 "$SANDBOX/db.key" &&
 	    psql_as postgres -v key_file="$SANDBOX/db.key" \
 		-f "$AWSMFA_SRCDIR/sql/awsmfa.sql" &&
-	    psql_as postgres -c 'CREATE ROLE host_a LOGIN IN ROLE awsmfa_host' \
-		-c 'CREATE ROLE host_b LOGIN IN ROLE awsmfa_host' \
+	    psql_as postgres \
+		-c 'CREATE ROLE host_a LOGIN IN ROLE awsmfa_host CONNECTION LIMIT 20' \
+		-c 'CREATE ROLE host_b LOGIN IN ROLE awsmfa_host CONNECTION LIMIT 20' \
 		-c 'CREATE ROLE admin1 LOGIN IN ROLE awsmfa_admin'
 }
 

@@ -34,6 +34,7 @@ auth_type = hba
 auth_hba_file = $B/hba.conf
 auth_file = $B/users.txt
 pool_mode = transaction
+max_db_connections = 10
 logfile = $B/log
 pidfile = $B/pid
 INI

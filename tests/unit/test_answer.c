@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* lib/answer and lib/nodevice: the shape of what was typed and the rule
- * for a user without a device, decided where they are made. */
+/* lib/answer, lib/nodevice and lib/hint: the shape of what was typed,
+ * the rule for a user without a device and what a refusal tells the
+ * person at the prompt, decided where they are made. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
 #include "answer.h"
 #include "config.h"
+#include "hint.h"
 #include "nodevice.h"
 
 #define D6	(1U << 6)
@@ -112,11 +116,47 @@ test_nodevice(void **state)
 	cfg.ngroups = 0;
 }
 
+/* A hint for a used code and for a lock, none for a wrong code; the
+ * lock's end in local time, or "later" when the store keeps it. */
+static void
+test_hint(void **state)
+{
+	struct verify_outcome	o;
+	char			buf[128];
+	int64_t			now = 1800000000;
+
+	(void)state;
+	assert_int_equal(setenv("TZ", "UTC", 1), 0);
+	tzset();
+	memset(&o, 0, sizeof(o));
+	o.result = VERIFY_REUSED;
+	assert_int_equal(login_hint(&o, now, buf, sizeof(buf)), 1);
+	assert_string_equal(buf,
+	    "This code was already used; wait for the next one.");
+	o.result = VERIFY_LOCKED;
+	o.locked_until = now + 300;	/* 08:05 UTC */
+	assert_int_equal(login_hint(&o, now, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "Account temporarily locked until 08:05.");
+	o.locked_until = 0;
+	assert_int_equal(login_hint(&o, now, buf, sizeof(buf)), 1);
+	assert_string_equal(buf,
+	    "Account temporarily locked; try again later.");
+	o.result = VERIFY_BAD;
+	assert_int_equal(login_hint(&o, now, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	o.locked_until = now + 300;	/* this refusal set the lock */
+	assert_int_equal(login_hint(&o, now, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "Account temporarily locked until 08:05.");
+	o.result = VERIFY_MALFORMED;
+	assert_int_equal(login_hint(&o, now, buf, sizeof(buf)), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_hint),
 		cmocka_unit_test(test_recovery_tail),
 		cmocka_unit_test(test_could_be_code),
 		cmocka_unit_test(test_nodevice),

@@ -27,7 +27,8 @@
 static const char *const all_keys[] = {
 	"store_dir", "issuer", "digits", "period", "algorithm", "window",
 	"resync_window", "max_devices", "max_failures", "lockout_seconds",
-	"recovery_codes", "require_groups",
+	"recovery_codes", "require_groups", "store", "db_conninfo",
+	"db_admin_conninfo", "db_timeout", "db_break_glass",
 };
 
 static char tmpdir[64];
@@ -56,6 +57,8 @@ assert_defaults(const struct awsmfa_config *cfg)
 	assert_string_equal(cfg->db_conninfo, "");
 	assert_string_equal(cfg->db_admin_conninfo, "");
 	assert_int_equal(cfg->db_timeout, d.db_timeout);
+	assert_int_equal(cfg->host_failures_per_minute, 100);
+	assert_int_equal(cfg->nbreak_glass, 0);
 }
 
 static void
@@ -331,6 +334,7 @@ test_out_of_range(void **state)
 		{ "resync_window", 1, 1000 }, { "max_devices", 1, 32 },
 		{ "max_failures", 1, 1000 }, { "lockout_seconds", 0, 86400 },
 		{ "recovery_codes", 1, 100 },
+		{ "host_failures_per_minute", 1, 1000000 },
 	};
 	char text[128], msg[256];
 	size_t i;

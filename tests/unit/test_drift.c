@@ -34,6 +34,23 @@ test_rule(void **state)
 	assert_int_equal(verify_learnt_drift(-61), -60);
 }
 
+/* What resync tells the admin is where CODE2 was found, the device's
+ * offset for codes typed as shown, on either side of the right clock. */
+static void
+test_offset(void **state)
+{
+	int64_t found;
+
+	(void)state;
+	assert_int_equal(verify_drift_offset(0), 0);
+	for (found = -200; found <= 200; found++)
+		if (verify_learnt_drift(found) != 0)
+			assert_int_equal(verify_drift_offset(
+			    verify_learnt_drift(found)), found);
+	/* A phone 330 s ahead, 30 s periods: 11 steps, not the 12 stored. */
+	assert_int_equal(verify_drift_offset(12), 11);
+}
+
 /* What the rule promises a login with the default window of 1.  The
  * device is `o` steps off when Enter is pressed, CODE2 typed k = 0..2
  * steps late, so CODE2 is found at o - k.  A right clock (o in -1..1)
@@ -178,6 +195,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rule),
+		cmocka_unit_test(test_offset),
 		cmocka_unit_test(test_promise),
 		cmocka_unit_test(test_consecutive_stores_rule),
 		cmocka_unit_test(test_periods_ahead),
