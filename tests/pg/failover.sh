@@ -118,8 +118,8 @@ sql postgres -c "ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (s2)'" \
     -c 'SELECT pg_reload_conf()' >/dev/null
 t3=$(($(date +%s) + 120))
 c3=$(oathtool --totp -N "@$t3" "$secret")
-# The login commits twice (the count, then the judge): each commit waits
-# for the standby, and each wait is cancelled.
+# The login commits twice (the count, then the judge); the judge's commit,
+# which carries the count's to the standby, waits and is cancelled.
 PGOPTIONS="-c statement_timeout=0" psql -X -At -h "$S" -p "$SP" -U host_a \
     -d awsmfa -c "CALL awsmfa.login('alice', '$c3', 60000, NULL, NULL, NULL)" \
     >"$SANDBOX/call.out" 2>&1 &

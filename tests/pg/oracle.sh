@@ -191,6 +191,18 @@ for how in cancel drop; do
 	is "and the code unspent" f "$spent"
 done
 
+# Rule 4: every lock wait of a login ends within what the module said it
+# has left (3000 ms here), whoever holds the row and for how long.
+hold 5 "$USERLOCK"
+t0=$(date +%s%N)
+out=$(psql -X -q -At -h "$PG_DIR" -p "$PG_PORT" -U host_a -d awsmfa \
+    -c "${LOGIN//@C@/000000}" 2>&1)
+t1=$(date +%s%N)
+wait "$HOLDER"
+check "a held user row: the login ends by its deadline ($(((t1 - t0) / 1000000)) ms)" \
+    test $(((t1 - t0) / 1000000)) -lt 4000
+check "with the lock's timeout" grep -q 'lock timeout' <<<"$out"
+
 # Rule 4 through the module: another session holds a row the login
 # needs; the module gives up at db_timeout (2 s); when the row is
 # released, the code must still be unspent and nothing accepted later.
