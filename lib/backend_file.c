@@ -2,8 +2,6 @@
 /* The file store behind lib/backend.h, a login's side: lib/store for
  * the files, lib/verify for every decision.  The lifecycle is in
  * backend_file_admin.c. */
-#include <time.h>
-
 #include "backend.h"
 #include "verify_store.h"
 
@@ -41,11 +39,10 @@ file_may_have_record(struct backend *b, const char *user)
 }
 
 static enum verify_result
-file_peek(struct backend *b, const char *user, unsigned *digits_mask,
-    char *err, size_t errlen)
+file_peek(struct backend *b, const char *user, int64_t now,
+    unsigned *digits_mask, char *err, size_t errlen)
 {
-	return verify_peek(&b->st, user, (int64_t)time(NULL), digits_mask,
-	    err, errlen);
+	return verify_peek(&b->st, user, now, digits_mask, err, errlen);
 }
 
 static enum verify_result

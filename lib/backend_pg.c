@@ -15,6 +15,7 @@
 
 #include <openssl/crypto.h>
 
+#include "answer.h"
 #include "backend.h"
 #include "backend_pg.h"
 #include "mfaerr.h"
@@ -178,18 +179,20 @@ fall_back(struct backend *b, const char *user, int s)
 }
 
 /* The local store for a named account, and only with a device there:
- * "no device" must not become nullok's way past the second factor. */
+ * "no device" must not become nullok's way past the second factor, nor
+ * an invitation the way in while the fleet is down. */
 static enum verify_result
-local_peek(struct backend *b, const char *user, unsigned *digits_mask,
-    char *err, size_t errlen)
+local_peek(struct backend *b, const char *user, int64_t now,
+    unsigned *digits_mask, char *err, size_t errlen)
 {
 	enum verify_result	r = VERIFY_ERROR;
 
 	if (!config_break_glass(b->cfg, user))
 		seterr(err, errlen, "break-glass: %s is not in db_break_glass",
 		    user);
-	else if ((r = backend_file_ops.peek(b, user, digits_mask, err,
-	    errlen)) == VERIFY_NODEVICE) {
+	else if ((r = backend_file_ops.peek(b, user, now, digits_mask, err,
+	    errlen)) == VERIFY_NODEVICE || (r == VERIFY_OK &&
+	    (*digits_mask & ~ANSWER_INVITATION) == 0)) {
 		seterr(err, errlen, "break-glass: no active device for %s in "
 		    "the local file store", user);
 		r = VERIFY_ERROR;
@@ -204,7 +207,7 @@ local_login(struct backend *b, const char *user, const char *input,
 {
 	unsigned	mask;
 
-	if (local_peek(b, user, &mask, err, errlen) != VERIFY_OK) {
+	if (local_peek(b, user, now, &mask, err, errlen) != VERIFY_OK) {
 		memset(out, 0, sizeof(*out));
 		out->result = VERIFY_ERROR;
 		out->reason = "store error";
@@ -280,8 +283,8 @@ backend_pg_uint(const PGresult *res, int row, int col)
 }
 
 static enum verify_result
-pg_peek(struct backend *b, const char *user, unsigned *digits_mask,
-    char *err, size_t errlen)
+pg_peek(struct backend *b, const char *user, int64_t now,
+    unsigned *digits_mask, char *err, size_t errlen)
 {
 	const char	*p[1] = { user };
 	PGresult	*res;
@@ -289,11 +292,11 @@ pg_peek(struct backend *b, const char *user, unsigned *digits_mask,
 
 	*digits_mask = 0;
 	if (b->fell_back)
-		return local_peek(b, user, digits_mask, err, errlen);
+		return local_peek(b, user, now, digits_mask, err, errlen);
 	s = backend_pg_call(b, "SELECT awsmfa.peek($1)", 1, p, 1, &res, err,
 	    errlen);
 	if (s != MFA_OK && fall_back(b, user, s))
-		return local_peek(b, user, digits_mask, err, errlen);
+		return local_peek(b, user, now, digits_mask, err, errlen);
 	if (s != MFA_OK)
 		return VERIFY_ERROR;
 	*digits_mask = digits_of(PQgetvalue(res, 0, 0));

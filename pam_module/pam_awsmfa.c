@@ -395,8 +395,8 @@ authenticate(struct ctx *c)
 		    ask_and_attempt(c);
 	if (resolve_account(c) != 0)
 		return PAM_AUTHINFO_UNAVAIL;
-	r = backend_peek(&c->be, c->account, &c->digits_mask, err,
-	    sizeof(err));
+	r = backend_peek(&c->be, c->account, (int64_t)time(NULL),
+	    &c->digits_mask, err, sizeof(err));
 	if (c->args.debug)
 		pam_syslog(c->pamh, LOG_DEBUG, "peek: %s",
 		    verify_result_name(r));
