@@ -18,6 +18,7 @@
 #include "answer.h"
 #include "backend.h"
 #include "backend_pg.h"
+#include "invite.h"
 #include "mfaerr.h"
 #include "numparse.h"
 #include "otp.h"
@@ -42,6 +43,7 @@ struct answer {
 static const struct answer answers[] = {
 	{ "ok", VERIFY_OK },
 	{ "recovery_ok", VERIFY_RECOVERY_OK },
+	{ "invite_ok", VERIFY_INVITE_OK },
 	{ "bad", VERIFY_BAD },
 	{ "reused", VERIFY_REUSED },
 	{ "malformed", VERIFY_MALFORMED },
@@ -55,7 +57,8 @@ static const struct answer answers[] = {
 /* out->reason must outlive the result: the database's reasons, as the
  * static strings of lib/verify.c. */
 static const char *const reasons[] = {
-	"code accepted", "recovery code accepted", "wrong code",
+	"code accepted", "recovery code accepted", "invitation accepted",
+	"wrong code", "wrong invitation",
 	"wrong recovery code", "code already used",
 	"code already used: last-used period in the future", "not a code",
 	"locked out", "no active device", "no record", "invalid user name",
@@ -275,8 +278,12 @@ digits_of(const char *v)
 		if (n < sizeof(num)) {
 			memcpy(num, v, n);
 			num[n] = '\0';
-			if (num_parse_u64(num, OTP_MIN_DIGITS, OTP_MAX_DIGITS,
-			    &d) == 0)
+			/* 0 stands for a live invitation (sql/login.sql). */
+			if (num_parse_u64(num, 0, OTP_MAX_DIGITS, &d) == 0 &&
+			    d == 0)
+				mask |= ANSWER_INVITATION;
+			else if (num_parse_u64(num, OTP_MIN_DIGITS,
+			    OTP_MAX_DIGITS, &d) == 0)
 				mask |= 1U << d;
 		}
 		v += n;
@@ -330,7 +337,9 @@ pg_peek(struct backend *b, const char *user, int64_t now,
 /* What is sent for input, cut as lib/verify.c cuts it: a code of some
  * length with blanks around it dropped (otp_parse_code), else a recovery
  * code in its normal form (recovery_normalize: spaces and dashes anywhere,
- * nothing else), else PG_NOT_A_CODE.  A NUL byte makes the input neither. */
+ * nothing else), else an invitation as "inv" and its 20 characters
+ * (invite_normalize), else PG_NOT_A_CODE.  A NUL byte makes the input
+ * neither. */
 static void
 pg_input(const char *in, size_t len, char out[PG_INPUT_MAX + 1])
 {
@@ -345,6 +354,8 @@ pg_input(const char *in, size_t len, char out[PG_INPUT_MAX + 1])
 		}
 	if (d > OTP_MAX_DIGITS && recovery_normalize(in, len, norm) == 0)
 		snprintf(out, PG_INPUT_MAX + 1, "%s", norm);
+	else if (d > OTP_MAX_DIGITS && invite_normalize(in, len, norm) == 0)
+		snprintf(out, PG_INPUT_MAX + 1, "inv%s", norm);
 	OPENSSL_cleanse(code, sizeof(code));
 	OPENSSL_cleanse(norm, sizeof(norm));
 }

@@ -45,9 +45,12 @@ static struct report_entry *
 entry_for(struct fold *f, const char *user)
 {
 	struct report_entry	*ne;
+	size_t			 i;
 
-	if (f->n > 0 && strcmp(f->e[f->n - 1].user, user) == 0)
-		return &f->e[f->n - 1];
+	/* A store may give a user's invitation apart from their devices. */
+	for (i = f->n; i > 0; i--)
+		if (strcmp(f->e[i - 1].user, user) == 0)
+			return &f->e[i - 1];
 	if (f->n == f->cap) {
 		f->cap = f->cap ? 2 * f->cap : 16;
 		if ((ne = reallocarray(f->e, f->cap, sizeof(*ne))) == NULL) {
