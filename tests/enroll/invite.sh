@@ -65,6 +65,20 @@ is "three misses lock: the right invitation is refused" PAM_MAXTRIES \
 is "after the lock, it logs in again" PAM_SUCCESS \
     "$(login $((T0 + 900)) strict "$inv")"
 
+# split_pass under nullok: the invitation is cut off the password as a
+# code is, and the password handed on.
+service fwd "auth required $MODULE conf=$CONF split_pass nullok" \
+    "auth required $PAM_GET_ITEMS" "auth required $MODULE conf=$CONF nullok"
+out=$(auth $((T0 + 960)) -s fwd -u daemon -e PAM_AUTHTOK "s3cret$inv")
+is "split_pass: password+invitation accepted, the password handed on" \
+    "PAM_SUCCESS|env: PAM_AUTHTOK=s3cret" \
+    "$(result "$out")|$(grep '^env:' <<<"$out")"
+service tryitem "auth required $PAM_SET_ITEMS" \
+    "auth required $MODULE conf=$CONF try_first_pass nullok"
+out=$(PAM_AUTHTOK=$inv auth $((T0 + 960)) -s tryitem -u daemon)
+is "try_first_pass: a stacked invitation is tried" "PAM_SUCCESS 0" \
+    "$(result "$out") $(grep -c '^prompt' <<<"$out")"
+
 is "past its expiry, under nullok, as no invitation: ignored" PAM_SUCCESS \
     "$(login $((T0 + 72 * H + 1)) nullok "")"
 is "and refused without nullok" PAM_AUTH_ERR \
