@@ -14,16 +14,16 @@
 #include "invite.h"
 #include "wipe.h"
 
-static int
-load(struct store *st, const char *user, struct mfa_record **rec,
-    char *err, size_t errlen)
+/* The record holds secrets: on the heap, wiped when freed.  NULL when
+ * out of memory. */
+static struct mfa_record *
+new_record(char *err, size_t errlen)
 {
-	if (user == NULL || !record_username_ok(user))
-		return mfa_fail(err, errlen, MFA_ERR_BADNAME,
-		    "invalid user name");
-	if ((*rec = calloc(1, sizeof(**rec))) == NULL)
-		return mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");
-	return store_load(st, user, *rec, err, errlen);
+	struct mfa_record	*rec;
+
+	if ((rec = calloc(1, sizeof(*rec))) == NULL)
+		seterr(err, errlen, "out of memory");
+	return rec;
 }
 
 int
@@ -43,7 +43,11 @@ device_invite(struct store *st, const char *user, int64_t ttl, int64_t now,
 		    "invalid user name");
 	if ((r = store_lock_user(st, user, &lockfd, err, errlen)) != MFA_OK)
 		return r;
-	r = load(st, user, &rec, err, errlen);
+	if ((rec = new_record(err, errlen)) == NULL) {
+		store_unlock(lockfd);
+		return MFA_ERR_NOMEM;
+	}
+	r = store_load(st, user, rec, err, errlen);
 	if (r == MFA_ERR_NOENT) {
 		record_init(rec, user);
 		r = MFA_OK;
@@ -71,8 +75,7 @@ device_invite(struct store *st, const char *user, int64_t ttl, int64_t now,
 		*expires = rec->invite_expires;
  out:
 	OPENSSL_cleanse(hash, sizeof(hash));
-	if (rec != NULL)
-		wipe_free(rec, sizeof(*rec));
+	wipe_free(rec, sizeof(*rec));
 	store_unlock(lockfd);
 	return r;
 }
@@ -89,7 +92,11 @@ device_revoke_invite(struct store *st, const char *user, char *err,
 		    "invalid user name");
 	if ((r = store_lock_user(st, user, &lockfd, err, errlen)) != MFA_OK)
 		return r;
-	r = load(st, user, &rec, err, errlen);
+	if ((rec = new_record(err, errlen)) == NULL) {
+		store_unlock(lockfd);
+		return MFA_ERR_NOMEM;
+	}
+	r = store_load(st, user, rec, err, errlen);
 	if (r == MFA_OK && rec->invite[0] == '\0')
 		r = MFA_ERR_NOENT;
 	if (r == MFA_ERR_NOENT)
@@ -99,8 +106,7 @@ device_revoke_invite(struct store *st, const char *user, char *err,
 		invite_clear(rec);
 		r = store_save(st, rec, err, errlen);
 	}
-	if (rec != NULL)
-		wipe_free(rec, sizeof(*rec));
+	wipe_free(rec, sizeof(*rec));
 	store_unlock(lockfd);
 	return r;
 }
