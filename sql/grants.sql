@@ -35,6 +35,7 @@ GRANT EXECUTE ON FUNCTION
 	awsmfa.release_host(text),
 	awsmfa.unlock_user(text),
 	awsmfa.invite_user(text, text, bigint),
+	awsmfa.put_invitation(text, text, bigint),
 	awsmfa.revoke_invite(text),
 	awsmfa.list_invitations(text),
 	awsmfa.unlock_host(text)
