@@ -10,7 +10,7 @@
 . "$AWSMFA_SRCDIR/tests/pg/pglib.sh"
 command -v oathtool >/dev/null || skip_all "oathtool missing"
 command -v psql >/dev/null || skip_all "psql missing"
-MODULE="$AWSMFA_BUILDDIR/pam_module/.libs/pam_awsmfa.so"
+MODULE="$AWSMFA_BUILDDIR/tests/intree/.libs/pam_awsmfa.so"
 DRIVER="$AWSMFA_BUILDDIR/tests/pam/driver"
 if [ ! -x "$MODULE" ] || [ ! -x "$DRIVER" ]; then
 	skip_all "module or driver not built"
