@@ -86,7 +86,7 @@ enable carol phone "$C" $(($(date +%s) + 600)) -b
 # dave: a pending phone, and eve a phone, both made on 2026-01-01.
 at $T0 mfa create dave --device phone --qr none </dev/null >/dev/null
 # dave is invited too: the invitation goes with him.
-DINV=$(at $T0 mfa invite dave | sed -n 's/^    \(inv-.*\)$/\1/p')
+at $T0 mfa invite dave >/dev/null
 E=$(at $T0 mfa create eve --device phone --qr none </dev/null |
     sed -n 's/^Secret: //p' | tr -d ' ')
 at $((T0 + 5)) mfa enable eve phone "$(code "$E" $((T0 - 30)))" \
@@ -109,7 +109,6 @@ is "dave's invitation is copied with its hash and expiry" \
     "dave $((T0 + 72 * 3600))" \
     "$(sql postgres -F' ' -c "SELECT user_name, expires FROM awsmfa.invitations
 	WHERE hash = '$dh'")"
-: "$DINV"
 
 rows=$(sql admin1 -F' ' -c "SELECT user_name, device, coalesce(serial, '-'),
     active, alg, digits, period, failures, nrecovery
