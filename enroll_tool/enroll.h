@@ -71,6 +71,8 @@ int	cmd_db_init(struct ctx *, int, char **);
 int	cmd_migrate(struct ctx *, int, char **);
 int	cmd_unlock(struct ctx *, int, char **);
 int	cmd_hosts(struct ctx *, int, char **);
+int	cmd_invite(struct ctx *, int, char **);
+int	cmd_report(struct ctx *, int, char **);
 
 /* Shared by create and enable: tries to enable interactively. */
 int	enable_interactive(struct ctx *c, const char *user, const char *device);

@@ -65,10 +65,11 @@ backend_may_have_record(struct backend *b, const char *user)
 }
 
 enum verify_result
-backend_peek(struct backend *b, const char *user, unsigned *digits_mask,
+backend_peek(struct backend *b, const char *user, int64_t now,
+    unsigned *digits_mask,
     char *err, size_t errlen)
 {
-	return b->ops->peek(b, user, digits_mask, err, errlen);
+	return b->ops->peek(b, user, now, digits_mask, err, errlen);
 }
 
 enum verify_result

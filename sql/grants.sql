@@ -34,5 +34,9 @@ GRANT EXECUTE ON FUNCTION
 	awsmfa.list_hosts(),
 	awsmfa.release_host(text),
 	awsmfa.unlock_user(text),
+	awsmfa.invite_user(text, text, bigint),
+	awsmfa.put_invitation(text, text, bigint),
+	awsmfa.revoke_invite(text),
+	awsmfa.list_invitations(text),
 	awsmfa.unlock_host(text)
     TO awsmfa_admin;
