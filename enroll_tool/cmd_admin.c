@@ -11,16 +11,11 @@
 #include "device.h"
 #include "enroll.h"
 #include "numparse.h"
+#include "pskc_import.h"
 #include "readall.h"
 #include "wipe.h"
 
 #define CSV_MAX		(16 * 1024 * 1024)
-
-static const struct option common_opts[] = {
-	{ "conf", required_argument, NULL, 'C' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
-};
 
 /* Everything up to the end of fd, or NULL after one line on stderr: a
  * read error never leaves a part of the input to import.  The caller
@@ -87,24 +82,48 @@ report_bad_line(void *arg, size_t lineno, const char *reason)
 int
 cmd_import_tokens(struct ctx *c, int argc, char **argv)
 {
-	struct bad_lines	bad;
-	char			err[MFA_ERRLEN], why[64], *csv;
-	size_t			len = 0, count;
-	int			r;
+	static const struct option opts[] = {
+		{ "psk-file", required_argument, NULL, 'k' },
+		{ "password-file", required_argument, NULL, 'p' },
+		{ "conf", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct bad_lines	 bad;
+	const char		*pskfile = NULL, *pwfile = NULL;
+	char			 err[MFA_ERRLEN], why[64], *csv;
+	size_t			 len = 0, count;
+	int			 ch, r;
 
-	while (verb_getopt(c, argc, argv, "h", common_opts) != -1)
-		continue;
+	while ((ch = verb_getopt(c, argc, argv, "h", opts)) != -1)
+		if (ch == 'k')
+			pskfile = optarg;
+		else if (ch == 'p')
+			pwfile = optarg;
 	if (argc - optind != 1)
 		usage_error("import-tokens: expected FILE (see "
 		    "'import-tokens --help')");
+	if (pskfile != NULL && pwfile != NULL)
+		usage_error("import-tokens: --psk-file or --password-file, "
+		    "not both");
 	bad.path = strcmp(argv[optind], "-") == 0 ? "standard input" :
 	    argv[optind];
 	bad.n = 0;
 	ctx_open(c, 1);
 	if ((csv = read_csv(argv[optind], &len)) == NULL)
 		return EXIT_FAIL;
-	r = backend_import_tokens(&c->be, csv, len, &count,
-	    report_bad_line, &bad, err, sizeof(err));
+	/* PSKC is told from the CSV by its content, whatever the name. */
+	if (pskc_sniff(csv, len)) {
+		r = import_pskc(c, bad.path, csv, len, pskfile, pwfile,
+		    &count);
+		snprintf(err, sizeof(err), "%s", "nothing imported");
+	} else if (pskfile != NULL || pwfile != NULL) {
+		r = mfa_fail(err, sizeof(err), MFA_ERR_INVALID, "not a PSKC "
+		    "(XML) file: --psk-file and --password-file are for PSKC "
+		    "only");
+	} else
+		r = backend_import_tokens(&c->be, csv, len, &count,
+		    report_bad_line, &bad, err, sizeof(err));
 	wipe_free(csv, len + 1);
 	if (r == 0) {
 		printf("%zu hardware token%s imported.\n", count,

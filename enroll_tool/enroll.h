@@ -50,6 +50,12 @@ int	verb_getopt(struct ctx *c, int argc, char **argv, const char *shortopts,
  * created for writing verbs); exits 1 with the reason on failure. */
 void	ctx_open(struct ctx *c, int writes);
 
+/* import-tokens of a PSKC file (cmd_pskc.c): 0, or -1 after lines on
+ * stderr naming the bad key package; nothing imported then. */
+int	import_pskc(struct ctx *c, const char *path, const char *xml,
+	    size_t len, const char *pskfile, const char *pwfile,
+	    size_t *count);
+
 /* One audit line to syslog (LOG_AUTHPRIV) for a change. */
 void	audit_change(const char *event, const char *user, const char *device,
 	    int ok, const char *reason);

@@ -54,11 +54,14 @@ const struct verb verbs[] = {
 	    "hardware tokens are listed too.\n"
 	    "  --json          one JSON array, for scripts\n",
 	    cmd_list },
-	{ "import-tokens", 1, "FILE|-",
+	{ "import-tokens", 1, "FILE|- [--psk-file F | --password-file F]",
 	    "Adds hardware tokens to the inventory from a CSV file of lines\n"
-	    "serial,secret[,digits,period,algorithm], or from standard input\n"
-	    "for -.  Nothing is imported unless all of it is read and every\n"
-	    "line is valid.\n",
+	    "serial,secret[,digits,period,algorithm], or from a vendor's PSKC\n"
+	    "(RFC 6030) XML file, or from standard input for -.  Nothing is\n"
+	    "imported unless all of it is read and every line or key package\n"
+	    "is valid.\n"
+	    "  --psk-file F       the PSKC file's pre-shared AES key, in hex\n"
+	    "  --password-file F  the PSKC file's password (first line)\n",
 	    cmd_import_tokens },
 	{ "recovery-codes", 1, "USER [--count N]",
 	    "Replaces the user's recovery codes with N new one-time codes\n"
