@@ -101,7 +101,7 @@ pskc_decrypt(const char *alg, const unsigned char *key, size_t keylen,
 	if (!ok) {
 		OPENSSL_cleanse(out, PSKC_VALUE_MAX);
 		return mfa_fail(err, errlen, MFA_ERR_INVALID,
-		    "cannot decrypt: wrong key or damaged value");
+		    "cannot decrypt: a wrong key or password, or a damaged value");
 	}
 	*outlen = (size_t)n1 + (size_t)n2;
 	return MFA_OK;

@@ -341,6 +341,7 @@ unwrap_doc(struct unwrap *u, xmlNodePtr root, struct pskc_plain *out)
 {
 	xmlNodePtr	 n, ek = child(root, "EncryptionKey");
 	xmlNodePtr	 mm = child(root, "MACMethod");
+	const char	*id;
 	long		*l;
 	char		 why[MFA_ERRLEN];
 	int		 r;
@@ -364,9 +365,11 @@ unwrap_doc(struct unwrap *u, xmlNodePtr root, struct pskc_plain *out)
 		l[out->npkg++] = xmlGetLineNo(n);
 		if ((r = unwrap_package(u, n)) != MFA_OK) {
 			snprintf(why, sizeof(why), "%s", u->err);
+			id = attr(child(n, "Key"), "Id");
 			return mfa_fail(u->err, u->errlen, r, "line %ld, key "
-			    "package %zu: %s", xmlGetLineNo(n), out->npkg,
-			    why);
+			    "package %zu%s%.64s%s: %s", xmlGetLineNo(n),
+			    out->npkg, id ? " (Id " : "", id ? id : "",
+			    id ? ")" : "", why);
 		}
 	}
 	/* libpskc knows neither element. */

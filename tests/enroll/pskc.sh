@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# import-tokens of PSKC files (RFC 6030): written by another implementation
+# (python3-pskc) plain, with a pre-shared key and with a password, and
+# RFC 6030's own figures; the tokens then enable and log in with
+# oathtool's codes.  A wrong key or MAC, a cut file, a bad key package and
+# XML's entity tricks are refused, and then nothing is imported.
+. "$AWSMFA_SRCDIR/tests/enroll/enroll_lib.sh"
+write_conf
+
+PY=/usr/bin/python3	# Debian's, which python3-pskc installs into
+$PY -c 'import pskc' 2>/dev/null || skip_all "python3-pskc is not installed"
+gen() { $PY "$AWSMFA_SRCDIR/tests/enroll/pskc_gen.py" "$@"; }
+FIG="$AWSMFA_SRCDIR/tests/enroll/pskc"
+D=$SANDBOX
+HEX=3132333435363738393031323334353637383930	# RFC 6238's SHA1 seed
+HEX32=3132333435363738393031323334353637383930313233343536373839303132
+PSK=0123456789abcdef0123456789abcdef
+inv() { sha256sum <"$STORE/.inventory" 2>/dev/null; }
+
+# Plain, two kinds of TOTP token.
+gen "$D/plain.xml" plain "P-1:totp:6:30::$HEX" "P-2:totp:8:60:HMAC-SHA256:$HEX32"
+is "a plain file is imported" "2 hardware tokens imported." \
+    "$(mfa import-tokens "$D/plain.xml")"
+t=$(date +%s)
+mfa enable alice P-1 "$(oathtool --totp -N "@$((t - 30))" $HEX)" \
+    "$(oathtool --totp -N "@$t" $HEX)" >/dev/null
+is "its SHA1 token enables with oathtool's codes" 0 $?
+t=$(date +%s)
+mfa enable bob P-2 \
+    "$(oathtool --totp=sha256 --digits=8 --time-step-size=60s -N "@$((t - 60))" $HEX32)" \
+    "$(oathtool --totp=sha256 --digits=8 --time-step-size=60s -N "@$t" $HEX32)" >/dev/null
+is "its SHA256, 8-digit, 60 s token (Suite) enables with oathtool's codes" 0 $?
+login mfa alice "$(oathtool --totp -N "@$(($(date +%s) + 60))" $HEX)" +60s
+is "alice logs in with the imported token's next code" 0 $?
+
+# Pre-shared key (6.1).
+gen "$D/psk.xml" psk $PSK "K-1:totp:6:30::$HEX"
+printf '%s\n' $PSK > "$D/psk.key"
+printf '%s\n' fedcba9876543210fedcba9876543210 > "$D/wrong.key"
+before=$(inv)
+err=$(mfa import-tokens --psk-file "$D/wrong.key" "$D/psk.xml" 2>&1 >/dev/null)
+is "a wrong pre-shared key is refused" "1 mfa-enroll: $D/psk.xml: cannot decrypt: a wrong key or password, or a damaged value" "$? $(echo "$err" | head -n 1)"
+err=$(mfa import-tokens "$D/psk.xml" 2>&1 >/dev/null | head -n 1)
+is "an encrypted file without its key says which option" "mfa-enroll: $D/psk.xml: the file is encrypted with a pre-shared key: give it with --psk-file" "$err"
+# A MAC that does not match, then a ciphertext changed under its MAC.
+sed 's|<pskc:ValueMAC>.|<pskc:ValueMAC>A|; s|<pskc:ValueMAC>AA|<pskc:ValueMAC>BA|' \
+    "$D/psk.xml" > "$D/badmac.xml"
+err=$(mfa import-tokens --psk-file "$D/psk.key" "$D/badmac.xml" 2>&1 >/dev/null | head -n 1)
+is "a wrong ValueMAC is refused before decrypting" "mfa-enroll: $D/badmac.xml: line 12, key package 1 (Id key1): wrong MAC: a wrong key or password, or a damaged file" "$err"
+awk '/<pskc:EncryptedValue>/ {e = 1} e && /CipherValue>/ && !done {sub(/CipherValue>./, "CipherValue>A"); sub(/CipherValue>AA/, "CipherValue>BA"); done = 1} {print}' \
+    "$D/psk.xml" > "$D/badcipher.xml"
+err=$(mfa import-tokens --psk-file "$D/psk.key" "$D/badcipher.xml" 2>&1 >/dev/null | head -n 1)
+is "a changed ciphertext fails its MAC" "mfa-enroll: $D/badcipher.xml: line 12, key package 1 (Id key1): wrong MAC: a wrong key or password, or a damaged file" "$err"
+is "nothing was imported by the refused files" "$before" "$(inv)"
+is "the right key imports it" "1 hardware token imported." \
+    "$(mfa import-tokens --psk-file "$D/psk.key" "$D/psk.xml")"
+
+# Password (6.2), also from standard input.
+gen "$D/pw.xml" password 'correct horse' "W-1:totp:6:30::$HEX32"
+printf 'correct horse\n' > "$D/pw.txt"
+printf 'Correct horse\n' > "$D/wrongpw.txt"
+before=$(inv)
+err=$(mfa import-tokens --password-file "$D/wrongpw.txt" "$D/pw.xml" 2>&1 >/dev/null)
+is "a wrong password is refused, nothing imported" "1 $before" "$? $(inv)"
+err=$(mfa import-tokens --psk-file "$D/psk.key" "$D/pw.xml" 2>&1 >/dev/null | head -n 1)
+is "a password file needs --password-file" "mfa-enroll: $D/pw.xml: the file is encrypted with a password: give it with --password-file" "$err"
+is "the right password imports it from standard input" "1 hardware token imported." \
+    "$(mfa import-tokens --password-file "$D/pw.txt" - <"$D/pw.xml")"
+t=$(date +%s)
+mfa enable carol W-1 "$(oathtool --totp -N "@$((t - 30))" $HEX32)" \
+    "$(oathtool --totp -N "@$t" $HEX32)" >/dev/null
+is "the decrypted seed enables with oathtool's codes" 0 $?
+
+# RFC 6030's figures 6 (pre-shared key) and 7 (PBKDF2): HOTP tokens,
+# refused by name after their MACs were checked; as TOTP they import.
+printf '12345678901234567890123456789012\n' > "$D/rfc.key"
+printf 'qwerty\n' > "$D/rfc.pw"
+err=$(mfa import-tokens --psk-file "$D/rfc.key" "$FIG/rfc6030-figure6.xml" 2>&1 >/dev/null | head -n 1)
+is "RFC 6030 figure 6 decrypts; HOTP is refused by name" "mfa-enroll: $FIG/rfc6030-figure6.xml: line 20, key package 1 (Id 12345678): counter-based (HOTP) tokens need HOTP devices, which this version cannot store yet" "$err"
+err=$(mfa import-tokens --password-file "$D/rfc.pw" "$FIG/rfc6030-figure7.xml" 2>&1 >/dev/null | head -n 1)
+is "RFC 6030 figure 7 decrypts; HOTP is refused by name" "mfa-enroll: $FIG/rfc6030-figure7.xml: line 40, key package 1 (Id 123456): counter-based (HOTP) tokens need HOTP devices, which this version cannot store yet" "$err"
+sed 's/pskc:hotp/pskc:totp/' "$FIG/rfc6030-figure6.xml" > "$D/fig6.xml"
+is "figure 6's key package as TOTP imports" "1 hardware token imported." \
+    "$(mfa import-tokens --psk-file "$D/rfc.key" "$D/fig6.xml")"
+t=$(date +%s)
+mfa enable dave 987654321 "$(oathtool --totp --digits=8 -N "@$((t - 30))" $HEX)" \
+    "$(oathtool --totp --digits=8 -N "@$t" $HEX)" >/dev/null
+is "figure 6's secret is RFC 4226's seed (8 digits)" 0 $?
+
+# One bad key package refuses the whole file.
+before=$(inv)
+gen "$D/mixed.xml" plain "M-1:totp:6:30::$HEX" "M-2:hotp:6:0::$HEX"
+err=$(mfa import-tokens "$D/mixed.xml" 2>&1 >/dev/null | head -n 1)
+is "an HOTP key package among TOTP ones is named" "mfa-enroll: $D/mixed.xml: line 21, key package 2 (Id key2): counter-based (HOTP) tokens need HOTP devices, which this version cannot store yet" "$err"
+gen "$D/short.xml" plain "S-1:totp:6:30::$HEX" "S-2:totp:6:30::00112233"
+err=$(mfa import-tokens "$D/short.xml" 2>&1 >/dev/null | head -n 1)
+is "a short seed is named by its key package" "mfa-enroll: $D/short.xml: line 21, key package 2 (Id key2): the secret has 4 bytes, fewer than 16" "$err"
+err=$(mfa import-tokens "$D/plain.xml" 2>&1 >/dev/null | head -n 1)
+is "a serial already in the inventory is named" "mfa-enroll: $D/plain.xml: line 3, key package 1 (Id key1): serial P-1 is already in the inventory" "$err"
+head -c 400 "$D/plain.xml" > "$D/cut.xml"
+err=$(mfa import-tokens "$D/cut.xml" 2>&1 >/dev/null | head -n 1)
+is "a cut file is refused" "mfa-enroll: $D/cut.xml: not well-formed XML near line 11 (cut short?)" "$err"
+is "none of these imported anything" "$before" "$(inv)"
+printf 'X-1,%s\n' $HEX > "$D/x.csv"
+err=$(mfa import-tokens --psk-file "$D/psk.key" "$D/x.csv" 2>&1 >/dev/null)
+is "a key for a CSV is refused" "1 mfa-enroll: $D/x.csv: not a PSKC (XML) file: --psk-file and --password-file are for PSKC only" "$? $err"
+
+# XML's tricks: entity expansion, an external entity reading a file, a DTD
+# fetched from a URL.  Refused at once, opening no file and no socket.
+echo 'SECRET-SENTINEL' > "$D/sentinel"
+{
+	echo '<?xml version="1.0"?>'
+	echo '<!DOCTYPE KeyContainer ['
+	echo ' <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">'
+	for e in b c d e f g h i j; do
+		p=$(echo "$e" | tr 'b-j' 'a-i')
+		echo " <!ENTITY $e \"&$p;&$p;&$p;&$p;&$p;&$p;&$p;&$p;&$p;&$p;\">"
+	done
+	echo ']>'
+	echo '<KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc"><KeyPackage><DeviceInfo><SerialNo>&j;</SerialNo></DeviceInfo></KeyPackage></KeyContainer>'
+} > "$D/laughs.xml"
+cat > "$D/xxe.xml" <<XML
+<?xml version="1.0"?>
+<!DOCTYPE KeyContainer [ <!ENTITY x SYSTEM "file://$D/sentinel"> ]>
+<KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc"><KeyPackage><DeviceInfo><SerialNo>&x;</SerialNo></DeviceInfo></KeyPackage></KeyContainer>
+XML
+cat > "$D/url.xml" <<XML
+<?xml version="1.0"?>
+<!DOCTYPE KeyContainer SYSTEM "http://127.0.0.1:9/pskc.dtd">
+<KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc"/>
+XML
+for f in laughs xxe url; do
+	err=$(timeout 10 strace -f -qq -e trace=openat,connect -o "$D/$f.trace" \
+	    "$ENROLL" --conf "$CONF" import-tokens "$D/$f.xml" 2>&1 >/dev/null | head -n 1)
+	is "$f: refused at its DOCTYPE" "mfa-enroll: $D/$f.xml: a DOCTYPE (DTD) in a PSKC file is refused: it has no use but entity tricks" "$err"
+	check "$f: no file opened, no network" sh -c \
+	    "! grep -E 'sentinel|AF_INET|pskc.dtd' '$D/$f.trace'"
+done
+is "and nothing imported" "$before" "$(inv)"
+
+done_testing
