@@ -4,13 +4,13 @@
 
 BUILD_DEPS="build-essential autoconf automake libtool pkg-config
     libssl-dev libconfig-dev libqrencode-dev libpng-dev libpam0g-dev
-    libpq-dev"
+    libpq-dev libpskc-dev"
 RUN_DEPS="libpam-wrapper pamtester oathtool libfaketime"
 TEST_DEPS="libcmocka-dev faketime zbar-tools python3 python3-pexpect
     openssh-server openssh-client sudo mandoc groff-base valgrind clang
     libclang-rt-14-dev cppcheck clang-tidy expect util-linux passwd openssl
     strace e2fsprogs postgresql postgresql-client pgbouncer debhelper dpkg-dev
-    fakeroot lintian nftables iproute2 debootstrap"
+    fakeroot lintian nftables iproute2 debootstrap python3-pskc"
 
 # Installs what is missing, and only that: a second run changes nothing
 # and needs no network.

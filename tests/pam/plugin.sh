@@ -34,7 +34,7 @@ exported() {
 for m in "$INSTALLED_MODULE" "$MODULE"; do
 	is "${m#"$AWSMFA_BUILDDIR"/}: exports pam_sm_* only" \
 	    "pam_sm_authenticate pam_sm_setcred" "$(exported "$m" | sort | xargs)"
-	bad=$(nm "$m" | awk '$2 ~ /^[Tt]$/ { print $3 }' | grep -E '^(device_|token_import|backend_(create|enable|resync|deactivate|recovery_codes|import_tokens|list|check)$|backend_file_(list|check)$|backend_pg|db_|PQ)' | xargs)
+	bad=$(nm "$m" | awk '$2 ~ /^[Tt]$/ { print $3 }' | grep -E '^(device_|token_import|pskc_|backend_(create|enable|resync|deactivate|recovery_codes|import_tokens|list|check)$|backend_file_(list|check)$|backend_pg|db_|PQ)' | xargs)
 	is "${m#"$AWSMFA_BUILDDIR"/}: no lifecycle or database code" "" "$bad"
 	bad=$(needed "$m" | grep -vE '^lib(pam|crypto|config|c)\.so\.' | xargs)
 	is "${m#"$AWSMFA_BUILDDIR"/}: needs libpam, libcrypto, libconfig, libc only" "" "$bad"
@@ -45,6 +45,9 @@ for e in "$INSTALLED_ENROLL" "$ENROLL"; do
 done
 is "the plugin exports its entry point only" awsmfa_store_plugin_v1 \
     "$(exported "$PLUGIN" | xargs)"
+# PSKC import is mfa-enroll's: an XML parser stays out of every login.
+is "the plugin needs neither libpskc nor libxml2" "" \
+    "$(needed "$PLUGIN" | grep -E '^lib(pskc|xml2|xmlsec1)' | xargs)"
 check "the plugin is the one that needs libpq" \
     sh -c "readelf -d '$PLUGIN' | grep -q 'NEEDED.*libpq\.so'"
 
