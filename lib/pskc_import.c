@@ -151,13 +151,18 @@ static int
 read_packages(const struct pskc_plain *p, struct inventory *tokens,
     char **where, struct pskc_bad *b)
 {
+	static int	 inited;
 	pskc_t		*c = NULL;
 	pskc_key_t	*key;
 	char		 name[160], why[MFA_ERRLEN];
 	size_t		 i;
 	int		 rc;
 
-	if (pskc_global_init() != PSKC_OK || pskc_init(&c) != PSKC_OK)
+	/* Once per process: libpskc counts its callers. */
+	if (!inited && pskc_global_init() != PSKC_OK)
+		return MFA_ERR_NOMEM;
+	inited = 1;
+	if (pskc_init(&c) != PSKC_OK)
 		return MFA_ERR_NOMEM;
 	if ((rc = pskc_parse_from_memory(c, p->len, p->xml)) != PSKC_OK) {
 		snprintf(why, sizeof(why), "libpskc: %s", pskc_strerror(rc));

@@ -9,7 +9,7 @@ out=${1:-$src/build/fuzz}
 secs=${FUZZ_SECONDS:-20}
 mkdir -p "$out"
 
-deps=$(pkg-config --cflags --libs libcrypto libconfig libpq)
+deps=$(pkg-config --cflags --libs libcrypto libconfig libpq libpskc libxml-2.0)
 # The core the module and mfa-enroll share; db-init's and migrate's files
 # are mfa-enroll's alone (their schema is generated at build time).
 core=()
@@ -24,7 +24,7 @@ flags=(-g -O1 -fsanitize=fuzzer-no-link,address,undefined
 # The core once, two files at a time (one per core), then each target
 # links against it: compiling lib/ for every target cost a minute.
 mkdir -p "$out/core"
-cflags=$(pkg-config --cflags libcrypto libconfig libpq)
+cflags=$(pkg-config --cflags libcrypto libconfig libpq libpskc libxml-2.0)
 i=0
 for f in "${core[@]}"; do
 	# shellcheck disable=SC2086
