@@ -92,7 +92,7 @@ cmd_import_tokens(struct ctx *c, int argc, char **argv)
 	struct bad_lines	 bad;
 	const char		*pskfile = NULL, *pwfile = NULL;
 	char			 err[MFA_ERRLEN], why[64], *csv;
-	size_t			 len = 0, count;
+	size_t			 len = 0, count = 0;
 	int			 ch, r;
 
 	while ((ch = verb_getopt(c, argc, argv, "h", opts)) != -1)

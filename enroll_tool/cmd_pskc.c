@@ -98,9 +98,9 @@ static int
 import_list(struct ctx *c, const struct inventory *inv,
     struct pskc_lines *l, size_t *count)
 {
-	char	 err[MFA_ERRLEN], *csv;
-	size_t	 len;
-	int	 r;
+	char	err[MFA_ERRLEN], *csv;
+	size_t	len;
+	int	r;
 
 	if (pskc_tokens_csv(inv, &csv, &len) != MFA_OK) {
 		warnx_("out of memory");
@@ -118,12 +118,12 @@ int
 import_pskc(struct ctx *c, const char *path, const char *xml, size_t len,
     const char *pskfile, const char *pwfile, size_t *count)
 {
-	struct pskc_keys	 k;
-	struct pskc_lines	 l;
-	struct inventory	 inv;
-	char			 err[MFA_ERRLEN], *pw = NULL;
-	size_t			 pwcap = 0, i;
-	int			 r = -1;
+	struct pskc_keys	k;
+	struct pskc_lines	l;
+	struct inventory	inv;
+	char			err[MFA_ERRLEN], *pw = NULL;
+	size_t			pwcap = 0, i;
+	int			r = -1;
 
 	*count = 0;
 	memset(&l, 0, sizeof(l));

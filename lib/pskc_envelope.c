@@ -95,9 +95,9 @@ no_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 static xmlDocPtr
 read_safely(const char *xml, size_t len, char *err, size_t errlen)
 {
-	xmlParserCtxtPtr	 ctxt;
-	xmlDocPtr		 doc;
-	int			 dtd;
+	xmlParserCtxtPtr	ctxt;
+	xmlDocPtr		doc;
+	int			dtd;
 
 	xmlSetExternalEntityLoader(no_loader);
 	if (len > (size_t)INT32_MAX || (ctxt = xmlNewParserCtxt()) == NULL) {
@@ -161,7 +161,7 @@ b64(xmlNodePtr n, unsigned char *out, size_t outsize, size_t *outlen)
 	xmlChar		*s;
 	unsigned char	 buf[B64_MAX];
 	int		 l1 = 0, l2 = 0, ok;
-	size_t		 slen;
+	size_t		 slen, got;
 
 	if (n == NULL || (s = xmlNodeGetContent(n)) == NULL)
 		return -1;
@@ -175,10 +175,11 @@ b64(xmlNodePtr n, unsigned char *out, size_t outsize, size_t *outlen)
 		EVP_ENCODE_CTX_free(ctx);
 	}
 	wipe_free_str((char *)s);
-	ok = ok && (size_t)(l1 + l2) <= outsize && l1 + l2 > 0;
+	got = ok ? (size_t)l1 + (size_t)l2 : 0;
+	ok = ok && got > 0 && got <= outsize;
 	if (ok) {
-		memcpy(out, buf, (size_t)(l1 + l2));
-		*outlen = (size_t)(l1 + l2);
+		memcpy(out, buf, got);
+		*outlen = got;
 	}
 	OPENSSL_cleanse(buf, sizeof(buf));
 	return ok ? 0 : -1;
@@ -189,10 +190,10 @@ static int
 decrypt_node(struct unwrap *u, xmlNodePtr ev, const unsigned char *mac,
     size_t maclen, unsigned char *out, size_t *outlen)
 {
-	unsigned char	cv[PSKC_VALUE_MAX + 32];
-	size_t		cvlen;
+	unsigned char	 cv[PSKC_VALUE_MAX + 32];
+	size_t		 cvlen;
 	const char	*alg = attr(child(ev, "EncryptionMethod"), "Algorithm");
-	int		r;
+	int		 r;
 
 	if (b64(child(child(ev, "CipherData"), "CipherValue"), cv, sizeof(cv),
 	    &cvlen) == -1)
@@ -324,15 +325,26 @@ unwrap_package(struct unwrap *u, xmlNodePtr kp)
 	return MFA_OK;
 }
 
-/* Every text node cleansed, so that no secret outlives the tree. */
+/* Every text node under top cleansed, so that no secret outlives the
+ * tree; a walk without recursion, as a document may nest deep. */
 static void
-wipe_tree(xmlNodePtr n)
+wipe_tree(xmlNodePtr top)
 {
-	for (; n != NULL; n = n->next) {
+	xmlNodePtr	n = top;
+
+	while (n != NULL) {
 		if (n->type == XML_TEXT_NODE && n->content != NULL)
 			OPENSSL_cleanse(n->content,
 			    strlen((const char *)n->content));
-		wipe_tree(n->children);
+		if (n->children != NULL) {
+			n = n->children;
+			continue;
+		}
+		while (n != top && n->next == NULL)
+			n = n->parent;
+		if (n == top)
+			break;
+		n = n->next;
 	}
 }
 
@@ -420,7 +432,7 @@ pskc_unwrap(const char *xml, size_t len, const struct pskc_keys *k,
 		OPENSSL_cleanse(mem, (size_t)memlen);
 		xmlFree(mem);
 	}
-	wipe_tree(doc->children);
+	wipe_tree((xmlNodePtr)doc);
 	xmlFreeDoc(doc);
 	OPENSSL_cleanse(&u, sizeof(u));
 	if (r != MFA_OK)

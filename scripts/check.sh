@@ -112,7 +112,7 @@ cppcheck_all() {
 clang_tidy_all() {
 	local flags
 	flags="-std=gnu11 -D_GNU_SOURCE -DPACKAGE_VERSION=\\\"0\\\" -DSTORE_PLUGIN_PATH=\\\"0\\\" -I lib $(pkg-config --cflags \
-	    libconfig libcrypto libqrencode libpng libpq)"
+	    libconfig libcrypto libqrencode libpng libpq libpskc libxml-2.0)"
 	# shellcheck disable=SC2016 # $0 is the file, inside sh -c
 	printf '%s\n' lib/*.c pam_module/*.c enroll_tool/*.c |
 	    xargs -P 2 -n 1 sh -c 'clang-tidy --quiet "$0" -- '"$flags"
