@@ -243,16 +243,37 @@ local_login(struct backend *b, const char *user, const char *input,
 	    out, err, errlen);
 }
 
+/* The user name as a bytea in hex ("\x..."): the database takes the
+ * bytes as they are, so that a name that is not UTF-8 is still recorded
+ * as tried.  A longer name than any record can have is cut to one byte
+ * over that, which keeps it unknown. */
+static void
+pg_user_bytes(const char *user, char out[PG_USER_HEX])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i, n = strnlen(user, PG_USER_MAX + 1);
+
+	out[0] = '\\';
+	out[1] = 'x';
+	for (i = 0; i < n; i++) {
+		out[2 + 2 * i] = hex[(unsigned char)user[i] >> 4];
+		out[3 + 2 * i] = hex[(unsigned char)user[i] & 15];
+	}
+	out[2 + 2 * n] = '\0';
+}
+
 static int
 pg_may_have_record(struct backend *b, const char *user)
 {
-	const char	*p[1] = { user };
+	char		 name[PG_USER_HEX];
+	const char	*p[1] = { name };
 	PGresult	*res;
 	int		 s;
 	int		 r = 1;
 
 	if (b->fell_back)
 		return backend_file_ops.may_have_record(b, user);
+	pg_user_bytes(user, name);
 	s = backend_pg_call(b, "SELECT awsmfa.has_user($1)", 1, p, 1, &res,
 	    NULL, 0);
 	if (s == MFA_OK)
@@ -316,13 +337,15 @@ static enum verify_result
 pg_peek(struct backend *b, const char *user, int64_t now,
     unsigned *digits_mask, char *err, size_t errlen)
 {
-	const char	*p[1] = { user };
+	char		 name[PG_USER_HEX];
+	const char	*p[1] = { name };
 	PGresult	*res;
 	int		 s;
 
 	*digits_mask = 0;
 	if (b->fell_back)
 		return local_peek(b, user, now, digits_mask, err, errlen);
+	pg_user_bytes(user, name);
 	s = backend_pg_call(b, "SELECT awsmfa.peek($1)", 1, p, 1, &res, err,
 	    errlen);
 	if (s != MFA_OK && fall_back(b, user, s))
@@ -380,25 +403,6 @@ map_answer(const PGresult *res, struct verify_outcome *out)
 		if (strcmp(v, reasons[i]) == 0)
 			out->reason = reasons[i];
 	snprintf(out->device, sizeof(out->device), "%s", PQgetvalue(res, 0, 1));
-}
-
-/* The user name as a bytea in hex ("\x..."): the database takes the
- * bytes as they are, so that a name that is not UTF-8 is still recorded
- * as tried.  A longer name than any record can have is cut to one byte
- * over that, which keeps it unknown. */
-static void
-pg_user_bytes(const char *user, char out[PG_USER_HEX])
-{
-	static const char	 hex[] = "0123456789abcdef";
-	size_t			 i, n = strnlen(user, PG_USER_MAX + 1);
-
-	out[0] = '\\';
-	out[1] = 'x';
-	for (i = 0; i < n; i++) {
-		out[2 + 2 * i] = hex[(unsigned char)user[i] >> 4];
-		out[3 + 2 * i] = hex[(unsigned char)user[i] & 15];
-	}
-	out[2 + 2 * n] = '\0';
 }
 
 /*

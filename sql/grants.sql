@@ -12,8 +12,8 @@ GRANT EXECUTE ON PROCEDURE awsmfa.login(bytea, bytea, integer)
 GRANT EXECUTE ON FUNCTION
 	awsmfa.login_count(bytea, bytea, integer),
 	awsmfa.login_judge(bigint, bytea),
-	awsmfa.peek(text),
-	awsmfa.has_user(text),
+	awsmfa.peek(bytea),
+	awsmfa.has_user(bytea),
 	awsmfa.schema_version()
     TO awsmfa_host;
 

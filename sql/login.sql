@@ -427,18 +427,29 @@ AS $$ SELECT v FROM meta WHERE k = 'schema_version' $$;
 
 -- Whether the user has a record (the module then uses the name as typed,
 -- else NSS's spelling of it).
-CREATE OR REPLACE FUNCTION awsmfa.has_user(p_user text) RETURNS boolean
+-- The name as bytes, as login_count takes it: a name that is not UTF-8
+-- has no record, rather than an error that would end the login before
+-- login_count records it.
+DROP FUNCTION IF EXISTS awsmfa.has_user(text);
+CREATE OR REPLACE FUNCTION awsmfa.has_user(p_user bytea) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
-AS $$ SELECT EXISTS (SELECT 1 FROM users WHERE name = p_user) $$;
+AS $$ SELECT EXISTS (SELECT 1 FROM users
+    WHERE name = (login_name(p_user)).name) $$;
 
 -- Before the prompt: the code lengths of the user's active devices, or
 -- {0} for a live invitation of a user without one (ANSWER_INVITATION):
 -- nullok then asks for it.
-CREATE OR REPLACE FUNCTION awsmfa.peek(p_user text) RETURNS integer[]
+-- The name as bytes, as has_user.
+DROP FUNCTION IF EXISTS awsmfa.peek(text);
+CREATE OR REPLACE FUNCTION awsmfa.peek(p_user bytea) RETURNS integer[]
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
-AS $$ SELECT CASE WHEN count(*) = 0 AND invited(p_user, now_s())
+AS $$ SELECT CASE WHEN count(d.name) = 0 AND
+	coalesce(invited(n.name, now_s()), false)
     THEN '{0}'::integer[]
-    ELSE coalesce(array_agg(DISTINCT digits ORDER BY digits), '{}') END
-    FROM devices WHERE user_name = p_user AND active $$;
+    ELSE coalesce(array_agg(DISTINCT d.digits ORDER BY d.digits)
+	FILTER (WHERE d.name IS NOT NULL), '{}') END
+    FROM (SELECT (login_name(p_user)).name) n
+    LEFT JOIN devices d ON d.user_name = n.name AND d.active
+    GROUP BY n.name $$;
