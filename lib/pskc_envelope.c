@@ -27,6 +27,7 @@
 #include "numparse.h"
 #include "pskc_cipher.h"
 #include "pskc_envelope.h"
+#include "pskc_xmlmem.h"
 #include "wipe.h"
 
 #define B64_MAX		4096	/* a base64 value we decode */
@@ -99,6 +100,7 @@ read_safely(const char *xml, size_t len, char *err, size_t errlen)
 	xmlDocPtr		doc;
 	int			dtd;
 
+	pskc_xmlmem_init();
 	xmlSetExternalEntityLoader(no_loader);
 	if (len > (size_t)INT32_MAX || (ctxt = xmlNewParserCtxt()) == NULL) {
 		mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");

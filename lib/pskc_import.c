@@ -8,6 +8,7 @@
  * than the Unix epoch, a missing field.
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,7 @@ static int
 key_token(pskc_key_t *key, struct hw_token *t, char *why, size_t whylen)
 {
 	const char	*alg = pskc_get_key_algorithm(key), *serial, *sec;
+	const char	*b64;
 	size_t		 seclen = 0;
 	uint32_t	 v;
 	int		 present = 0;
@@ -105,6 +107,10 @@ key_token(pskc_key_t *key, struct hw_token *t, char *why, size_t whylen)
 		    "%zu bytes, more than %zu", seclen, sizeof(t->secret));
 	memcpy(t->secret, sec, seclen);
 	t->secret_len = seclen;
+	/* libpskc frees its copies without wiping them: wipe them here. */
+	OPENSSL_cleanse((char *)(uintptr_t)sec, seclen);
+	if ((b64 = pskc_get_key_data_b64secret(key)) != NULL)
+		OPENSSL_cleanse((char *)(uintptr_t)b64, strlen(b64));
 	return MFA_OK;
 }
 
