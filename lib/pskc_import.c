@@ -8,7 +8,6 @@
  * than the Unix epoch, a missing field.
  */
 #include <inttypes.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +52,16 @@ suite_alg(const char *suite, enum otp_alg *alg)
 	if (strncasecmp(suite, "HMAC-", 5) == 0)
 		suite += 5;
 	return otp_alg_parse(suite, alg);
+}
+
+/* Cleanses libpskc's heap memory that its API hands out as const. */
+static void
+wipe_theirs(const char *p, size_t n)
+{
+	void	*w;
+
+	memcpy(&w, &p, sizeof(w));
+	OPENSSL_cleanse(w, n);
 }
 
 /* One key package into t; the reason in why when it cannot be. */
@@ -108,9 +117,9 @@ key_token(pskc_key_t *key, struct hw_token *t, char *why, size_t whylen)
 	memcpy(t->secret, sec, seclen);
 	t->secret_len = seclen;
 	/* libpskc frees its copies without wiping them: wipe them here. */
-	OPENSSL_cleanse((char *)(uintptr_t)sec, seclen);
+	wipe_theirs(sec, seclen);
 	if ((b64 = pskc_get_key_data_b64secret(key)) != NULL)
-		OPENSSL_cleanse((char *)(uintptr_t)b64, strlen(b64));
+		wipe_theirs(b64, strlen(b64));
 	return MFA_OK;
 }
 
