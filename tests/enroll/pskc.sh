@@ -102,6 +102,10 @@ head -c 400 "$D/plain.xml" > "$D/cut.xml"
 err=$(mfa import-tokens "$D/cut.xml" 2>&1 >/dev/null | head -n 1)
 is "a cut file is refused" "mfa-enroll: $D/cut.xml: not well-formed XML near line 11 (cut short?)" "$err"
 is "none of these imported anything" "$before" "$(inv)"
+err=$(mfa import-tokens --psk-file "$D/psk.key" "$D/plain.xml" 2>&1 >/dev/null | head -n 1)
+is "a key for a plain file is refused" "mfa-enroll: $D/plain.xml: a key or password was given but the file is not encrypted" "$err"
+mfa import-tokens --psk-file "$D/psk.key" --password-file "$D/pw.txt" "$D/psk.xml" >/dev/null 2>&1
+is "a key and a password is a usage error" 2 $?
 printf 'X-1,%s\n' $HEX > "$D/x.csv"
 err=$(mfa import-tokens --psk-file "$D/psk.key" "$D/x.csv" 2>&1 >/dev/null)
 is "a key for a CSV is refused" "1 mfa-enroll: $D/x.csv: not a PSKC (XML) file: --psk-file and --password-file are for PSKC only" "$? $err"
