@@ -102,7 +102,7 @@ import_list(struct ctx *c, const struct inventory *inv,
 	size_t	len;
 	int	r;
 
-	if (pskc_tokens_csv(inv, &csv, &len) != MFA_OK) {
+	if (pskc_tokens_csv(inv, &csv, &len) != MFA_OK) {	/* memory */
 		warnx_("out of memory");
 		return -1;
 	}

@@ -257,7 +257,8 @@ pskc_tokens_csv(const struct inventory *tokens, char **csv, size_t *len)
 	size_t			 i, cap, o = 0;
 	int			 n;
 
-	cap = tokens->n * (RECORD_SERIAL_MAX + sizeof(hex) + 48) + 1;
+	/* The fixed fields and a counter (20 digits) fit in 64 bytes. */
+	cap = tokens->n * (RECORD_SERIAL_MAX + sizeof(hex) + 64) + 1;
 	if ((s = malloc(cap)) == NULL)
 		return MFA_ERR_NOMEM;
 	for (i = 0; i < tokens->n; i++) {
@@ -265,6 +266,11 @@ pskc_tokens_csv(const struct inventory *tokens, char **csv, size_t *len)
 		hex_encode(t->secret, t->secret_len, hex);
 		n = snprintf(s + o, cap - o, "%s,hex:%s,%u,%u,%s\n", t->serial,
 		    hex, t->digits, t->period, otp_alg_name(t->alg));
+		if (n < 0 || (size_t)n >= cap - o) {	/* cannot happen */
+			OPENSSL_cleanse(hex, sizeof(hex));
+			wipe_free(s, cap);
+			return MFA_ERR_INTERNAL;
+		}
 		o += (size_t)n;
 	}
 	s[o] = '\0';

@@ -27,7 +27,7 @@ int	pskc_parse_tokens(const char *xml, size_t len,
 /* The tokens as import CSV lines ("serial,hex:SECRET,digits,period,alg"),
  * line i + 1 being token i: the one import path of both stores reads
  * them whole or not at all.  The caller wipes it: wipe_free(*csv,
- * *len + 1).  MFA_OK or MFA_ERR_NOMEM. */
+ * *len + 1).  MFA_OK, MFA_ERR_NOMEM. */
 int	pskc_tokens_csv(const struct inventory *tokens, char **csv,
 	    size_t *len);
 
