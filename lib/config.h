@@ -46,6 +46,10 @@ struct awsmfa_config {
 	 * database cannot be reached */
 	size_t		 nbreak_glass;
 	char		 db_break_glass[CONFIG_MAX_BREAK_GLASS][CONFIG_USER_MAX + 1];
+	/* users manage their own devices through awsmfa-self (default 1) */
+	int		 self_service;
+	/* a user without any device enrols on the password alone (0) */
+	int		 self_enrol_without_invitation;
 };
 
 void	config_defaults(struct awsmfa_config *cfg);

@@ -64,4 +64,8 @@ int	config_parse_break_glass(const struct key *, const config_setting_t *,
 int	config_check_db(const config_setting_t *root,
 	    const struct awsmfa_config *cfg, const struct ctx *ctx);
 
+/* config_self.c: a true or false key into the int at k->off. */
+int	config_parse_bool(const struct key *, const config_setting_t *,
+	    struct awsmfa_config *, const struct ctx *);
+
 #endif
