@@ -138,6 +138,22 @@ serve(struct helper *h)
 	return ops_run(h);
 }
 
+/* The connection: fd 3 when passed the systemd way (LISTEN_FDS, as
+ * systemd-socket-activate --accept does), else standard input
+ * (StandardInput=socket in awsmfa-self@.service, or --inetd). */
+static int
+connection_fd(void)
+{
+	const char	*fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	char		 me[32];
+
+	snprintf(me, sizeof(me), "%ld", (long)getpid());
+	if (fds != NULL && pid != NULL && strcmp(fds, "1") == 0 &&
+	    strcmp(pid, me) == 0)
+		return 3;
+	return STDIN_FILENO;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -159,7 +175,7 @@ main(int argc, char **argv)
 	}
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return 1;
-	h->fd = STDIN_FILENO;
+	h->fd = connection_fd();
 	h->conf = argc == 3 ? argv[2] : AWSMFA_DEFAULT_CONF;
 	r = serve(h);
 	(void)selfproto_write(h->fd, SELF_DONE, r == 0 ? "0" : "1", 1, NULL,
