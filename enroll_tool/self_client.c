@@ -28,6 +28,7 @@
 
 /* The helper waits on PAM and on the person at most 5 minutes a prompt. */
 #define CLIENT_FRAME_MS	(6 * 60 * 1000)
+#define GOING_ON	(-2)
 
 struct self_args {
 	struct self_request	req;
@@ -182,8 +183,8 @@ read_answer(const char *prompt, int echo)
 	return line;
 }
 
-/* One frame from the helper; 1 while the conversation goes on, 0 or
- * EXIT_FAIL at DONE, -1 on a broken connection. */
+/* One frame from the helper; GOING_ON while the conversation goes on,
+ * 0 or EXIT_FAIL at DONE, -1 on a broken connection. */
 static int
 one_frame(int fd, const struct self_args *a, struct self_frame *f)
 {
@@ -202,20 +203,20 @@ one_frame(int fd, const struct self_args *a, struct self_frame *f)
 		r = selfproto_write(fd, SELF_ANSWER, ans != NULL ? ans : "",
 		    ans != NULL ? strlen(ans) : 0, err, sizeof(err));
 		wipe_free_str(ans);
-		return r == MFA_OK ? 1 : -1;
+		return r == MFA_OK ? GOING_ON : -1;
 	case SELF_INFO:
 		printf("%s\n", f->data);
-		return 1;
+		return GOING_ON;
 	case SELF_ERROR:
 		fflush(stdout);
 		warnx_("%s", f->data);
-		return 1;
+		return GOING_ON;
 	case SELF_URI:
 		printf("%s\n", f->data);
 		if (qr_print(stdout, f->data, a->style, err, sizeof(err)) ==
 		    -1)
 			warnx_("%s", err);
-		return 1;
+		return GOING_ON;
 	case SELF_DONE:
 		return f->len == 1 && f->data[0] == '0' ? 0 : EXIT_FAIL;
 	default:
@@ -251,7 +252,7 @@ self_client(struct ctx *c, int argc, char **argv)
 		close(fd);
 		return EXIT_FAIL;
 	}
-	while ((r = one_frame(fd, &a, f)) == 1)
+	while ((r = one_frame(fd, &a, f)) == GOING_ON)
 		continue;
 	wipe_free(f, sizeof(*f));
 	close(fd);

@@ -127,8 +127,8 @@ RAW = r'''
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
-s.sendall(bytes.fromhex(sys.argv[2]))
-if sys.argv[3] == 'close':
+s.sendall(sys.stdin.buffer.read())
+if sys.argv[2] == 'close':
     s.shutdown(socket.SHUT_WR)
 out = b''
 s.settimeout(40)
@@ -147,10 +147,9 @@ sys.stdout.write(out.hex())
 def raw(site, user, data, close=True):
     """Sends bytes as user straight to the socket; the helper's frames."""
     r = subprocess.run(['runuser', '-u', user.name, '--', '/usr/bin/python3',
-                        '-c', RAW, site.sock, data.hex(),
-                        'close' if close else 'open'],
-                       stdout=subprocess.PIPE, text=True, timeout=60)
-    b = bytes.fromhex(r.stdout.strip() or '')
+                        '-c', RAW, site.sock, 'close' if close else 'open'],
+                       input=data, stdout=subprocess.PIPE, timeout=60)
+    b = bytes.fromhex(r.stdout.decode().strip() or '')
     frames = []
     while len(b) >= 3:
         n = struct.unpack('>H', b[1:3])[0]
