@@ -67,6 +67,15 @@ struct device_unlock_report {
 int	device_unlock(struct store *st, const char *user,
 	    struct device_unlock_report *rep, char *err, size_t errlen);
 
+/* device_self.c: self-service's share of the lockout, for the proofs
+ * awsmfa-self judges itself.  *until: the end of the user's lock, 0 when
+ * not locked (or without a record). */
+int	device_self_locked(struct store *st, const char *user, int64_t now,
+	    int64_t *until, char *err, size_t errlen);
+/* Counts a refused pair as a refused login would be counted. */
+int	device_self_failure(struct store *st, const struct awsmfa_config *cfg,
+	    const char *user, int64_t now, char *err, size_t errlen);
+
 /* Replaces the user's recovery codes with count new ones; the plain codes
  * go to codes[count] for one display. */
 int	device_recovery_codes(struct store *st, const char *user,

@@ -24,6 +24,12 @@ self_proof_for(const struct awsmfa_config *cfg, enum self_verb verb,
 		    "(self_service = false); ask your administrator";
 		return PROOF_REFUSED;
 	}
+	/* There the proofs belong inside the database (issue 20 part 4). */
+	if (cfg->store != STORE_KIND_FILE) {
+		*why = "self-service is not available on the PostgreSQL store "
+		    "yet; ask your administrator";
+		return PROOF_REFUSED;
+	}
 	switch (verb) {
 	case SELF_LIST:
 		return PROOF_NONE;

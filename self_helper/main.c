@@ -110,6 +110,27 @@ read_request(struct helper *h)
 }
 
 static int
+locked(struct helper *h)
+{
+	char	err[MFA_ERRLEN];
+	int64_t	until;
+
+	if (backend_self_locked(&h->be, h->user, (int64_t)time(NULL), &until,
+	    err, sizeof(err)) != MFA_OK) {
+		syslog(LOG_ERR, "%s", err);
+		say(h, SELF_ERROR, "the MFA store cannot be used now; ask "
+		    "your administrator (details in the system log)");
+		return 1;
+	}
+	if (until == 0)
+		return 0;
+	self_audit(h, "locked", "locked out after failed attempts");
+	say(h, SELF_ERROR, "locked out after failed attempts; try again in "
+	    "%lld s", (long long)(until - (int64_t)time(NULL)));
+	return 1;
+}
+
+static int
 serve(struct helper *h)
 {
 	enum self_proof	 proof;
@@ -135,6 +156,10 @@ serve(struct helper *h)
 		say(h, SELF_ERROR, "authentication failed: nothing changed");
 		return -1;
 	}
+	/* pam_awsmfa asked no code, so it did not look at the lock: a
+	 * locked-out user proves nothing with a device's codes either. */
+	if (proof == PROOF_PASSWORD && locked(h))
+		return -1;
 	return ops_run(h);
 }
 

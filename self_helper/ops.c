@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 
 #include <openssl/crypto.h>
@@ -82,6 +83,18 @@ two_codes(struct helper *h, char **c1, char **c2)
 	return -1;
 }
 
+/* A pair that does not prove the device counts against the lockout as
+ * a wrong code at a login does (lib/device_self.c). */
+static void
+count_refused(struct helper *h, int r)
+{
+	char	err[MFA_ERRLEN];
+
+	if (r == MFA_ERR_REFUSED && backend_self_failure(&h->be, h->user,
+	    (int64_t)time(NULL), err, sizeof(err)) != MFA_OK)
+		syslog(LOG_ERR, "%s", err);
+}
+
 static int
 enable_once(struct helper *h, char *err, size_t errlen)
 {
@@ -95,6 +108,7 @@ enable_once(struct helper *h, char *err, size_t errlen)
 	    (int64_t)time(NULL), err, errlen);
 	wipe_free_str(c1);
 	wipe_free_str(c2);
+	count_refused(h, r);
 	return r;
 }
 
@@ -193,6 +207,7 @@ do_resync(struct helper *h)
 	    (int64_t)time(NULL), &rep, err, sizeof(err));
 	wipe_free_str(c1);
 	wipe_free_str(c2);
+	count_refused(h, r);
 	if (r == MFA_OK)
 		say(h, SELF_INFO, "MFA device %s is resynchronised.",
 		    h->req.device);
