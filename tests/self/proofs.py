@@ -28,6 +28,7 @@ try:
 
     def refused(what, user, args, answers):
         before = site.store_state()
+        devs = site.devices(user.name)
         st, out = site.run_as(user, *args, stdin=''.join(
             a + '\n' for a in answers))
         after = site.store_state()
@@ -35,28 +36,63 @@ try:
         # else of any record changes.
         tap.ok(st != 0 and set(after) == set(before) and
                all(after[k] == before[k] for k in before
-                   if k != user.name), what, out)
+                   if k != user.name) and
+               site.devices(user.name) == devs, what, out)
         return out
 
     tap.ok('invitation' in refused(
         'first device without an invitation: refused', carol, ['create'],
         [carol.password]), 'and the line says an invitation is needed')
 
-    for verb in (['create', '--device', 'phone'], ['deactivate', 'default'],
+    def attacker_create(what, password, code):
+        """create as someone who, once past the proof, would copy the new
+        secret's codes: refused means no new device."""
+        before = site.devices(alice.name)
+        child = site.client(alice, 'create', '--device', 'phone', '--qr',
+                            'none')
+        child.expect('Password: ')
+        child.sendline(password)
+        if child.expect(['MFA code: ', r'otpauth://\S+', pexpect.EOF]) == 0:
+            child.sendline(code)
+            child.expect([r'otpauth://\S+', pexpect.EOF])
+        if child.after is not pexpect.EOF:
+            new = e2e.Device(child.after.strip())
+            s = new.step_now()
+            child.expect('First code: ')
+            child.sendline(new.code(s - 1))
+            child.expect('Next code: ')
+            child.sendline(new.code(s))
+        child.expect(pexpect.EOF)
+        child.close()
+        tap.ok(child.exitstatus != 0 and site.devices(alice.name) == before,
+               what)
+
+    # A second device, so that deactivate is not of the last one.
+    e2e.enrol(site.conf, alice.name, 'spare')
+    for verb in (['create', '--device', 'phone'], ['deactivate', 'spare'],
                  ['recovery-codes']):
         name = ' '.join(verb)
-        refused(name + ': without the password', alice, verb,
-                ['not-the-password', dev.fresh()])
-        refused(name + ': without the code', alice, verb,
-                [alice.password, dev.wrong()])
+        run = refused
+        if verb[0] == 'create':
+            def run(what, user, args, answers):
+                attacker_create(what, answers[0], answers[1])
+        run(name + ': without the password', alice, verb,
+            ['not-the-password', dev.fresh()])
+        run(name + ': without the code', alice, verb,
+            [alice.password, dev.wrong()])
         spent = dev.fresh()
         tap.ok(site.login(alice, spent), name + ': a login spends a code')
-        refused(name + ': with a spent code', alice, verb,
-                [alice.password, spent])
-        refused(name + ': with a code of another user\'s device', alice,
-                verb, [alice.password, bdev.fresh()])
-    tap.is_('alice\'s devices as they were', {'default': 'active'},
+        run(name + ': with a spent code', alice, verb,
+            [alice.password, spent])
+        run(name + ': with a code of another user\'s device', alice,
+            verb, [alice.password, bdev.fresh()])
+    tap.is_('alice\'s devices as they were',
+            {'default': 'active', 'spare': 'active'},
             site.devices(alice.name))
+    st, out = site.run_as(alice, 'deactivate', 'spare',
+                          stdin='%s\n%s\n' % (alice.password, dev.fresh()))
+    tap.ok(st == 0 and site.devices(alice.name) == {'default': 'active'},
+           'deactivate spare on password and a code', out)
 
     step = dev.step_now()
     refused('resync: without the password', alice,

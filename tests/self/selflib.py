@@ -26,7 +26,7 @@ MODULE = os.path.join(BUILD, 'tests/intree/.libs/pam_awsmfa.so')
 class Site:
     """A config, a store, the PAM services and the helper's socket."""
 
-    def __init__(self, tap, extra=''):
+    def __init__(self, tap, extra='', wrapper=None):
         e2e.need(tap)
         for f in (HELPER, ENROLL, MODULE):
             if not os.path.exists(f):
@@ -51,9 +51,12 @@ class Site:
         env = ['-E', 'LD_PRELOAD=libpam_wrapper.so ' + e2e.PRELOAD,
                '-E', 'PAM_WRAPPER=1',
                '-E', 'PAM_WRAPPER_SERVICE_DIR=' + self.sb.path('pam.d')]
+        # A wrapper (tests/faults) gets the connection on standard input
+        # (--inetd): LISTEN_PID would name the wrapper, not the helper.
+        mode = ['--accept'] if wrapper is None else ['--accept', '--inetd']
         self.proc = subprocess.Popen(
-            ['systemd-socket-activate', '-l', self.sock, '--accept'] + env +
-            ['--', HELPER, '--conf', self.conf],
+            ['systemd-socket-activate', '-l', self.sock] + mode + env +
+            ['--'] + (wrapper or []) + [HELPER, '--conf', self.conf],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.sb.at_exit(e2e.stop, self.proc)
         end = time.time() + 10
