@@ -188,8 +188,8 @@ read_answer(const char *prompt, int echo)
 static int
 one_frame(int fd, const struct self_args *a, struct self_frame *f)
 {
-	char	 err[MFA_ERRLEN], *ans;
-	int	 r;
+	char	err[MFA_ERRLEN], *ans;
+	int	r;
 
 	if (selfproto_read(fd, CLIENT_FRAME_MS, f, err, sizeof(err)) !=
 	    MFA_OK) {

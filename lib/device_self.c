@@ -51,8 +51,8 @@ device_self_locked(struct store *st, const char *user, int64_t now,
 	r = load_locked(st, user, &lockfd, &rec, err, errlen);
 	if (r == MFA_ERR_NOENT)
 		return MFA_OK;
-	if (r != MFA_OK)
-		return r;
+	if (r != MFA_OK || rec == NULL)
+		return r != MFA_OK ? r : MFA_ERR_INTERNAL;
 	if (rec->locked_until != 0 && now < rec->locked_until)
 		*until = rec->locked_until;
 	wipe_free(rec, sizeof(*rec));
@@ -70,8 +70,8 @@ device_self_failure(struct store *st, const struct awsmfa_config *cfg,
 	r = load_locked(st, user, &lockfd, &rec, err, errlen);
 	if (r == MFA_ERR_NOENT)
 		return MFA_OK;
-	if (r != MFA_OK)
-		return r;
+	if (r != MFA_OK || rec == NULL)
+		return r != MFA_OK ? r : MFA_ERR_INTERNAL;
 	/* A lock that ran out gives a fresh set of tries, as at a login. */
 	if (rec->locked_until != 0 && now >= rec->locked_until) {
 		rec->locked_until = 0;

@@ -35,7 +35,7 @@ harden(void)
 	const struct rlimit	none = { 0, 0 };
 
 	umask(077);
-	signal(SIGPIPE, SIG_IGN);
+	(void)signal(SIGPIPE, SIG_IGN);
 	return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1 ||
 	    setrlimit(RLIMIT_CORE, &none) == -1 ? -1 : 0;
 }

@@ -130,8 +130,8 @@ static int
 show_secret(struct helper *h, const struct mfa_device *d, char *err,
     size_t errlen)
 {
-	char	 grouped[2 * OTP_SECRET_MAX * 8 / 5 + 16], *uri;
-	int	 r;
+	char	grouped[2 * OTP_SECRET_MAX * 8 / 5 + 16], *uri;
+	int	r;
 
 	uri = uri_build(h->cfg.issuer, h->user, d->secret, d->secret_len,
 	    d->alg, d->digits, d->period);
@@ -197,9 +197,9 @@ do_create(struct helper *h)
 static int
 do_resync(struct helper *h)
 {
-	struct device_resync_report	 rep;
-	char				 err[MFA_ERRLEN], *c1, *c2;
-	int				 r;
+	struct device_resync_report	rep;
+	char				err[MFA_ERRLEN], *c1, *c2;
+	int				r;
 
 	if (two_codes(h, &c1, &c2) == -1)
 		return done(h, MFA_ERR_INVALID, "no codes given");
