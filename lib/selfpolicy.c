@@ -44,8 +44,14 @@ self_proof_for(const struct awsmfa_config *cfg, enum self_verb verb,
 	case SELF_DEACTIVATE:	/* without an active device: a pending one */
 		if (nactive > 0)
 			return PROOF_PASSWORD_CODE;
-		if (invited || cfg->self_enrol_without_invitation)
+		if (cfg->self_enrol_without_invitation)
 			return PROOF_PASSWORD;
+		/* pam_awsmfa takes a live invitation at its code prompt
+		 * for a user without an active device (issue 20 part 2),
+		 * and spends nothing of it until the first device is
+		 * enabled. */
+		if (invited)
+			return PROOF_PASSWORD_CODE;
 		*why = "you have no active MFA device: your first one needs "
 		    "an invitation from your administrator";
 		return PROOF_REFUSED;

@@ -12,8 +12,10 @@ enum self_proof {
 	PROOF_NONE,		/* list: the socket's peer is proof enough */
 	PROOF_PASSWORD,		/* password; the device's own codes follow
 				 * (a first device, resync) */
-	PROOF_PASSWORD_CODE,	/* password and a fresh code of an active
-				 * device (or a recovery code), spent */
+	PROOF_PASSWORD_CODE,	/* password and what pam_awsmfa takes at its
+				 * prompt: a fresh code of an active device
+				 * (or a recovery code), spent; for a user
+				 * without one, a live invitation */
 	PROOF_REFUSED		/* not allowed: *why says so */
 };
 
