@@ -18,18 +18,8 @@ enum self_proof
 self_proof_for(const struct awsmfa_config *cfg, enum self_verb verb,
     unsigned nactive, int invited, const char **why)
 {
-	*why = NULL;
-	if (!cfg->self_service) {
-		*why = "self-service is turned off on this system "
-		    "(self_service = false); ask your administrator";
+	if (self_store_supported(cfg, why) == -1)
 		return PROOF_REFUSED;
-	}
-	/* There the proofs belong inside the database (issue 20 part 4). */
-	if (cfg->store != STORE_KIND_FILE) {
-		*why = "self-service is not available on the PostgreSQL store "
-		    "yet; ask your administrator";
-		return PROOF_REFUSED;
-	}
 	switch (verb) {
 	case SELF_LIST:
 		return PROOF_NONE;
@@ -64,6 +54,24 @@ self_proof_for(const struct awsmfa_config *cfg, enum self_verb verb,
 	}
 	*why = "unknown request";
 	return PROOF_REFUSED;
+}
+
+int
+self_store_supported(const struct awsmfa_config *cfg, const char **why)
+{
+	*why = NULL;
+	if (!cfg->self_service) {
+		*why = "self-service is turned off on this system "
+		    "(self_service = false); ask your administrator";
+		return -1;
+	}
+	/* There the proofs belong inside the database (issue 20 part 4). */
+	if (cfg->store != STORE_KIND_FILE) {
+		*why = "self-service is not available on the PostgreSQL store "
+		    "yet; ask your administrator";
+		return -1;
+	}
+	return 0;
 }
 
 int

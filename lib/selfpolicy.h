@@ -28,6 +28,12 @@ enum self_proof self_proof_for(const struct awsmfa_config *cfg,
 	    enum self_verb verb, unsigned nactive, int invited,
 	    const char **why);
 
+/* 0 when self-service may run on the store cfg names, -1 with *why
+ * otherwise: checked before the store is opened, so that a refused
+ * store is never connected to. */
+int	self_store_supported(const struct awsmfa_config *cfg,
+	    const char **why);
+
 /* 1 when deactivating leaves the user without an active device: the
  * helper asks for a confirmation that says what follows. */
 int	self_is_last(enum self_verb verb, unsigned nactive, int device_active);

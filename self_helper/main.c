@@ -62,15 +62,21 @@ row_count(void *arg, const struct backend_row *row)
 static int
 open_store(struct helper *h)
 {
-	char	err[MFA_ERRLEN];
-	int	r;
+	const char	*why;
+	char		 err[MFA_ERRLEN];
+	int		 r;
 
 	if ((r = config_load(h->conf, &h->cfg, err, sizeof(err))) ==
-	    MFA_OK) {
+	    MFA_OK)
 		h->have_cfg = 1;
+	if (r == MFA_OK && self_store_supported(&h->cfg, &why) == -1) {
+		self_audit(h, "failure", why);
+		say(h, SELF_ERROR, "%s", why);
+		return -1;
+	}
+	if (r == MFA_OK)
 		r = backend_open(&h->be, &h->cfg, BACKEND_ADMIN |
 		    BACKEND_CREATE, err, sizeof(err));
-	}
 	if (r == MFA_OK) {
 		h->have_be = 1;
 		r = backend_list(&h->be, h->user, (int64_t)time(NULL),
