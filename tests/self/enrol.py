@@ -74,6 +74,18 @@ try:
     tap.ok(st != 0, 'a code spent at a login is refused here', out)
     tap.ok(site.store_state()[alice.name] != before[alice.name] and
            st != 0, 'and counted as a failure, as at a login')
+    # A device the admin made pending, enabled by its user.
+    r = e2e.run([selflib.ENROLL, '--conf', site.conf, 'create', alice.name,
+                 '--device', 'tab', '--qr', 'none'])
+    tab = e2e.Device(selflib.uri_of(r.stdout))
+    while time.time() % tab.period > tab.period - 3:
+        time.sleep(0.2)
+    s = tab.step_now()
+    st, out = site.run_as(alice, 'enable', 'tab', tab.code(s - 1),
+                          tab.code(s), stdin='%s\n%s\n' % (alice.password,
+                                                           dev.fresh()))
+    tap.ok(st == 0 and site.devices(alice.name).get('tab') == 'active',
+           'enable DEVICE C1 C2 on password and a code', out)
     st, out = site.run_as(alice, 'list')
     tap.ok(st == 0 and 'default' in out and 'active' in out,
            'list shows the user\'s own device', out)
