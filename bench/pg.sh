@@ -57,8 +57,8 @@ openssl rand -hex 32 >"$P/db.key"
 chown postgres: "$P/db.key"
 chmod 0600 "$P/db.key"
 psql -d awsmfa -v key_file="$P/db.key" -f "$SRC/sql/awsmfa.sql"
-# The "refused" rows are thousands of wrong codes a minute from one host
-# role: without a larger budget sql/hosts.sql quarantines it after 100.
+# The bench's refused logins are one host's misses by the thousand: no
+# lockout, and a budget (sql/hosts.sql) that they do not exhaust.
 psql -d awsmfa -c 'CREATE ROLE bench LOGIN IN ROLE awsmfa_host' \
     -c 'UPDATE awsmfa.settings SET lockout_seconds = 0,
 	host_failures_per_minute = 1000000'

@@ -28,6 +28,10 @@
 /* Sent for an input no code or recovery code can be, so that it still
  * counts as an attempt: neither a digit nor a base32 letter. */
 #define PG_NOT_A_CODE	"!"
+/* The longest user name a record can have (sql/login.sql), and room for
+ * one byte more in bytea's hex form. */
+#define PG_USER_MAX	256
+#define PG_USER_HEX	(2 + 2 * (PG_USER_MAX + 1) + 1)
 
 struct answer {
 	const char	*name;
@@ -54,7 +58,7 @@ static const char *const reasons[] = {
 	"wrong recovery code", "code already used",
 	"code already used: last-used period in the future", "not a code",
 	"locked out", "no active device", "no record", "invalid user name",
-	"host quarantined",
+	"host quarantined", "not counted", "too late",
 };
 
 static const char *
@@ -104,6 +108,32 @@ pg_close(struct backend *b)
 		store_close(&b->st);
 }
 
+/* Connects if needed, with what is left of the budget, and takes the
+ * time it took off it. */
+static int
+pg_reach(struct backend *b, char *err, size_t errlen)
+{
+	int64_t	t0 = db_clock_ms();
+	int	s = MFA_OK;
+
+	if (b->flags & BACKEND_ADMIN)
+		b->budget_ms = (int64_t)b->cfg->db_timeout * 1000;
+	if (b->budget_ms <= 0) {
+		seterr(err, errlen, "database: no time left of db_timeout");
+		return MFA_ERR_UNAVAIL;
+	}
+	if (b->db.pg == NULL) {
+		s = db_connect(&b->db, conninfo(b), t0 + b->budget_ms, err,
+		    errlen);
+		b->budget_ms -= db_clock_ms() - t0;
+	}
+	if (s == MFA_OK && b->budget_ms <= 0) {
+		seterr(err, errlen, "database: no time left of db_timeout");
+		s = MFA_ERR_UNAVAIL;
+	}
+	return s;
+}
+
 /* One call with what is left of the budget (mfa-enroll: a whole
  * db_timeout per call), connecting first if needed; the time it took is
  * taken off the budget.  A login's calls expect one row of nfields
@@ -113,22 +143,15 @@ backend_pg_call(struct backend *b, const char *sql, int n,
     const char *const *params, int nfields, PGresult **res, char *err,
     size_t errlen)
 {
-	int64_t	t0 = db_clock_ms(), deadline;
-	int	s = MFA_OK;
+	int64_t	t0;
+	int	s;
 
 	*res = NULL;
-	if (b->flags & BACKEND_ADMIN)
-		b->budget_ms = (int64_t)b->cfg->db_timeout * 1000;
-	deadline = t0 + b->budget_ms;
-	if (b->budget_ms <= 0) {
-		seterr(err, errlen, "database: no time left of db_timeout");
-		return MFA_ERR_UNAVAIL;
-	}
-	if (b->db.pg == NULL)
-		s = db_connect(&b->db, conninfo(b), deadline, err, errlen);
-	b->db.deadline = deadline;
-	if (s == MFA_OK)
-		s = db_exec(&b->db, sql, n, params, res, err, errlen);
+	if ((s = pg_reach(b, err, errlen)) != MFA_OK)
+		return s;
+	t0 = db_clock_ms();
+	b->db.deadline = t0 + b->budget_ms;
+	s = db_exec(&b->db, sql, n, params, res, err, errlen);
 	b->budget_ms -= db_clock_ms() - t0;
 	/* A database that answered, even with an error or a WARNING, is
 	 * not down: no break-glass for the rest of this login. */
@@ -323,6 +346,9 @@ pg_input(const char *in, size_t len, char out[PG_INPUT_MAX + 1])
 	OPENSSL_cleanse(norm, sizeof(norm));
 }
 
+/* The answer is result, device and reason only: failure counts and
+ * lock times stay in the database (issue 17 rule 7), so a PostgreSQL
+ * login's outcome has none. */
 static void
 map_answer(const PGresult *res, struct verify_outcome *out)
 {
@@ -340,17 +366,40 @@ map_answer(const PGresult *res, struct verify_outcome *out)
 		if (strcmp(v, reasons[i]) == 0)
 			out->reason = reasons[i];
 	snprintf(out->device, sizeof(out->device), "%s", PQgetvalue(res, 0, 1));
-	out->failures = (unsigned)backend_pg_uint(res, 0, 3);
-	out->locked_until = backend_pg_int(res, 0, 4);
 }
 
+/* The user name as a bytea in hex ("\x..."): the database takes the
+ * bytes as they are, so that a name that is not UTF-8 is still recorded
+ * as tried.  A longer name than any record can have is cut to one byte
+ * over that, which keeps it unknown. */
+static void
+pg_user_bytes(const char *user, char out[PG_USER_HEX])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i, n = strnlen(user, PG_USER_MAX + 1);
+
+	out[0] = '\\';
+	out[1] = 'x';
+	for (i = 0; i < n; i++) {
+		out[2 + 2 * i] = hex[(unsigned char)user[i] >> 4];
+		out[3 + 2 * i] = hex[(unsigned char)user[i] & 15];
+	}
+	out[2 + 2 * n] = '\0';
+}
+
+/*
+ * CALL awsmfa.login counts and commits the attempt before it judges it
+ * (sql/login.sql): a connection lost between the two leaves a counted
+ * miss.  The database is told what is left of db_timeout, so that no
+ * lock wait and no acceptance outlives this login.
+ */
 static enum verify_result
 pg_login(struct backend *b, const char *user, const char *input,
     size_t inputlen, int flags, int64_t now, struct verify_outcome *out,
     char *err, size_t errlen)
 {
-	char		 code[PG_INPUT_MAX + 1];
-	const char	*p[2] = { user, code };
+	char		 code[PG_INPUT_MAX + 1], name[PG_USER_HEX], ms[24];
+	const char	*p[3] = { name, code, ms };
 	PGresult	*res;
 	int		 s;
 
@@ -368,11 +417,14 @@ pg_login(struct backend *b, const char *user, const char *input,
 		out->reason = "not a code";
 		return out->result;
 	}
-	pg_input(input, inputlen, code);
-	s = backend_pg_call(b, "SELECT result, device, reason, failures, "
-	    "locked_until FROM awsmfa.login($1, $2)", 2, p, 5, &res, err,
-	    errlen);
-	OPENSSL_cleanse(code, sizeof(code));
+	if ((s = pg_reach(b, err, errlen)) == MFA_OK) {
+		pg_user_bytes(user, name);
+		snprintf(ms, sizeof(ms), "%lld", (long long)b->budget_ms);
+		pg_input(input, inputlen, code);
+		s = backend_pg_call(b, "CALL awsmfa.login($1, $2, $3, NULL, "
+		    "NULL, NULL)", 3, p, 3, &res, err, errlen);
+		OPENSSL_cleanse(code, sizeof(code));
+	}
 	if (s == MFA_OK) {
 		map_answer(res, out);
 		PQclear(res);

@@ -7,7 +7,8 @@
 --
 -- Secrets never leave the database: codes are checked by SECURITY DEFINER
 -- functions under one row lock per user.  Login hosts belong to
--- awsmfa_host and may only call awsmfa.login and awsmfa.peek; admins
+-- awsmfa_host and may only CALL awsmfa.login (and the two functions it
+-- calls), awsmfa.peek and awsmfa.has_user; admins
 -- belong to awsmfa_admin and call the lifecycle functions.  Neither can
 -- read a table.  Tables and functions belong to awsmfa_owner, a NOLOGIN
 -- role that alone may read the key file.

@@ -1,11 +1,17 @@
 -- SPDX-License-Identifier: BSD-2-Clause
 -- Who may call what.  Part of awsmfa.sql (db-init).  Everything else in the
 -- schema is the owner's alone.
-REVOKE ALL ON ALL FUNCTIONS IN SCHEMA awsmfa FROM PUBLIC;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA awsmfa TO awsmfa_owner;
+REVOKE ALL ON ALL ROUTINES IN SCHEMA awsmfa FROM PUBLIC;
+GRANT EXECUTE ON ALL ROUTINES IN SCHEMA awsmfa TO awsmfa_owner;
 
+-- A login is CALL awsmfa.login; the two functions it calls are the
+-- host's too, since the procedure runs with the host's rights (and
+-- they hold the rules whoever calls them).
+GRANT EXECUTE ON PROCEDURE awsmfa.login(bytea, bytea, integer)
+    TO awsmfa_host;
 GRANT EXECUTE ON FUNCTION
-	awsmfa.login(text, text),
+	awsmfa.login_count(bytea, bytea, integer),
+	awsmfa.login_judge(bigint, bytea),
 	awsmfa.peek(text),
 	awsmfa.has_user(text),
 	awsmfa.schema_version()

@@ -38,6 +38,12 @@ SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$ SELECT p_result IN ('pending', 'bad', 'reused', 'malformed') OR
     (p_result = 'nodevice' AND p_reason IS DISTINCT FROM 'no active device') $$;
 
+-- Every login is charged while it waits for its judgement ('pending'),
+-- so host_charge runs on each one: it reads only charged rows, at most
+-- the budget's worth, however many logins the host made in the minute.
+CREATE INDEX IF NOT EXISTS attempts_host_charged ON awsmfa.attempts
+    (host_role, at) WHERE awsmfa.host_charged(result, reason);
+
 -- Before anything is judged: true when session_user may be answered.  A
 -- quarantined host gets false, and one attempts row a minute says so.
 CREATE OR REPLACE FUNCTION awsmfa.host_admit(p_user text) RETURNS boolean

@@ -1,6 +1,7 @@
 -- SPDX-License-Identifier: BSD-2-Clause
--- The login decision: awsmfa.login and awsmfa.peek, the only functions a
--- login host may call.  Part of awsmfa.sql (db-init), run as awsmfa_owner.
+-- The login decision: the procedure awsmfa.login, the definer functions
+-- it calls (login_count, login_judge) and awsmfa.peek, what a login host
+-- may call.  Part of awsmfa.sql (db-init), run as awsmfa_owner.
 
 -- The helpers of schema version 1's login, now one function (below).
 DROP FUNCTION IF EXISTS awsmfa.try_codes(text, text, bigint, integer);
@@ -8,6 +9,10 @@ DROP FUNCTION IF EXISTS awsmfa.match(awsmfa.devices, text, bigint, integer);
 DROP FUNCTION IF EXISTS awsmfa.count_failure(awsmfa.users, awsmfa.settings,
     bigint);
 DROP FUNCTION IF EXISTS awsmfa.audit(text, text, text, text);
+-- The one-call login of before issue 17, which answered in the
+-- transaction that counted: a host that rolled it back had a free guess.
+-- Its grant goes with it.
+DROP FUNCTION IF EXISTS awsmfa.login(text, text);
 
 -- Now on the fleet's one clock, the database's, in whole seconds.
 CREATE OR REPLACE FUNCTION awsmfa.now_s() RETURNS bigint
@@ -76,18 +81,156 @@ BEGIN
 	RETURN 'bad';
 END $$;
 
--- One login attempt: THE decision of the fleet store, as lib/verify.c
--- decide(), under the user's row lock, saved and audited in the same
--- transaction.  result: ok, recovery_ok, bad, reused, malformed, locked,
--- nodevice.  Every miss counts and is recorded: a call that could try a
--- code without counting would let a login server test codes at will, so
--- try_first_pass's stacked token is never sent here (lib/backend_pg.c).
+-- A login in two transactions (issue 17, rule 1): a guess is counted and
+-- committed before its answer exists.  login_count counts the attempt as
+-- a miss would and records it as 'pending'; login_judge, in a later
+-- transaction, judges that one input once and undoes the count if the
+-- code is right.  A host that rolls back, cancels, drops its connection
+-- or times the judge has paid for the guess already: the count was
+-- committed by an earlier transaction.  Neither function trusts the
+-- order it is called in; the procedure awsmfa.login only calls them
+-- with a COMMIT between them, so one CALL is one login.
 --
--- Each login host opens a new connection per login, so this runs in a
--- fresh server process whose every statement is parsed and planned anew:
--- the code path is three statements (lock, match, save) and no helper
--- function but unseal; the rare paths (recovery, a reused code) cost more,
--- a user without a record less.
+-- The decision is the file store's (lib/verify.c decide()): result ok,
+-- recovery_ok, bad, reused, malformed, locked, nodevice; 'refused' when
+-- the host is quarantined (sql/hosts.sql), the judge has no committed
+-- count of this session for this input, or the module's deadline passed.
+-- A host learns the result, the device and the reason, never failure
+-- counts or lock times (rule 7): those stay in users and attempts.
+
+-- What login_count has counted and login_judge may judge once: the
+-- transaction that counted (its top-level id: a savepoint has the same),
+-- a keyed digest of the input (never the input), and the moment after
+-- which no judgement may accept (the module's deadline).
+CREATE TABLE IF NOT EXISTS awsmfa.pending (
+	attempt		bigint PRIMARY KEY,
+	host_role	name NOT NULL,
+	xact		xid8 NOT NULL,
+	user_name	text NOT NULL,
+	salt		bytea NOT NULL,
+	digest		bytea NOT NULL,
+	deadline	timestamptz NOT NULL
+);
+REVOKE ALL ON awsmfa.pending FROM PUBLIC;
+CREATE INDEX IF NOT EXISTS pending_host_deadline ON awsmfa.pending
+    (host_role, deadline);
+
+-- A user name as the host sent it, in bytes: the server refuses invalid
+-- UTF-8 in a text argument before any function runs, and then no
+-- attempts row would say the call was made.  name: the name, NULL for
+-- bytes no record can be named by (not UTF-8, a NUL, over 256 bytes);
+-- shown: what the attempts row records, escaped when not UTF-8.
+CREATE OR REPLACE FUNCTION awsmfa.login_name(p_user bytea, OUT name text,
+    OUT shown text)
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+BEGIN
+	IF octet_length(p_user) BETWEEN 1 AND 256 THEN
+		BEGIN
+			name := convert_from(p_user, 'UTF8');
+		EXCEPTION WHEN character_not_in_repertoire OR
+		    untranslatable_character THEN
+			name := NULL;
+		END;
+	END IF;
+	shown := coalesce(left(name, 256), left(encode(substring(
+	    coalesce(p_user, '') FROM 1 FOR 256), 'escape'), 256));
+END $$;
+
+-- Bounds every lock wait of this transaction to ms (at least 1: 0 would
+-- mean no bound), so that nothing of a login waits past the module.
+CREATE OR REPLACE FUNCTION awsmfa.login_bound(p_ms bigint) RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$ SELECT set_config('lock_timeout',
+    greatest(least(p_ms, 60000), 1) || 'ms', true) $$;
+
+-- The first transaction of a login.  p_ms: the milliseconds the module
+-- still waits (what is left of db_timeout).  Settles what needs no
+-- secret (no record, no active device, locked) with its attempts row;
+-- else counts the attempt as a miss and returns result 'pending' and the
+-- attempt to judge.  Secrets are not opened here.
+CREATE OR REPLACE FUNCTION awsmfa.login_count(p_user bytea, p_input bytea,
+    p_ms integer, OUT attempt bigint, OUT result text, OUT device text,
+    OUT reason text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	t	bigint := now_s();
+	ms	bigint := least(greatest(coalesce(p_ms, 0), 0), 60000);
+	n	record := login_name(p_user);
+	u	record;
+	salt	bytea := gen_random_bytes(16);
+BEGIN
+	-- The server gives up before the module: a fifth of the time left
+	-- is for the answer's way back and the commit.
+	ms := ms * 4 / 5;
+	PERFORM login_bound(ms);
+	IF NOT host_admit(n.shown) THEN
+		result := 'refused';
+		reason := 'host quarantined';
+		RETURN;
+	END IF;
+	SELECT x.failures, x.locked_until, s.max_failures, s.lockout_seconds,
+	    EXISTS (SELECT 1 FROM devices d WHERE d.user_name = x.name AND
+		d.active) AS active INTO u
+	    FROM users x, settings s WHERE x.name = n.name FOR UPDATE OF x;
+	IF NOT FOUND THEN
+		-- The file store's words (lib/verify.c): a name no record
+		-- can have (check_user's rule), or none.
+		result := 'nodevice';
+		reason := CASE WHEN n.name IS NULL OR n.name ~ '[/[:cntrl:]]'
+		    OR left(n.name, 1) = '.' THEN 'invalid user name'
+		    ELSE 'no record' END;
+	ELSIF NOT u.active THEN
+		result := 'nodevice';
+		reason := 'no active device';
+	ELSIF u.locked_until > t THEN
+		result := 'locked';
+		reason := 'locked out';
+	END IF;
+	IF result IS NOT NULL THEN
+		INSERT INTO attempts (user_name, device, result, reason)
+		    VALUES (n.shown, NULL, result, reason);
+		IF host_charged(result, reason) THEN
+			PERFORM host_charge(n.shown);
+		END IF;
+		RETURN;
+	END IF;
+	-- Counted as a miss (lib/verify.c): a lock that has run out gives a
+	-- fresh set of tries; an accepted code undoes this in login_judge.
+	IF u.locked_until <> 0 THEN
+		u.failures := 0;
+		u.locked_until := 0;
+	END IF;
+	IF u.lockout_seconds <> 0 THEN
+		u.failures := least(u.failures + 1, 2147483647);
+		IF u.failures >= u.max_failures THEN
+			u.locked_until := t + u.lockout_seconds;
+		END IF;
+	END IF;
+	UPDATE users SET failures = u.failures, locked_until = u.locked_until
+	    WHERE name = n.name;
+	INSERT INTO attempts (user_name, device, result, reason)
+	    VALUES (n.shown, NULL, 'pending', 'not judged')
+	    RETURNING id INTO attempt;
+	PERFORM host_charge(n.shown);
+	-- This host's counts that can no longer be judged.
+	DELETE FROM pending WHERE host_role = session_user AND
+	    deadline < clock_timestamp();
+	INSERT INTO pending (attempt, host_role, xact, user_name, salt, digest,
+	    deadline) VALUES (attempt, session_user, pg_current_xact_id(),
+	    n.name, salt, hmac(coalesce(p_input, ''), salt, 'sha256'),
+	    statement_timestamp() + ms * interval '1 millisecond');
+	result := 'pending';
+END $$;
+
+-- The second transaction: judges the input of a pending attempt of this
+-- session's role that an earlier, committed transaction counted, once,
+-- before its deadline.  Anything else is 'refused' before a secret is
+-- opened, and says nothing about the code.
 --
 -- The match: every active device of the user whose code length the input
 -- has ("shaped"), every step center + drift +- win of it, as lib/verify.c.
@@ -97,40 +240,43 @@ END $$;
 -- with an old one makes it "reused"; else "bad", or "malformed" when no
 -- device has the input's shape.  Every step is computed and the codes are
 -- compared by digest, so the time does not depend on where they differ.
--- A locked user's secrets are not opened.
-CREATE OR REPLACE FUNCTION awsmfa.login(p_user text, p_input text,
-    OUT result text, OUT device text, OUT reason text,
-    OUT failures integer, OUT locked_until bigint)
+-- A lock is not looked at: the count let this attempt in.
+CREATE OR REPLACE FUNCTION awsmfa.login_judge(p_attempt bigint,
+    p_input bytea, OUT result text, OUT device text, OUT reason text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$
 DECLARE
-	t	bigint := floor(extract(epoch FROM statement_timestamp()))::bigint;
-	code	text := coalesce(p_input, '');
+	t	bigint := now_s();
+	code	text := encode(coalesce(p_input, ''), 'escape');
+	p	record;
 	u	record;
 	m	record;
 BEGIN
-	-- A quarantined host is answered without judging (sql/hosts.sql).
-	IF NOT host_admit(p_user) THEN
-		result := 'refused';
-		reason := 'host quarantined';
+	result := 'refused';
+	reason := 'not counted';
+	-- Even the wait for another judge of the same row ends in time.
+	PERFORM login_bound((SELECT (extract(epoch FROM x.deadline -
+	    clock_timestamp()) * 1000)::bigint FROM pending x
+	    WHERE x.attempt = p_attempt));
+	-- One judgement per count: the row goes whatever the outcome.
+	DELETE FROM pending x WHERE x.attempt = p_attempt AND
+	    x.host_role = session_user RETURNING x.* INTO p;
+	IF NOT FOUND OR p.xact = pg_current_xact_id() OR
+	    hmac(coalesce(p_input, ''), p.salt, 'sha256') <> p.digest THEN
 		RETURN;
 	END IF;
-	SELECT x.failures, x.locked_until, s.win, s.max_failures,
-	    s.lockout_seconds INTO u
-	    FROM users x, settings s WHERE x.name = p_user FOR UPDATE OF x;
+	reason := 'too late';
+	IF clock_timestamp() >= p.deadline THEN
+		RETURN;
+	END IF;
+	PERFORM login_bound((extract(epoch FROM p.deadline -
+	    clock_timestamp()) * 1000)::bigint);
+	SELECT s.win INTO u FROM users x, settings s WHERE x.name = p.user_name
+	    FOR UPDATE OF x;
 	IF NOT FOUND THEN
-		-- The file store's words (lib/verify.c), for the same audit
-		-- line on both: a name no record can have (check_user's
-		-- rule), or none.
 		result := 'nodevice';
-		reason := CASE WHEN p_user IS NULL OR
-		    octet_length(p_user) NOT BETWEEN 1 AND 256 OR
-		    p_user ~ '[/[:cntrl:]]' OR left(p_user, 1) = '.'
-		    THEN 'invalid user name' ELSE 'no record' END;
-		INSERT INTO attempts (user_name, device, result, reason)
-		    VALUES (left(p_user, 256), NULL, result, reason);
-		PERFORM host_charge(p_user);
+		reason := 'no record';
 		RETURN;
 	END IF;
 	SELECT count(*) AS active, count(*) FILTER (WHERE d.shaped) AS shaped,
@@ -142,9 +288,9 @@ BEGIN
 	FROM (SELECT dv.name, dv.secret, dv.alg, dv.digits, dv.last_step,
 		t / dv.period + dv.drift AS center,
 		code ~ ('^[0-9]{' || dv.digits || '}$') AS shaped
-	    FROM devices dv WHERE dv.user_name = p_user AND dv.active) d
+	    FROM devices dv WHERE dv.user_name = p.user_name AND dv.active) d
 	LEFT JOIN LATERAL (SELECT unseal(d.secret) AS k
-	    WHERE d.shaped AND u.locked_until <= t OFFSET 0) kk ON true
+	    WHERE d.shaped OFFSET 0) kk ON true
 	LEFT JOIN LATERAL (SELECT
 		min(g.s) FILTER (WHERE g.hit AND
 		    (d.last_step IS NULL OR g.s > d.last_step)) AS step,
@@ -160,20 +306,13 @@ BEGIN
 		LATERAL (SELECT hm, get_byte(hm, length(hm) - 1) & 15
 		    FROM hmac(int8send(s), kk.k, d.alg) hm OFFSET 0) h(h, o)
 		WHERE kk.k IS NOT NULL) g) c ON true;
-	failures := u.failures;
-	locked_until := u.locked_until;
 	IF m.active = 0 THEN
 		result := 'nodevice';
 		reason := 'no active device';
-		failures := NULL;
-		locked_until := NULL;
-	ELSIF u.locked_until > t THEN
-		result := 'locked';
-		reason := 'locked out';
 	ELSE
 		result := CASE WHEN m.device IS NOT NULL THEN 'ok'
 		    WHEN m.old THEN 'reused' WHEN m.shaped > 0 THEN 'bad'
-		    ELSE try_recovery(p_user, code) END;
+		    ELSE try_recovery(p.user_name, code) END;
 		device := m.device;
 		reason := CASE result WHEN 'ok' THEN 'code accepted'
 		    WHEN 'recovery_ok' THEN 'recovery code accepted'
@@ -181,37 +320,61 @@ BEGIN
 		    WHEN 'bad' THEN CASE WHEN m.shaped = 0
 			THEN 'wrong recovery code' ELSE 'wrong code' END
 		    ELSE 'not a code' END;
-		-- A lock that has run out gives a fresh set of tries.
-		IF u.locked_until <> 0 THEN
-			failures := 0;
-			locked_until := 0;
-		END IF;
-		IF result IN ('ok', 'recovery_ok') THEN
-			failures := 0;
-			locked_until := 0;
-		ELSIF u.lockout_seconds <> 0 THEN
-			failures := least(failures + 1, 2147483647);
-			IF failures >= u.max_failures THEN
-				locked_until := t + u.lockout_seconds;
-			END IF;
-		END IF;
 		IF result = 'reused' AND EXISTS (SELECT 1 FROM devices x
-		    WHERE x.user_name = p_user AND x.active AND
+		    WHERE x.user_name = p.user_name AND x.active AND
 		    periods_ahead(x) > 0) THEN
 			reason := 'code already used: last-used period in the future';
 		END IF;
 	END IF;
-	-- The new state and the audit line in one statement.
-	WITH dv AS (UPDATE devices SET last_step = m.step, last_used = t
-		WHERE result = 'ok' AND user_name = p_user AND name = device),
-	    us AS (UPDATE users SET failures = login.failures,
-		locked_until = login.locked_until
-		WHERE result NOT IN ('nodevice', 'locked') AND name = p_user)
-	INSERT INTO attempts (user_name, device, result, reason)
-	    VALUES (left(p_user, 256), device, result, reason);
-	IF host_charged(result, reason) THEN
-		PERFORM host_charge(p_user);
+	-- The module gave up by now: nothing is spent, the count stays,
+	-- and the attempts row still says 'pending'.  A burnt recovery
+	-- code comes back with the rollback.
+	IF clock_timestamp() >= p.deadline THEN
+		RAISE EXCEPTION USING ERRCODE = 'query_canceled',
+		    MESSAGE = 'awsmfa: judged after the deadline';
 	END IF;
+	-- An accepted code spends its step and undoes the count.
+	WITH dv AS (UPDATE devices SET last_step = m.step, last_used = t
+		WHERE result = 'ok' AND user_name = p.user_name AND
+		name = login_judge.device),
+	    us AS (UPDATE users SET failures = 0, locked_until = 0
+		WHERE result IN ('ok', 'recovery_ok') AND name = p.user_name)
+	UPDATE attempts SET device = login_judge.device,
+	    result = login_judge.result, reason = login_judge.reason
+	    WHERE id = p.attempt;
+END $$;
+
+-- One login, as the module calls it: CALL awsmfa.login(user, input, ms,
+-- NULL, NULL, NULL).  The count is committed before the judge runs, so
+-- CALL inside a transaction block fails ("invalid transaction
+-- termination") before anything is judged.  PostgreSQL refuses COMMIT in
+-- a SECURITY DEFINER procedure or one with SET, so this one runs with the
+-- caller's rights and search_path, and names everything in full; the
+-- rules are in the two definer functions, whatever order a host calls
+-- them in.
+CREATE OR REPLACE PROCEDURE awsmfa.login(p_user bytea, p_input bytea,
+    p_ms integer, OUT result text, OUT device text, OUT reason text)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	c	record;
+BEGIN
+	-- The count's commit need not wait for the disk (or a standby):
+	-- the judge's commit, which the answer waits for, comes after it
+	-- in the WAL and makes both durable at once.  One flush a login.
+	PERFORM pg_catalog.set_config('synchronous_commit', 'off', true);
+	SELECT x.attempt, x.result, x.device, x.reason INTO c
+	    FROM awsmfa.login_count(p_user, p_input, p_ms) x;
+	COMMIT;
+	IF c.result OPERATOR(pg_catalog.<>) 'pending' THEN
+		result := c.result;
+		device := c.device;
+		reason := c.reason;
+		RETURN;
+	END IF;
+	SELECT x.result, x.device, x.reason INTO result, device, reason
+	    FROM awsmfa.login_judge(c.attempt, p_input) x;
+	COMMIT;
 END $$;
 
 -- The schema this database holds, for `mfa-enroll check`.

@@ -28,7 +28,8 @@ END $$;
 
 -- The users a host locked out: those locked now among whose counted
 -- misses (the last `failures` rows of theirs that a login counted: wrong,
--- reused or malformed codes, each of which added one) is one from that
+-- reused or malformed codes, and counts never judged ('pending'), each
+-- of which added one) is one from that
 -- host.  Exactly the misses that made the current lock, so a host is
 -- never taken for the cause of a lock it had no part in; one pass over
 -- the attempts, whatever the number of users.
@@ -43,7 +44,7 @@ AS $$
 		row_number() OVER (PARTITION BY a.user_name
 		    ORDER BY a.id DESC) AS k
 		FROM attempts a JOIN locked l ON l.name = a.user_name
-		WHERE a.result IN ('bad', 'reused', 'malformed'))
+		WHERE a.result IN ('pending', 'bad', 'reused', 'malformed'))
 	SELECT DISTINCT m.user_name FROM miss m
 	    JOIN locked l ON l.name = m.user_name
 	    WHERE m.k <= l.failures AND m.host_role = p_role

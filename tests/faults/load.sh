@@ -148,7 +148,8 @@ is "successes: one per user and round" $((ROUNDS * USERS)) \
 is "0 double accepts" "" \
     "$(awk '$4 == "SUCCESS" { print $2, $3 }' "$W/results" | sort | uniq -d)"
 is "every mfa-enroll run succeeded" "" \
-    "$(grep -v '^ok' "$W/enroll.log"; cat "$W/enroll.err")"
+    "$(grep -v '^ok' "$W/enroll.log"
+	grep -v '^mfa-enroll: warning: user .* is not known' "$W/enroll.err")"
 
 # Every record holds the last round's step.
 last=$((S0 + 4 * (ROUNDS - 1)))

@@ -118,9 +118,21 @@ sql postgres -c "ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (s2)'" \
     -c 'SELECT pg_reload_conf()' >/dev/null
 t3=$(($(date +%s) + 120))
 c3=$(oathtool --totp -N "@$t3" "$secret")
-out=$(PGOPTIONS="-c statement_timeout=0" timeout -s INT 3 \
-    psql -X -At -h "$S" -p "$SP" -U host_a -d awsmfa \
-    -c "SELECT result FROM awsmfa.login('alice', '$c3')" 2>&1)
+# The login commits twice (the count, then the judge); the judge's commit,
+# which carries the count's to the standby, waits and is cancelled.
+PGOPTIONS="-c statement_timeout=0" psql -X -At -h "$S" -p "$SP" -U host_a \
+    -d awsmfa -c "CALL awsmfa.login('alice', '$c3', 60000, NULL, NULL, NULL)" \
+    >"$SANDBOX/call.out" 2>&1 &
+caller=$!
+for i in $(seq 100); do
+	kill -0 "$caller" 2>/dev/null || break
+	sql postgres -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+	    WHERE usename = 'host_a' AND wait_event = 'SyncRep'" >/dev/null
+	sleep 0.1
+done
+kill "$caller" 2>/dev/null
+wait "$caller"
+out=$(cat "$SANDBOX/call.out")
 check "with no standby a commit waits; cancelled it warns" \
     grep -q 'WARNING:.*canceling wait for synchronous replication' <<<"$out"
 # The commit happened locally: a client that took the reply for a yes

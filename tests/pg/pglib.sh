@@ -96,9 +96,17 @@ enrol() {
 	echo "$secret"
 }
 
-# login ROLE USER CODE: "result reason failures" of awsmfa.login.
+# login ROLE USER CODE: "result reason failures" of one CALL awsmfa.login
+# as ROLE; the host is told no failure count, so it is read as postgres
+# after the call (empty for a user without a record).
 login() {
-	sql "$1" -F' ' -c "SELECT result, reason, failures FROM awsmfa.login('$2', '$3')"
+	local result device reason
+	IFS='|' read -r result device reason < <(sql "$1" -c "CALL
+	    awsmfa.login(convert_to('$2', 'UTF8'), convert_to('$3', 'UTF8'),
+	    30000, NULL, NULL, NULL)") || return 1
+	: "$device"
+	echo "$result $reason $(sql postgres -c "SELECT failures FROM
+	    awsmfa.users WHERE name = '$2'")"
 }
 
 # psql_as ROLE [psql args...]: psql over the socket as ROLE, database awsmfa.

@@ -106,7 +106,7 @@ is "32 racing logins with one code: one accepted" 1 \
 is "and 31 refused as already used" 31 \
     "$(cat "$SANDBOX"/race.* | grep -c '^reused ')"
 
-for t in users devices attempts settings meta; do
+for t in users devices attempts settings meta pending; do
 	check "host role reads no table ($t)" \
 	    bash -c "! psql -X -q -h '$PG_DIR' -p $PG_PORT -U host_a -d awsmfa -c 'SELECT * FROM awsmfa.$t' 2>/dev/null"
 	check "admin role reads no table ($t)" \

@@ -404,6 +404,26 @@ host_close(void)
 	H.host_open = 0;
 }
 
+/* The database tells a login host no failure count or lock time (issue
+ * 17 rule 7): the table compares them as the user's row holds them. */
+static void
+db_state(struct verify_outcome *out)
+{
+	const char	*p[1] = { H.user };
+	PGresult	*res;
+
+	res = PQexecParams(H.su, "SELECT failures, locked_until FROM "
+	    "awsmfa.users WHERE name = $1", 1, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		fail_msg("user's state: %s", PQerrorMessage(H.su));
+	if (PQntuples(res) == 1) {
+		out->failures = (unsigned)strtoul(PQgetvalue(res, 0, 0), NULL,
+		    10);
+		out->locked_until = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	}
+	PQclear(res);
+}
+
 static void
 do_login(unsigned i, const struct dec_act *a)
 {
@@ -423,6 +443,8 @@ do_login(unsigned i, const struct dec_act *a)
 		    len, a->kind == A_TRY ? BACKEND_TRY : 0, t, &out, err,
 		    sizeof(err));
 	OPENSSL_cleanse(in, sizeof(in));
+	if (H.pg && b != NULL && !b->fell_back)
+		db_state(&out);
 	check_outcome(i, a, &out, err);
 }
 
