@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.environ.get('AWSMFA_SRCDIR', '.'),
                                 'tests', 'self'))
@@ -67,6 +68,12 @@ try:
     st, out = attempt()
     tap.ok(st == 0 and site.devices(alice.name) == new,
            'deactivate on a recovery code, not killed', out)
+    # strace writes its summary as the helper exits, which may be just
+    # after the client has its answer.
+    end = time.time() + 10
+    while (not os.path.exists(count) or
+           'total' not in open(count).read()) and time.time() < end:
+        time.sleep(0.1)
     with open(count) as f:
         calls = {m.group(1): int(m.group(2)) for m in
                  re.finditer(r'^(\w+)\s+(\d+)\s*$', f.read(), re.M)}
@@ -90,7 +97,7 @@ try:
                 tap.diag('%s #%d: %s; check: %s' % (call, when, got,
                                                   chk.stdout))
     open(inject, 'w').close()
-    tap.ok(kills > 0 and bad == 0,
+    tap.ok(kills >= 4 and bad == 0,
            'killed at %d points: old or new every time' % kills)
     tap.ok(site.login(alice, dev.fresh()), 'alice still logs in')
 finally:
