@@ -115,6 +115,7 @@ const struct verb verbs[] = {
 
 static void
 vwarn_line(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+static int	self_verb(const char *);
 
 static void
 vwarn_line(const char *fmt, va_list ap)
@@ -171,7 +172,11 @@ verb_help(const struct verb *v)
 {
 	printf("usage: " PROG " [--conf FILE] %s %s\n\n%s", v->name,
 	    v->usage, v->help);
-	if (v->writes)
+	if (v->writes && self_verb(v->name))
+		printf("Run by root for any USER.  Run by another user, it "
+		    "acts on that\nuser's own devices through awsmfa-self "
+		    "(no USER; see mfa-enroll(8)).\n");
+	else if (v->writes)
 		printf("Must be run as root.\n");
 }
 

@@ -48,7 +48,8 @@ class Site:
         self.sb.write('pam.d/login',
                       'auth required %s conf=%s\n' % (MODULE, self.conf))
         self.sock = self.sb.path('self.sock')
-        env = ['-E', 'LD_PRELOAD=libpam_wrapper.so ' + e2e.PRELOAD,
+        # The sanitizer runtimes (check.sh) must come first.
+        env = ['-E', 'LD_PRELOAD=%s libpam_wrapper.so' % e2e.PRELOAD,
                '-E', 'PAM_WRAPPER=1',
                '-E', 'PAM_WRAPPER_SERVICE_DIR=' + self.sb.path('pam.d')]
         # A wrapper (tests/faults) gets the connection on standard input
@@ -113,7 +114,8 @@ class Site:
         """One login of user with code through pam_awsmfa: True if in."""
         r = e2e.run(['pamtester', 'login', user.name, 'authenticate'],
                     input=code + '\n', stdin=None,
-                    env=dict(os.environ, LD_PRELOAD='libpam_wrapper.so',
+                    env=dict(os.environ,
+                             LD_PRELOAD=e2e.PRELOAD + ' libpam_wrapper.so',
                              PAM_WRAPPER='1',
                              PAM_WRAPPER_SERVICE_DIR=self.sb.path('pam.d')))
         return r.returncode == 0
