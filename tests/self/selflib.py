@@ -48,8 +48,13 @@ class Site:
         self.sb.write('pam.d/login',
                       'auth required %s conf=%s\n' % (MODULE, self.conf))
         self.sock = self.sb.path('self.sock')
-        # The sanitizer runtimes (check.sh) must come first.
-        env = ['-E', 'LD_PRELOAD=%s libpam_wrapper.so' % e2e.PRELOAD,
+        # The sanitizer runtimes (check.sh) must come first.  ASan's
+        # crypt() interceptor finds no real crypt() when libcrypt only
+        # arrives later with pam_unix (a call to address 0): a sanitized
+        # helper gets libcrypt from the start.
+        crypt = ' libcrypt.so.1' if e2e.PRELOAD else ''
+        env = ['-E', 'LD_PRELOAD=%s%s libpam_wrapper.so' % (e2e.PRELOAD,
+                                                           crypt),
                '-E', 'PAM_WRAPPER=1',
                '-E', 'PAM_WRAPPER_SERVICE_DIR=' + self.sb.path('pam.d')]
         # A wrapper (tests/faults) gets the connection on standard input
@@ -58,7 +63,8 @@ class Site:
         self.proc = subprocess.Popen(
             ['systemd-socket-activate', '-l', self.sock] + mode + env +
             ['--'] + (wrapper or []) + [HELPER, '--conf', self.conf],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.sb.path('helper.log'), 'w'))
         self.sb.at_exit(e2e.stop, self.proc)
         end = time.time() + 10
         while not os.path.exists(self.sock) and time.time() < end:
@@ -121,6 +127,10 @@ class Site:
         return r.returncode == 0
 
     def done(self):
+        # What the helpers said (a sanitizer's report), when it failed.
+        if self.tap.failed:
+            with open(self.sb.path('helper.log')) as f:
+                self.tap.diag(''.join(f.readlines()[-40:]))
         self.sb.cleanup()
 
 
