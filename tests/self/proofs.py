@@ -76,8 +76,9 @@ try:
         if verb[0] == 'create':
             def run(what, user, args, answers):
                 attacker_create(what, answers[0], answers[1])
+        # The password module is requisite: the code is never asked.
         run(name + ': without the password', alice, verb,
-            ['not-the-password', dev.fresh()])
+            ['not-the-password', dev.wrong()])
         run(name + ': without the code', alice, verb,
             [alice.password, dev.wrong()])
         spent = dev.fresh()
