@@ -7,12 +7,12 @@ entering its Nth call of each write-path system call, for every N the
 helper makes.  After each kill the user's devices are the old set or the
 new one, `mfa-enroll check` passes, and at the end the user still logs
 in with a code.  TAP."""
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.environ.get('AWSMFA_SRCDIR', '.'),
@@ -30,7 +30,6 @@ wrapper_dir = None
 site = None
 try:
     # The wrapper reads what to inject from a file the test rewrites.
-    import tempfile
     wrapper_dir = tempfile.mkdtemp(prefix='awsmfa-kill.')
     os.chmod(wrapper_dir, 0o755)
     inject = os.path.join(wrapper_dir, 'inject')

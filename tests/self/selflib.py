@@ -5,9 +5,9 @@ real PAM stack of the service mfa-enroll (pam_unix, then pam_awsmfa)
 from a pam_wrapper folder, real users made for the test, and the
 client run as those users.  Everything is undone at exit."""
 
+import json
 import os
 import re
-import socket
 import struct
 import subprocess
 import sys
@@ -101,7 +101,6 @@ class Site:
     def devices(self, name):
         """The user's devices as root sees them: {device: status}."""
         r = e2e.run([ENROLL, '--conf', self.conf, 'list', name, '--json'])
-        import json
         try:
             return {d['device']: d['status'] for d in json.loads(r.stdout)}
         except ValueError:
