@@ -10,7 +10,6 @@ in with a code.  TAP."""
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
