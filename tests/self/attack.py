@@ -34,7 +34,11 @@ try:
                what + ': one line and a failure', frames)
 
     # A client that writes its own request: the user is the socket's.
-    one_line('user=alice in the request',
+    fr = raw(site, bob, frame('Q', request(verb='list', user=alice.name)))
+    one_line('user=alice in the request', fr)
+    tap.ok(not any('default' in f[1] for f in fr),
+           'user=alice: nothing of alice\'s shown', fr)
+    one_line('user=alice in a deactivate',
              raw(site, bob, frame('Q', request(verb='deactivate',
                                                device='default',
                                                user=alice.name))))
