@@ -48,6 +48,12 @@ row_count(void *arg, const struct backend_row *row)
 
 	if (row->user == NULL || strcmp(row->user, h->user) != 0)
 		return;
+	/* An invitation is a row without a device (issue 20 part 1);
+	 * whether it is still live, pam_awsmfa judges at its prompt. */
+	if (row->device == NULL) {
+		h->invited |= strcmp(row->status, "invited") == 0;
+		return;
+	}
 	h->nactive += active;
 	/* A hardware token is named by its serial as well. */
 	if (strcmp(row->device, h->req.device) == 0 ||
@@ -150,8 +156,8 @@ serve(struct helper *h)
 	}
 	if (read_request(h) == -1 || open_store(h) == -1)
 		return -1;
-	/* Invitations (issue 20 part 1) are not read yet: 0. */
-	proof = self_proof_for(&h->cfg, h->req.verb, h->nactive, 0, &why);
+	proof = self_proof_for(&h->cfg, h->req.verb, h->nactive, h->invited,
+	    &why);
 	if (proof == PROOF_REFUSED) {
 		self_audit(h, "failure", why);
 		say(h, SELF_ERROR, "%s", why);

@@ -44,6 +44,11 @@ list_row(void *arg, const struct backend_row *row)
 
 	if (row->user == NULL || strcmp(row->user, h->user) != 0)
 		return;
+	if (row->device == NULL) {
+		say(h, SELF_INFO, "an invitation from your administrator "
+		    "(%s)", row->status);
+		return;
+	}
 	when(row->enabled, en);
 	when(row->last_used, used);
 	say(h, SELF_INFO, "%-16s %-8s %-8s enabled %s, last used %s",

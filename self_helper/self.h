@@ -31,6 +31,7 @@ struct helper {
 	unsigned		 nactive;	/* active devices */
 	int			 dev_active;	/* req.device is active */
 	int			 dev_exists;	/* req.device is there */
+	int			 invited;	/* an invitation row is there */
 };
 
 /* peer.c: the caller from SO_PEERCRED on fd, its name from NSS.  0 or
