@@ -102,7 +102,9 @@ class Site:
         """The user's devices as root sees them: {device: status}."""
         r = e2e.run([ENROLL, '--conf', self.conf, 'list', name, '--json'])
         try:
-            return {d['device']: d['status'] for d in json.loads(r.stdout)}
+            # An invitation is a row without a device.
+            return {d['device']: d['status'] for d in json.loads(r.stdout)
+                    if d.get('device') is not None}
         except ValueError:
             return {}
 
