@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-"""A new user enrols over a real sshd: the password alone logs them in
-(nullok, self_enrol_without_invitation: a roll-out), they run
-mfa-enroll create in that session on a terminal, the QR code on that
-terminal decodes to the URI, oathtool codes enable it, and the next login
-asks for a code and takes it.  With invitations (issue 20 parts 1, 2)
-the first login is password + invitation; tests/self/invite.py covers
-that step until it is merged here.  TAP."""
+"""A new user enrols over a real sshd: with only an admin's invitation
+(issue 20 parts 1, 2) they log in with password + invitation, or, before
+mfa-enroll has invitations, with the password alone (nullok,
+self_enrol_without_invitation: a roll-out); they run mfa-enroll create
+in that session on a terminal, the QR code on that terminal decodes to
+the URI, oathtool codes enable it, and the next login asks for a code
+and takes it; the invitation is refused then.  TAP."""
 import io
 import os
+import re
 import subprocess
 import sys
 import time
@@ -39,10 +40,12 @@ def ssh_argv(d, user, command):
 
 
 tap = e2e.Tap()
+INVITES = e2e.run([selflib.ENROLL, 'invite', '--help']).returncode == 0
 for prog in ('/usr/sbin/sshd', 'ssh', 'ssh-keygen'):
     if not (os.path.exists(prog) or e2e.shutil.which(prog)):
         tap.skip_all(prog + ' is not installed')
-site = selflib.Site(tap, 'self_enrol_without_invitation = true;\n')
+site = selflib.Site(tap, '' if INVITES else
+                    'self_enrol_without_invitation = true;\n')
 try:
     sb = site.sb
     sb.at_exit(e2e_sshd.sweep_pam_wrapper, sb)
@@ -51,12 +54,20 @@ try:
     sb.user = dave.name
     e2e.run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f',
              sb.path('hostkey')])
-    d = e2e_sshd.Sshd(sb, 'sshd', NULLOK, 'keyboard-interactive', site.conf)
+    invitation = None
+    if INVITES:
+        r = e2e.run([selflib.ENROLL, '--conf', site.conf, 'invite',
+                     dave.name])
+        m = re.search(r'^\s*(inv(?:-[0-9a-z]{4})+)\s*$', r.stdout, re.M)
+        invitation = m.group(1) if m else 'none'
+    d = e2e_sshd.Sshd(sb, 'sshd', e2e_sshd.PASSWORD_AND_CODE if INVITES
+                      else NULLOK, 'keyboard-interactive', site.conf)
     if not d.up and e2e.PRELOAD:
         tap.skip_all('sshd does not start with the sanitizer runtimes')
     tap.ok(d.up, 'sshd listening', d.logtext())
 
-    # The first login: the password alone (no device yet, nullok).
+    # The first login: password + invitation, or the password alone (no
+    # device yet, nullok).
     log = io.StringIO()
     child = pexpect.spawn('ssh', ssh_argv(d, dave.name, '%s --socket %s '
                                           'create' % (selflib.ENROLL,
@@ -67,9 +78,15 @@ try:
     child.logfile_read = log
     child.expect(PW)
     child.sendline(dave.password)
+    if INVITES:
+        child.expect(r'MFA code: ?')
+        child.sendline(invitation)
     # In the session: the helper's own proof, then the new device.
     child.expect('Password: ')
     child.sendline(dave.password)
+    if INVITES:
+        child.expect('MFA code: ')
+        child.sendline(invitation)
     child.expect(r'(otpauth://totp/\S+)\r\n')
     uri = child.match.group(1)
     child.expect(r'Secret: ')
@@ -107,6 +124,12 @@ try:
                            'keyboard-interactive')
     tap.ok(st == 0 and e2e_sshd.MARK + dave.name in out,
            'password and a code of the new device log in', out)
+    if INVITES:
+        st, out = e2e_sshd.ssh(d, dave.name, [(PW, dave.password),
+                                              (r'MFA code: ?', invitation)],
+                               'keyboard-interactive')
+        tap.ok(st == 255 and e2e_sshd.MARK not in out,
+               'the invitation is refused once the device is enabled', out)
     d.stop()
 finally:
     site.done()
