@@ -86,6 +86,30 @@ json_time(int64_t t)
 	json_string(t > 0 ? buf : NULL);
 }
 
+/* A user's invitation: no device, its expiry where the others have
+ * their last use. */
+static void
+print_invitation(struct lister *l, const struct backend_row *r)
+{
+	char	e[32];
+
+	iso8601(r->expires, e);
+	if (!l->json) {
+		printf("%-16s %-16s %-8s %-16s %-10s %-20s %-20s %s\n",
+		    r->user, "-", "-", "-", r->status, "-", "-", e);
+		l->nrows++;
+		return;
+	}
+	printf("%s\n  {\"user\": ", l->nrows++ ? "," : "");
+	json_string(r->user);
+	printf(", \"device\": null, \"type\": null, \"serial\": null, "
+	    "\"status\": \"%s\", \"created\": null, \"enabled\": null, "
+	    "\"last_used\": null, \"last_used_periods_ahead\": 0, "
+	    "\"expires\": ", r->status);
+	json_time(r->expires);
+	putchar('}');
+}
+
 static void
 print_row(void *arg, const struct backend_row *r)
 {
@@ -93,6 +117,10 @@ print_row(void *arg, const struct backend_row *r)
 	char		 c[32], e[32], u[32], st[32];
 	const char	*type = r->hardware ? "hardware" : "virtual";
 
+	if (r->device == NULL) {
+		print_invitation(l, r);
+		return;
+	}
 	if (!l->json) {
 		iso8601(r->created, c);
 		iso8601(r->enabled, e);

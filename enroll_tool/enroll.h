@@ -72,6 +72,8 @@ int	cmd_db_init(struct ctx *, int, char **);
 int	cmd_migrate(struct ctx *, int, char **);
 int	cmd_unlock(struct ctx *, int, char **);
 int	cmd_hosts(struct ctx *, int, char **);
+int	cmd_invite(struct ctx *, int, char **);
+int	cmd_report(struct ctx *, int, char **);
 
 /* self_client.c: the verb for a user who is not root, through
  * awsmfa-self; the exit status. */

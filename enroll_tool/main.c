@@ -66,6 +66,30 @@ const struct verb verbs[] = {
 	    "(default: recovery_codes from the config), shown only once.\n"
 	    "  --count N       how many (1 to 100)\n",
 	    cmd_recovery_codes },
+	{ "invite", 1, "USER [--expires DURATION] | USER --revoke | "
+	    "--group GROUP [--expires DURATION] [--csv FILE]",
+	    "Prints a one-time invitation for a user without an active\n"
+	    "device, shown only once and stored hashed.  With it and their\n"
+	    "password the user logs in (also under nullok, which then asks\n"
+	    "for it) until their first device is enabled or it expires, and\n"
+	    "enrols with 'mfa-enroll create'.  A new invitation replaces the\n"
+	    "old one.\n"
+	    "  --expires D     lifetime: 90m, 72h (default), 3d; at most 30d\n"
+	    "  --revoke        removes the user's invitation\n"
+	    "  --group GROUP   invites every member of the NSS group with no\n"
+	    "                  active device and no live invitation, one line\n"
+	    "                  user,code,expiry each\n"
+	    "  --csv FILE      writes those lines to FILE (created with mode\n"
+	    "                  0600, never overwritten)\n",
+	    cmd_invite },
+	{ "report", 0, "[--group GROUP] [--json]",
+	    "The state of each member of GROUP (default: every user the\n"
+	    "store knows): active (active devices, last use), invited (until\n"
+	    "when), pending (a device not enabled yet), expired (an\n"
+	    "invitation that ran out) or none.\n"
+	    "  --group GROUP   the members of this NSS group\n"
+	    "  --json          one JSON array, for scripts\n",
+	    cmd_report },
 	{ "unlock", 1, "USER | --host ROLE",
 	    "Ends a user's lockout and clears their failure count, on either\n"
 	    "store.  With --host (PostgreSQL), unlocks every user whose\n"

@@ -4,11 +4,14 @@
 #include <openssl/crypto.h>
 
 #include "answer.h"
+#include "invite.h"
 #include "otp.h"
 #include "recovery.h"
 
 /* "xxxx-xxxx-xxxx": three groups of four, two dashes. */
 #define RECOVERY_SHAPE_LEN	14
+/* "inv-xxxx-xxxx-xxxx-xxxx-xxxx", as invite_generate writes it. */
+#define INVITE_SHAPE_LEN	28
 
 int
 answer_recovery_tail(const char *in, size_t *passlen)
@@ -35,6 +38,23 @@ is_recovery_tail(const char *in, size_t *passlen)
 	return yes;
 }
 
+/* An invitation typed after the password as it is shown. */
+static int
+is_invite_tail(const char *in, size_t *passlen)
+{
+	char	body[INVITE_BODY_LEN + 1];
+	size_t	len = strlen(in);
+	int	yes;
+
+	if (len < INVITE_SHAPE_LEN)
+		return 0;
+	*passlen = len - INVITE_SHAPE_LEN;
+	yes = in[*passlen + 3] == '-' &&
+	    invite_normalize(in + *passlen, INVITE_SHAPE_LEN, body) == 0;
+	OPENSSL_cleanse(body, sizeof(body));
+	return yes;
+}
+
 static int
 ends_in_digits(const char *in, size_t len, unsigned d)
 {
@@ -56,6 +76,8 @@ answer_split(const char *in, unsigned digits_mask)
 
 	if (digits_mask == 0)
 		return len;
+	if ((digits_mask & ANSWER_INVITATION) && is_invite_tail(in, &pl))
+		return pl;
 	if (is_recovery_tail(in, &pl))
 		return pl;
 	for (d = OTP_MIN_DIGITS; d <= OTP_MAX_DIGITS; d++)
@@ -77,6 +99,9 @@ answer_could_be_code(const char *tok, unsigned digits_mask)
 		    otp_parse_code(tok, len, d, buf) == 0)
 			yes = 1;
 	if (!yes && recovery_normalize(tok, len, buf) == 0)
+		yes = 1;
+	if (!yes && (digits_mask & ANSWER_INVITATION) &&
+	    invite_normalize(tok, len, buf) == 0)
 		yes = 1;
 	OPENSSL_cleanse(buf, sizeof(buf));
 	return yes;

@@ -8,6 +8,63 @@
 #include "mfaerr.h"
 #include "store_plugin.h"
 
+/* "FILE:LINE: " before a message about a key of the config. */
+static int
+config_fail(const struct awsmfa_config *cfg, unsigned line, const char *key,
+    const char *why, char *err, size_t errlen)
+{
+	if (line == 0)
+		return mfa_fail(err, errlen, MFA_ERR_CONFIG, "%s: %s%s%s%s",
+		    cfg->source, key != NULL ? "key '" : "",
+		    key != NULL ? key : "", key != NULL ? "': " : "", why);
+	return mfa_fail(err, errlen, MFA_ERR_CONFIG, "%s:%u: %s%s%s%s",
+	    cfg->source, line, key != NULL ? "key '" : "",
+	    key != NULL ? key : "", key != NULL ? "': " : "", why);
+}
+
+/*
+ * The conninfos are libpq's syntax, so libpq (in the plugin) checks them
+ * when the PostgreSQL store opens, and a file store's login never loads
+ * libpq for keys it does not use.  One that holds a password is refused:
+ * the config says how to connect, not with what secret (a passfile or a
+ * client certificate holds that).
+ */
+static int
+check_conninfos(const struct store_plugin *p, const struct awsmfa_config *cfg,
+    char *err, size_t errlen)
+{
+	char	why[MFA_ERRLEN];
+
+	if (cfg->db_conninfo[0] != '\0' && p->conninfo_check(cfg->db_conninfo,
+	    why, sizeof(why)) != MFA_OK)
+		return config_fail(cfg, cfg->db_conninfo_line, "db_conninfo",
+		    why, err, errlen);
+	if (cfg->db_admin_conninfo[0] != '\0' &&
+	    p->conninfo_check(cfg->db_admin_conninfo, why, sizeof(why)) !=
+	    MFA_OK)
+		return config_fail(cfg, cfg->db_admin_conninfo_line,
+		    "db_admin_conninfo", why, err, errlen);
+	return MFA_OK;
+}
+
+static int
+load_plugin(struct backend *b, const struct awsmfa_config *cfg, char *err,
+    size_t errlen)
+{
+	char	why[MFA_ERRLEN];
+	int	r;
+
+	if (store_plugin_load(&b->dl, &b->plugin, why, sizeof(why)) != MFA_OK)
+		return config_fail(cfg, cfg->store_line, NULL, why, err,
+		    errlen);
+	if ((r = check_conninfos(b->plugin, cfg, err, errlen)) != MFA_OK) {
+		store_plugin_unload(b->dl);
+		b->dl = NULL;
+		b->plugin = NULL;
+	}
+	return r;
+}
+
 int
 backend_open(struct backend *b, const struct awsmfa_config *cfg, int flags,
     char *err, size_t errlen)
@@ -23,8 +80,7 @@ backend_open(struct backend *b, const struct awsmfa_config *cfg, int flags,
 		b->ops = &backend_file_ops;
 		break;
 	case STORE_KIND_POSTGRESQL:
-		if ((r = store_plugin_load(&b->dl, &b->plugin, err,
-		    errlen)) != MFA_OK)
+		if ((r = load_plugin(b, cfg, err, errlen)) != MFA_OK)
 			return r;
 		b->ops = b->plugin->login;
 		break;
@@ -65,10 +121,11 @@ backend_may_have_record(struct backend *b, const char *user)
 }
 
 enum verify_result
-backend_peek(struct backend *b, const char *user, unsigned *digits_mask,
+backend_peek(struct backend *b, const char *user, int64_t now,
+    unsigned *digits_mask,
     char *err, size_t errlen)
 {
-	return b->ops->peek(b, user, digits_mask, err, errlen);
+	return b->ops->peek(b, user, now, digits_mask, err, errlen);
 }
 
 enum verify_result

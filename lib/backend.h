@@ -74,9 +74,11 @@ void	backend_release(struct backend *b);
 int	backend_may_have_record(struct backend *b, const char *user);
 
 /* As verify_peek: VERIFY_OK with the code lengths of the active devices
- * in *digits_mask, VERIFY_NODEVICE, or VERIFY_ERROR (err says why). */
+ * (and ANSWER_INVITATION for a live invitation) in *digits_mask,
+ * VERIFY_NODEVICE, or VERIFY_ERROR (err says why).  now is the file
+ * store's clock; the database uses its own. */
 enum verify_result backend_peek(struct backend *b, const char *user,
-	    unsigned *digits_mask, char *err, size_t errlen);
+	    int64_t now, unsigned *digits_mask, char *err, size_t errlen);
 
 
 /* One login attempt, as verify_login (verify_login_try with BACKEND_TRY).
@@ -92,7 +94,7 @@ struct backend_ops {
 	void	(*close)(struct backend *);
 	void	(*release)(struct backend *);	/* NULL: nothing held */
 	int	(*may_have_record)(struct backend *, const char *);
-	enum verify_result (*peek)(struct backend *, const char *,
+	enum verify_result (*peek)(struct backend *, const char *, int64_t,
 		    unsigned *, char *, size_t);
 	enum verify_result (*login)(struct backend *, const char *,
 		    const char *, size_t, int, int64_t,

@@ -71,6 +71,27 @@ backend_check(struct backend *b, backend_problem_fn *fn, void *arg)
 }
 
 int
+backend_invite(struct backend *b, const char *user, int64_t ttl,
+    int64_t now, char code[INVITE_CODE_BUFLEN], int64_t *expires, char *err,
+    size_t errlen)
+{
+	if (admin(b)->invite == NULL)
+		return mfa_fail(err, errlen, MFA_ERR_STATE, "this store has "
+		    "no invitations");
+	return admin(b)->invite(b, user, ttl, now, code, expires, err, errlen);
+}
+
+int
+backend_revoke_invite(struct backend *b, const char *user, char *err,
+    size_t errlen)
+{
+	if (admin(b)->revoke_invite == NULL)
+		return mfa_fail(err, errlen, MFA_ERR_STATE, "this store has "
+		    "no invitations");
+	return admin(b)->revoke_invite(b, user, err, errlen);
+}
+
+int
 backend_unlock(struct backend *b, const char *user,
     struct device_unlock_report *rep, char *err, size_t errlen)
 {

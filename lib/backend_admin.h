@@ -12,7 +12,8 @@
 #include "backend.h"
 #include "device.h"
 
-/* One line of `mfa-enroll list`: a device, or a token nobody holds. */
+/* One line of `mfa-enroll list`: a device, a token nobody holds, or a
+ * user's invitation (status "invited", device NULL). */
 struct backend_row {
 	const char	*user;		/* NULL: a token nobody holds */
 	const char	*device;
@@ -21,6 +22,7 @@ struct backend_row {
 	const char	*status;	/* active, pending, unassigned */
 	int64_t		 created, enabled, last_used;	/* 0: never */
 	uint64_t	 ahead;		/* see verify_periods_ahead */
+	int64_t		 expires;	/* status "invited": its expiry */
 };
 typedef void backend_row_fn(void *arg, const struct backend_row *row);
 /* One problem `mfa-enroll check` reports, a line with its path.  A line
@@ -52,6 +54,15 @@ int	backend_recovery_codes(struct backend *b, const char *user,
 	    size_t errlen);
 int	backend_import_tokens(struct backend *b, const char *csv, size_t len,
 	    size_t *count, device_bad_line_fn *fn, void *arg, char *err,
+	    size_t errlen);
+/* A new invitation for user (no active device), valid for ttl seconds
+ * (lib/invite.h), replacing any earlier one; the code, for one display,
+ * and its expiry on the store's clock. */
+int	backend_invite(struct backend *b, const char *user, int64_t ttl,
+	    int64_t now, char code[INVITE_CODE_BUFLEN], int64_t *expires,
+	    char *err, size_t errlen);
+/* Removes user's invitation. */
+int	backend_revoke_invite(struct backend *b, const char *user, char *err,
 	    size_t errlen);
 /* Calls fn for each device of user (NULL: every user, then the tokens
  * nobody holds).  A code when something could not be read: the rows
@@ -119,6 +130,10 @@ struct backend_admin_ops {
 	unsigned (*check)(struct backend *, backend_problem_fn *, void *);
 	int	(*unlock)(struct backend *, const char *,
 		    struct device_unlock_report *, char *, size_t);
+	int	(*invite)(struct backend *, const char *, int64_t, int64_t,
+		    char *, int64_t *, char *, size_t);
+	int	(*revoke_invite)(struct backend *, const char *, char *,
+		    size_t);
 	/* NULL where the store has no login hosts (files). */
 	int	(*hosts)(struct backend *, backend_host_fn *, void *, char *,
 		    size_t);

@@ -39,10 +39,10 @@ file_may_have_record(struct backend *b, const char *user)
 }
 
 static enum verify_result
-file_peek(struct backend *b, const char *user, unsigned *digits_mask,
-    char *err, size_t errlen)
+file_peek(struct backend *b, const char *user, int64_t now,
+    unsigned *digits_mask, char *err, size_t errlen)
 {
-	return verify_peek(&b->st, user, digits_mask, err, errlen);
+	return verify_peek(&b->st, user, now, digits_mask, err, errlen);
 }
 
 static enum verify_result

@@ -60,6 +60,21 @@ file_unlock(struct backend *b, const char *user,
 	return device_unlock(&b->st, user, rep, err, errlen);
 }
 
+static int
+file_invite(struct backend *b, const char *user, int64_t ttl, int64_t now,
+    char *code, int64_t *expires, char *err, size_t errlen)
+{
+	return device_invite(&b->st, user, ttl, now, code, expires, err,
+	    errlen);
+}
+
+static int
+file_revoke_invite(struct backend *b, const char *user, char *err,
+    size_t errlen)
+{
+	return device_revoke_invite(&b->st, user, err, errlen);
+}
+
 const struct backend_admin_ops backend_file_admin_ops = {
 	.create = file_create,
 	.enable = file_enable,
@@ -70,4 +85,6 @@ const struct backend_admin_ops backend_file_admin_ops = {
 	.list = backend_file_list,
 	.check = backend_file_check,
 	.unlock = file_unlock,
+	.invite = file_invite,
+	.revoke_invite = file_revoke_invite,
 };

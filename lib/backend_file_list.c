@@ -45,6 +45,13 @@ record_rows(const struct mfa_record *rec, const struct backend *b,
 		    verify_periods_ahead(d, now, b->cfg->window) : 0;
 		fn(arg, &r);
 	}
+	if (rec->invite[0] != '\0') {
+		memset(&r, 0, sizeof(r));
+		r.user = rec->user;
+		r.status = rec->invite_expires > now ? "invited" : "expired";
+		r.expires = rec->invite_expires;
+		fn(arg, &r);
+	}
 }
 
 static void

@@ -15,8 +15,10 @@
 
 #include <openssl/crypto.h>
 
+#include "answer.h"
 #include "backend.h"
 #include "backend_pg.h"
+#include "invite.h"
 #include "mfaerr.h"
 #include "numparse.h"
 #include "otp.h"
@@ -41,6 +43,7 @@ struct answer {
 static const struct answer answers[] = {
 	{ "ok", VERIFY_OK },
 	{ "recovery_ok", VERIFY_RECOVERY_OK },
+	{ "invite_ok", VERIFY_INVITE_OK },
 	{ "bad", VERIFY_BAD },
 	{ "reused", VERIFY_REUSED },
 	{ "malformed", VERIFY_MALFORMED },
@@ -54,7 +57,8 @@ static const struct answer answers[] = {
 /* out->reason must outlive the result: the database's reasons, as the
  * static strings of lib/verify.c. */
 static const char *const reasons[] = {
-	"code accepted", "recovery code accepted", "wrong code",
+	"code accepted", "recovery code accepted", "invitation accepted",
+	"wrong code", "wrong invitation",
 	"wrong recovery code", "code already used",
 	"code already used: last-used period in the future", "not a code",
 	"locked out", "no active device", "no record", "invalid user name",
@@ -201,18 +205,20 @@ fall_back(struct backend *b, const char *user, int s)
 }
 
 /* The local store for a named account, and only with a device there:
- * "no device" must not become nullok's way past the second factor. */
+ * "no device" must not become nullok's way past the second factor, nor
+ * an invitation the way in while the fleet is down. */
 static enum verify_result
-local_peek(struct backend *b, const char *user, unsigned *digits_mask,
-    char *err, size_t errlen)
+local_peek(struct backend *b, const char *user, int64_t now,
+    unsigned *digits_mask, char *err, size_t errlen)
 {
 	enum verify_result	r = VERIFY_ERROR;
 
 	if (!config_break_glass(b->cfg, user))
 		seterr(err, errlen, "break-glass: %s is not in db_break_glass",
 		    user);
-	else if ((r = backend_file_ops.peek(b, user, digits_mask, err,
-	    errlen)) == VERIFY_NODEVICE) {
+	else if ((r = backend_file_ops.peek(b, user, now, digits_mask, err,
+	    errlen)) == VERIFY_NODEVICE || (r == VERIFY_OK &&
+	    (*digits_mask & ~ANSWER_INVITATION) == 0)) {
 		seterr(err, errlen, "break-glass: no active device for %s in "
 		    "the local file store", user);
 		r = VERIFY_ERROR;
@@ -227,7 +233,7 @@ local_login(struct backend *b, const char *user, const char *input,
 {
 	unsigned	mask;
 
-	if (local_peek(b, user, &mask, err, errlen) != VERIFY_OK) {
+	if (local_peek(b, user, now, &mask, err, errlen) != VERIFY_OK) {
 		memset(out, 0, sizeof(*out));
 		out->result = VERIFY_ERROR;
 		out->reason = "store error";
@@ -237,16 +243,37 @@ local_login(struct backend *b, const char *user, const char *input,
 	    out, err, errlen);
 }
 
+/* The user name as a bytea in hex ("\x..."): the database takes the
+ * bytes as they are, so that a name that is not UTF-8 is still recorded
+ * as tried.  A longer name than any record can have is cut to one byte
+ * over that, which keeps it unknown. */
+static void
+pg_user_bytes(const char *user, char out[PG_USER_HEX])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i, n = strnlen(user, PG_USER_MAX + 1);
+
+	out[0] = '\\';
+	out[1] = 'x';
+	for (i = 0; i < n; i++) {
+		out[2 + 2 * i] = hex[(unsigned char)user[i] >> 4];
+		out[3 + 2 * i] = hex[(unsigned char)user[i] & 15];
+	}
+	out[2 + 2 * n] = '\0';
+}
+
 static int
 pg_may_have_record(struct backend *b, const char *user)
 {
-	const char	*p[1] = { user };
+	char		 name[PG_USER_HEX];
+	const char	*p[1] = { name };
 	PGresult	*res;
 	int		 s;
 	int		 r = 1;
 
 	if (b->fell_back)
 		return backend_file_ops.may_have_record(b, user);
+	pg_user_bytes(user, name);
 	s = backend_pg_call(b, "SELECT awsmfa.has_user($1)", 1, p, 1, &res,
 	    NULL, 0);
 	if (s == MFA_OK)
@@ -272,8 +299,12 @@ digits_of(const char *v)
 		if (n < sizeof(num)) {
 			memcpy(num, v, n);
 			num[n] = '\0';
-			if (num_parse_u64(num, OTP_MIN_DIGITS, OTP_MAX_DIGITS,
-			    &d) == 0)
+			/* 0 stands for a live invitation (sql/login.sql). */
+			if (num_parse_u64(num, 0, OTP_MAX_DIGITS, &d) == 0 &&
+			    d == 0)
+				mask |= ANSWER_INVITATION;
+			else if (num_parse_u64(num, OTP_MIN_DIGITS,
+			    OTP_MAX_DIGITS, &d) == 0)
 				mask |= 1U << d;
 		}
 		v += n;
@@ -303,20 +334,22 @@ backend_pg_uint(const PGresult *res, int row, int col)
 }
 
 static enum verify_result
-pg_peek(struct backend *b, const char *user, unsigned *digits_mask,
-    char *err, size_t errlen)
+pg_peek(struct backend *b, const char *user, int64_t now,
+    unsigned *digits_mask, char *err, size_t errlen)
 {
-	const char	*p[1] = { user };
+	char		 name[PG_USER_HEX];
+	const char	*p[1] = { name };
 	PGresult	*res;
 	int		 s;
 
 	*digits_mask = 0;
 	if (b->fell_back)
-		return local_peek(b, user, digits_mask, err, errlen);
+		return local_peek(b, user, now, digits_mask, err, errlen);
+	pg_user_bytes(user, name);
 	s = backend_pg_call(b, "SELECT awsmfa.peek($1)", 1, p, 1, &res, err,
 	    errlen);
 	if (s != MFA_OK && fall_back(b, user, s))
-		return local_peek(b, user, digits_mask, err, errlen);
+		return local_peek(b, user, now, digits_mask, err, errlen);
 	if (s != MFA_OK)
 		return VERIFY_ERROR;
 	*digits_mask = digits_of(PQgetvalue(res, 0, 0));
@@ -327,7 +360,9 @@ pg_peek(struct backend *b, const char *user, unsigned *digits_mask,
 /* What is sent for input, cut as lib/verify.c cuts it: a code of some
  * length with blanks around it dropped (otp_parse_code), else a recovery
  * code in its normal form (recovery_normalize: spaces and dashes anywhere,
- * nothing else), else PG_NOT_A_CODE.  A NUL byte makes the input neither. */
+ * nothing else), else an invitation as "inv" and its 20 characters
+ * (invite_normalize), else PG_NOT_A_CODE.  A NUL byte makes the input
+ * neither. */
 static void
 pg_input(const char *in, size_t len, char out[PG_INPUT_MAX + 1])
 {
@@ -342,6 +377,8 @@ pg_input(const char *in, size_t len, char out[PG_INPUT_MAX + 1])
 		}
 	if (d > OTP_MAX_DIGITS && recovery_normalize(in, len, norm) == 0)
 		snprintf(out, PG_INPUT_MAX + 1, "%s", norm);
+	else if (d > OTP_MAX_DIGITS && invite_normalize(in, len, norm) == 0)
+		snprintf(out, PG_INPUT_MAX + 1, "inv%s", norm);
 	OPENSSL_cleanse(code, sizeof(code));
 	OPENSSL_cleanse(norm, sizeof(norm));
 }
@@ -366,25 +403,6 @@ map_answer(const PGresult *res, struct verify_outcome *out)
 		if (strcmp(v, reasons[i]) == 0)
 			out->reason = reasons[i];
 	snprintf(out->device, sizeof(out->device), "%s", PQgetvalue(res, 0, 1));
-}
-
-/* The user name as a bytea in hex ("\x..."): the database takes the
- * bytes as they are, so that a name that is not UTF-8 is still recorded
- * as tried.  A longer name than any record can have is cut to one byte
- * over that, which keeps it unknown. */
-static void
-pg_user_bytes(const char *user, char out[PG_USER_HEX])
-{
-	static const char	 hex[] = "0123456789abcdef";
-	size_t			 i, n = strnlen(user, PG_USER_MAX + 1);
-
-	out[0] = '\\';
-	out[1] = 'x';
-	for (i = 0; i < n; i++) {
-		out[2 + 2 * i] = hex[(unsigned char)user[i] >> 4];
-		out[3 + 2 * i] = hex[(unsigned char)user[i] & 15];
-	}
-	out[2 + 2 * n] = '\0';
 }
 
 /*

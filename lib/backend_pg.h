@@ -31,6 +31,10 @@ int	backend_pg_recovery_codes(struct backend *, const char *, unsigned,
 	    char (*)[RECOVERY_CODE_BUFLEN], char *, size_t);
 int	backend_pg_import_tokens(struct backend *, const char *, size_t,
 	    size_t *, device_bad_line_fn *, void *, char *, size_t);
+int	backend_pg_invite(struct backend *, const char *, int64_t, int64_t,
+	    char *, int64_t *, char *, size_t);
+int	backend_pg_revoke_invite(struct backend *, const char *, char *,
+	    size_t);
 int	backend_pg_list(struct backend *, const char *, int64_t,
 	    backend_row_fn *, void *, char *, size_t);
 unsigned backend_pg_check(struct backend *, backend_problem_fn *, void *);

@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "backend_pg.h"
+#include "invite.h"
 #include "mfaerr.h"
 #include "numparse.h"
 #include "wipe.h"
@@ -301,6 +302,76 @@ backend_pg_import_tokens(struct backend *b, const char *csv, size_t len,
 	return rc;
 }
 
+/* The hash goes to the database, the code only to the admin's screen;
+ * the expiry is the database's clock plus ttl. */
+int
+backend_pg_invite(struct backend *b, const char *user, int64_t ttl,
+    int64_t now, char *code, int64_t *expires, char *err, size_t errlen)
+{
+	char		 hash[RECORD_HASH_MAX + 1], secs[24];
+	const char	*p[3];
+	PGresult	*res = NULL;
+	int		 rc;
+
+	(void)now;
+	if (invite_generate(code, hash) != MFA_OK)
+		return mfa_fail(err, errlen, MFA_ERR_INTERNAL,
+		    "cannot generate an invitation");
+	snprintf(secs, sizeof(secs), "%lld", (long long)ttl);
+	p[0] = user;
+	p[1] = hash;
+	p[2] = secs;
+	rc = one_call(b, "SELECT awsmfa.invite_user($1, $2, $3)", 3, p, 1,
+	    &res, err, errlen);
+	if (rc == MFA_OK)
+		*expires = backend_pg_int(res, 0, 0);
+	else
+		OPENSSL_cleanse(code, INVITE_CODE_BUFLEN);
+	PQclear(res);
+	OPENSSL_cleanse(hash, sizeof(hash));
+	return rc;
+}
+
+int
+backend_pg_revoke_invite(struct backend *b, const char *user, char *err,
+    size_t errlen)
+{
+	const char	*p[1] = { user };
+	PGresult	*res = NULL;
+	int		 rc;
+
+	rc = one_call(b, "SELECT awsmfa.revoke_invite($1)", 1, p, 1, &res,
+	    err, errlen);
+	PQclear(res);
+	return rc;
+}
+
+/* The invitations of user (NULL: everyone) as list rows. */
+static int
+list_invitations(struct backend *b, const char *user, backend_row_fn *fn,
+    void *arg, char *err, size_t errlen)
+{
+	const char		*p[1] = { user };
+	struct backend_row	 r;
+	PGresult		*res;
+	int			 i, rc;
+
+	if ((rc = backend_pg_call(b, "SELECT user_name, expires, live FROM "
+	    "awsmfa.list_invitations($1)", 1, p, 3, &res, err, errlen)) !=
+	    MFA_OK)
+		return rc;
+	for (i = 0; i < PQntuples(res) && PQnfields(res) == 3; i++) {
+		memset(&r, 0, sizeof(r));
+		r.user = PQgetvalue(res, i, 0);
+		r.expires = backend_pg_int(res, i, 1);
+		r.status = strcmp(PQgetvalue(res, i, 2), "t") == 0 ?
+		    "invited" : "expired";
+		fn(arg, &r);
+	}
+	PQclear(res);
+	return MFA_OK;
+}
+
 int
 backend_pg_list(struct backend *b, const char *user, int64_t now,
     backend_row_fn *fn, void *arg, char *err, size_t errlen)
@@ -336,7 +407,7 @@ backend_pg_list(struct backend *b, const char *user, int64_t now,
 		fn(arg, &r);
 	}
 	PQclear(res);
-	return MFA_OK;
+	return list_invitations(b, user, fn, arg, err, errlen);
 }
 
 /*
@@ -446,6 +517,8 @@ const struct backend_admin_ops backend_pg_admin_ops = {
 	.list = backend_pg_list,
 	.check = backend_pg_check,
 	.unlock = backend_pg_unlock,
+	.invite = backend_pg_invite,
+	.revoke_invite = backend_pg_revoke_invite,
 	.hosts = backend_pg_hosts,
 	.release_host = backend_pg_release_host,
 	.unlock_host = backend_pg_unlock_host,

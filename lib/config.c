@@ -300,7 +300,7 @@ apply_settings(const config_setting_t *root, struct awsmfa_config *cfg,
 		if (k->parse(k, s, cfg, ctx) != MFA_OK)
 			return MFA_ERR_CONFIG;
 	}
-	return config_check_db(root, cfg, ctx);
+	return MFA_OK;
 }
 
 /*
@@ -346,6 +346,7 @@ config_parse_text(const char *text, const char *name,
 	int		r;
 
 	config_defaults(cfg);
+	snprintf(cfg->source, sizeof(cfg->source), "%s", ctx.name);
 	seterr(err, errlen, "%s", "");
 	if (text == NULL)
 		return config_err(&ctx, 0, "no text");

@@ -46,6 +46,11 @@ struct awsmfa_config {
 	 * database cannot be reached */
 	size_t		 nbreak_glass;
 	char		 db_break_glass[CONFIG_MAX_BREAK_GLASS][CONFIG_USER_MAX + 1];
+	/* Where the store's keys were read (0: not set), for the messages
+	 * of the store's own check of them (lib/backend.c): a conninfo is
+	 * libpq's syntax, which only the PostgreSQL plugin reads. */
+	char		 source[256];
+	unsigned	 store_line, db_conninfo_line, db_admin_conninfo_line;
 	/* users manage their own devices through awsmfa-self (default 1) */
 	int		 self_service;
 	/* a user without any device enrols on the password alone (0) */

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The fleet's keys of awsmfa.conf: which store, and how the module and
- * mfa-enroll reach PostgreSQL.  A conninfo is parsed by libpq itself, so
- * a mistake is reported where the admin made it, and one that holds a
- * password is refused: the config says how to connect, not with what
- * secret (a passfile or a client certificate holds that). */
+ * mfa-enroll reach PostgreSQL.  A conninfo is libpq's syntax: the store
+ * checks it when it opens (lib/backend.c), with the line read here, so a
+ * mistake is still reported where the admin made it. */
+#include <stddef.h>
 #include <string.h>
 
 #include "config_keys.h"
-#include "store_plugin.h"
 
 int
 config_parse_store(const struct key *k, const config_setting_t *s,
@@ -24,6 +23,7 @@ config_parse_store(const struct key *k, const config_setting_t *s,
 		cfg->store = STORE_KIND_POSTGRESQL;
 	else
 		return setting_err(ctx, s, "must be \"file\" or \"postgresql\"");
+	cfg->store_line = (unsigned)config_setting_source_line(s);
 	return MFA_OK;
 }
 
@@ -41,53 +41,12 @@ config_parse_conninfo(const struct key *k, const config_setting_t *s,
 		return key_err(ctx, k->name, config_setting_source_line(s),
 		    "longer than %d bytes", CONFIG_CONNINFO_MAX - 1);
 	memcpy(field, v, n + 1);
+	if (k->off == offsetof(struct awsmfa_config, db_conninfo))
+		cfg->db_conninfo_line = (unsigned)config_setting_source_line(s);
+	else
+		cfg->db_admin_conninfo_line =
+		    (unsigned)config_setting_source_line(s);
 	return MFA_OK;
-}
-
-/* One conninfo key through the plugin's parser, when it is set. */
-static int
-check_conninfo(const config_setting_t *root, const char *name,
-    const char *v, const struct store_plugin *p, const struct ctx *ctx)
-{
-	const config_setting_t	*s;
-	char			 why[256];
-
-	if (*v == '\0' || p->conninfo_check(v, why, sizeof(why)) == MFA_OK)
-		return MFA_OK;
-	s = config_setting_get_member(root, name);
-	return key_err(ctx, name, s != NULL ? config_setting_source_line(s) :
-	    0, "%s", why);
-}
-
-/*
- * The conninfos are libpq's syntax, so libpq (in the plugin) checks
- * them, once every key is read and only when store = "postgresql": a
- * file store's login loads no libpq for keys it never uses.  mfa-enroll
- * checks a conninfo again when it connects (db_admin_connect).
- */
-int
-config_check_db(const config_setting_t *root, const struct awsmfa_config *cfg,
-    const struct ctx *ctx)
-{
-	const struct store_plugin	*p;
-	const config_setting_t		*s;
-	void				*dl;
-	char				 why[MFA_ERRLEN];
-	int				 r;
-
-	if (cfg->store != STORE_KIND_POSTGRESQL)
-		return MFA_OK;
-	if (store_plugin_load(&dl, &p, why, sizeof(why)) != MFA_OK) {
-		s = config_setting_get_member(root, "store");
-		return config_err(ctx, s != NULL ?
-		    config_setting_source_line(s) : 0, "%s", why);
-	}
-	if ((r = check_conninfo(root, "db_conninfo", cfg->db_conninfo, p,
-	    ctx)) == MFA_OK)
-		r = check_conninfo(root, "db_admin_conninfo",
-		    cfg->db_admin_conninfo, p, ctx);
-	store_plugin_unload(dl);
-	return r;
 }
 
 /* Accounts named here are the only ones a login may take to the local

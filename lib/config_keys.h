@@ -60,9 +60,6 @@ int	config_parse_conninfo(const struct key *, const config_setting_t *,
 	    struct awsmfa_config *, const struct ctx *);
 int	config_parse_break_glass(const struct key *, const config_setting_t *,
 	    struct awsmfa_config *, const struct ctx *);
-/* After every key: the conninfos checked by the PostgreSQL plugin. */
-int	config_check_db(const config_setting_t *root,
-	    const struct awsmfa_config *cfg, const struct ctx *ctx);
 
 /* config_self.c: a true or false key into the int at k->off. */
 int	config_parse_bool(const struct key *, const config_setting_t *,

@@ -155,6 +155,15 @@ put_user(struct db_conn *c, const struct mfa_record *rec, char *err,
 	rc = db_admin_run(c, "SELECT awsmfa.put_user($1, $2, $3, $4)", 4, p,
 	    err, errlen);
 	free(rcv);
+	/* An invitation goes with its user, expiry and all. */
+	if (rc == MFA_OK && rec->invite[0] != '\0') {
+		snprintf(locked, sizeof(locked), "%" PRId64,
+		    rec->invite_expires);
+		p[1] = rec->invite;
+		p[2] = locked;
+		rc = db_admin_run(c, "SELECT awsmfa.put_invitation($1, $2, "
+		    "$3)", 3, p, err, errlen);
+	}
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 
 #include "device.h"
 #include "device_int.h"
+#include "invite.h"
 #include "otp.h"
 #include "verify.h"
 #include "wipe.h"
@@ -157,6 +158,8 @@ enable_virtual(struct store *st, const struct awsmfa_config *cfg,
 	d->enabled = now;
 	d->drift = drift;
 	d->last_step = step;
+	/* The first device ends the invitation, in the same write. */
+	invite_clear(rec);
 	return store_save(st, rec, err, errlen);
 }
 

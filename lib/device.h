@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include "config.h"
 #include "record.h"
+#include "invite.h"
 #include "recovery.h"
 #include "store.h"
 #include "token_import.h"
@@ -67,6 +68,15 @@ struct device_unlock_report {
 int	device_unlock(struct store *st, const char *user,
 	    struct device_unlock_report *rep, char *err, size_t errlen);
 
+/* A new invitation for user, who must have no active device, valid for
+ * ttl seconds from now; it replaces any earlier one.  The plain code goes
+ * to code for one display, the expiry to *expires. */
+int	device_invite(struct store *st, const char *user, int64_t ttl,
+	    int64_t now, char code[INVITE_CODE_BUFLEN], int64_t *expires,
+	    char *err, size_t errlen);
+/* Removes user's invitation; MFA_ERR_NOENT when there is none. */
+int	device_revoke_invite(struct store *st, const char *user, char *err,
+	    size_t errlen);
 /* device_self.c: self-service's share of the lockout, for the proofs
  * awsmfa-self judges itself.  *until: the end of the user's lock, 0 when
  * not locked (or without a record). */

@@ -13,6 +13,7 @@
 
 #include "device.h"
 #include "device_int.h"
+#include "invite.h"
 
 static void
 token_to_device(const struct hw_token *t, int64_t now, struct mfa_device *d)
@@ -83,6 +84,8 @@ device_enable_hardware(struct store *st, const struct awsmfa_config *cfg,
 	d->drift = drift;
 	d->last_step = step;
 	rec->ndevices++;
+	/* The first device ends the invitation, in the record's write. */
+	invite_clear(rec);
 
 	snprintf(t->user, sizeof(t->user), "%s", rec->user);
 	if ((r = store_save_inventory(st, inv, err, errlen)) != MFA_OK)

@@ -25,6 +25,7 @@
 #define FMT_HEAD_MAX		1024
 #define FMT_DEVICE_MAX		1024
 #define FMT_RECOVERY_MAX	256
+#define FMT_INVITE_MAX		256
 
 enum {
 	DK_DEVICE, DK_TYPE, DK_SERIAL, DK_ALG, DK_DIGITS, DK_PERIOD,
@@ -36,6 +37,10 @@ static const char *const device_keys[] = {
 	"device", "type", "serial", "algorithm", "digits", "period",
 	"secret", "status", "created", "enabled", "last_used", "last_step",
 	"drift", "recovery", "end", NULL
+};
+
+static const char *const invite_keys[] = {
+	"invitation", "invitation_expires", NULL
 };
 
 static const char *const head_keys[] = {
@@ -230,11 +235,28 @@ parse_head(struct kv_cursor *c, const char *expect_user,
 	return MFA_OK;
 }
 
-/* Devices, then recovery codes, then "end" as the very last bytes. */
+/* "invitation HASH" then "invitation_expires T": at most one, after the
+ * recovery codes, just before "end". */
+static int
+parse_invite(struct kv_cursor *c, struct mfa_record *rec, const char *hash)
+{
+	if (rec->invite[0] != '\0')
+		return mfa_fail(c->err, c->errlen, MFA_ERR_CORRUPT, "line %u: "
+		    "more than one invitation", c->lineno);
+	if (strlen(hash) > RECORD_HASH_MAX ||
+	    !record_hash_ok(hash, RECORD_HASH_MAX + 1))
+		return kv_bad(c, "invitation hash");
+	memcpy(rec->invite, hash, strlen(hash) + 1);
+	return kv_i64(c, invite_keys, 1, 1, INT64_MAX, &rec->invite_expires);
+}
+
+/* Devices, then recovery codes, then at most one invitation, then "end"
+ * as the very last bytes. */
 static int
 parse_body(struct kv_cursor *c, struct mfa_record *rec)
 {
 	const size_t	dlen = strlen("device "), rlen = strlen("recovery ");
+	const size_t	ilen = strlen("invitation ");
 	int		in_recovery = 0, r;
 
 	for (;;) {
@@ -242,7 +264,13 @@ parse_body(struct kv_cursor *c, struct mfa_record *rec)
 			return r;
 		if (strcmp(c->line, "end") == 0)
 			break;
-		if (strncmp(c->line, "device ", dlen) == 0) {
+		if (rec->invite[0] != '\0')
+			r = mfa_fail(c->err, c->errlen, MFA_ERR_CORRUPT,
+			    "line %u: \"end\" expected after the invitation",
+			    c->lineno);
+		else if (strncmp(c->line, "invitation ", ilen) == 0)
+			r = parse_invite(c, rec, c->line + ilen);
+		else if (strncmp(c->line, "device ", dlen) == 0) {
 			if (in_recovery)
 				return mfa_fail(c->err, c->errlen,
 				    MFA_ERR_CORRUPT, "line %u: device after "
@@ -318,7 +346,8 @@ record_format(const struct mfa_record *rec, char **out, size_t *outlen)
 	if (!record_ok(rec, &why))
 		return MFA_ERR_INVALID;
 	if ((r = textbuf_alloc(&t, FMT_HEAD_MAX + FMT_DEVICE_MAX *
-	    rec->ndevices + FMT_RECOVERY_MAX * rec->nrecovery)) != MFA_OK)
+	    rec->ndevices + FMT_RECOVERY_MAX * rec->nrecovery +
+	    FMT_INVITE_MAX)) != MFA_OK)
 		return r;
 	r = textbuf_printf(&t, "%s\nuser %s\nfailures %u\nlocked_until %lld\n",
 	    RECORD_MAGIC, rec->user, rec->failures,
@@ -327,6 +356,9 @@ record_format(const struct mfa_record *rec, char **out, size_t *outlen)
 		r = put_device(&t, &rec->dev[i]);
 	for (i = 0; r == MFA_OK && i < rec->nrecovery; i++)
 		r = textbuf_printf(&t, "recovery %s\n", rec->recovery[i]);
+	if (r == MFA_OK && rec->invite[0] != '\0')
+		r = textbuf_printf(&t, "invitation %s\ninvitation_expires "
+		    "%lld\n", rec->invite, (long long)rec->invite_expires);
 	if (r == MFA_OK)
 		r = textbuf_printf(&t, "end\n");
 	return textbuf_finish(&t, r, out, outlen);

@@ -60,6 +60,10 @@ struct mfa_record {
 	struct mfa_device	dev[RECORD_MAX_DEVICES];
 	unsigned		nrecovery;
 	char			recovery[RECORD_MAX_RECOVERY][RECORD_HASH_MAX + 1];
+	/* An admin's invitation (lib/invite.h): its hash, "" for none, and
+	 * when it expires (Unix time). */
+	char			invite[RECORD_HASH_MAX + 1];
+	int64_t			invite_expires;
 };
 
 /* 1 when user is safe as a file name in the store: 1..256 bytes, no '/',

@@ -166,6 +166,11 @@ record_ok(const struct mfa_record *rec, const char **why)
 		    !record_device_unique(rec, i, why))
 			return 0;
 	}
+	if (rec->invite[0] != '\0' && (rec->invite_expires <= 0 ||
+	    !record_hash_ok(rec->invite, sizeof(rec->invite)))) {
+		*why = "bad invitation";
+		return 0;
+	}
 	for (i = 0; i < rec->nrecovery; i++) {
 		if (!record_hash_ok(rec->recovery[i],
 		    sizeof(rec->recovery[i]))) {

@@ -42,10 +42,10 @@
 static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
 
 static int
-derive(const char *code, const unsigned char *salt, unsigned iter,
-    unsigned char key[RECOVERY_KEY_LEN])
+derive(const char *code, size_t len, const unsigned char *salt,
+    unsigned iter, unsigned char key[RECOVERY_KEY_LEN])
 {
-	if (PKCS5_PBKDF2_HMAC(code, RECOVERY_LEN, salt, RECOVERY_SALT_LEN,
+	if (PKCS5_PBKDF2_HMAC(code, (int)len, salt, RECOVERY_SALT_LEN,
 	    (int)iter, EVP_sha256(), RECOVERY_KEY_LEN, key) != 1)
 		return MFA_ERR_INTERNAL;
 	return MFA_OK;
@@ -53,7 +53,7 @@ derive(const char *code, const unsigned char *salt, unsigned iter,
 
 /* The fast keyed tag of a normalized code, keyed with the hash's salt. */
 static int
-tag_of(const char *code, const unsigned char *salt,
+tag_of(const char *code, size_t len, const unsigned char *salt,
     unsigned char tag[RECOVERY_TAG_LEN])
 {
 	unsigned char	md[EVP_MAX_MD_SIZE];
@@ -61,7 +61,7 @@ tag_of(const char *code, const unsigned char *salt,
 	int		rc = MFA_ERR_INTERNAL;
 
 	if (HMAC(EVP_sha256(), salt, RECOVERY_SALT_LEN,
-	    (const unsigned char *)code, RECOVERY_LEN, md, &mdlen) != NULL &&
+	    (const unsigned char *)code, len, md, &mdlen) != NULL &&
 	    mdlen >= RECOVERY_TAG_LEN) {
 		memcpy(tag, md, RECOVERY_TAG_LEN);
 		rc = MFA_OK;
@@ -93,25 +93,50 @@ format_hash(unsigned iter, const unsigned char *salt,
 }
 
 int
+recovery_random(char *out, size_t n)
+{
+	unsigned char	rnd[64];
+	size_t		i;
+
+	if (n >= sizeof(rnd) || RAND_bytes(rnd, (int)n) != 1)
+		return MFA_ERR_INTERNAL;
+	/* 256 is a multiple of 32: masking keeps the choice uniform. */
+	for (i = 0; i < n; i++)
+		out[i] = alphabet[rnd[i] & 31];
+	out[n] = '\0';
+	OPENSSL_cleanse(rnd, sizeof(rnd));
+	return MFA_OK;
+}
+
+int
+recovery_hash(const char *code, size_t len, char hash[RECORD_HASH_MAX + 1])
+{
+	unsigned char	salt[RECOVERY_SALT_LEN], key[RECOVERY_KEY_LEN];
+	unsigned char	tag[RECOVERY_TAG_LEN];
+	int		rc = MFA_ERR_INTERNAL;
+
+	if (RAND_bytes(salt, sizeof(salt)) == 1 &&
+	    derive(code, len, salt, RECOVERY_ITER, key) == MFA_OK &&
+	    tag_of(code, len, salt, tag) == MFA_OK &&
+	    format_hash(RECOVERY_ITER, salt, key, tag, hash) == MFA_OK)
+		rc = MFA_OK;
+	OPENSSL_cleanse(key, sizeof(key));
+	OPENSSL_cleanse(tag, sizeof(tag));
+	if (rc != MFA_OK)
+		hash[0] = '\0';
+	return rc;
+}
+
+int
 recovery_generate(char code[RECOVERY_CODE_BUFLEN],
     char hash[RECORD_HASH_MAX + 1])
 {
-	unsigned char	rnd[RECOVERY_LEN], salt[RECOVERY_SALT_LEN];
-	unsigned char	key[RECOVERY_KEY_LEN], tag[RECOVERY_TAG_LEN];
 	char		plain[RECOVERY_LEN + 1];
 	size_t		i, o;
 	int		rc = MFA_ERR_INTERNAL;
 
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1 ||
-	    RAND_bytes(salt, sizeof(salt)) != 1)
-		goto out;
-	/* 256 is a multiple of 32: masking keeps the choice uniform. */
-	for (i = 0; i < RECOVERY_LEN; i++)
-		plain[i] = alphabet[rnd[i] & 31];
-	plain[RECOVERY_LEN] = '\0';
-	if (derive(plain, salt, RECOVERY_ITER, key) != MFA_OK ||
-	    tag_of(plain, salt, tag) != MFA_OK ||
-	    format_hash(RECOVERY_ITER, salt, key, tag, hash) != MFA_OK)
+	if (recovery_random(plain, RECOVERY_LEN) != MFA_OK ||
+	    recovery_hash(plain, RECOVERY_LEN, hash) != MFA_OK)
 		goto out;
 	for (i = 0, o = 0; i < RECOVERY_LEN; i++) {
 		if (i > 0 && i % 4 == 0)
@@ -121,9 +146,6 @@ recovery_generate(char code[RECOVERY_CODE_BUFLEN],
 	code[o] = '\0';
 	rc = MFA_OK;
 out:
-	OPENSSL_cleanse(rnd, sizeof(rnd));
-	OPENSSL_cleanse(key, sizeof(key));
-	OPENSSL_cleanse(tag, sizeof(tag));
 	OPENSSL_cleanse(plain, sizeof(plain));
 	if (rc != MFA_OK) {
 		OPENSSL_cleanse(code, RECOVERY_CODE_BUFLEN);
@@ -235,22 +257,29 @@ parse_hash(const char *hash, unsigned *iter, unsigned char *salt,
 int
 recovery_match(const char *normalized, const char *hash)
 {
+	if (normalized == NULL || strlen(normalized) != RECOVERY_LEN)
+		return 0;
+	return recovery_hash_match(normalized, RECOVERY_LEN, hash);
+}
+
+int
+recovery_hash_match(const char *code, size_t len, const char *hash)
+{
 	unsigned char	salt[RECOVERY_SALT_LEN], want[RECOVERY_KEY_LEN];
 	unsigned char	got[RECOVERY_KEY_LEN];
 	unsigned char	tag[RECOVERY_TAG_LEN], gottag[RECOVERY_TAG_LEN];
 	unsigned	iter;
 	int		has_tag, match = 0;
 
-	if (normalized == NULL || hash == NULL ||
-	    strlen(normalized) != RECOVERY_LEN)
+	if (code == NULL || hash == NULL)
 		return 0;
 	if (parse_hash(hash, &iter, salt, want, tag, &has_tag) != MFA_OK)
 		goto out;
 	/* The tag first: a wrong guess almost never pays for PBKDF2. */
-	if (has_tag && (tag_of(normalized, salt, gottag) != MFA_OK ||
+	if (has_tag && (tag_of(code, len, salt, gottag) != MFA_OK ||
 	    CRYPTO_memcmp(tag, gottag, RECOVERY_TAG_LEN) != 0))
 		goto out;
-	if (derive(normalized, salt, iter, got) != MFA_OK)
+	if (derive(code, len, salt, iter, got) != MFA_OK)
 		goto out;
 	match = CRYPTO_memcmp(got, want, RECOVERY_KEY_LEN) == 0;
 out:

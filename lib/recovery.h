@@ -29,4 +29,14 @@ int	recovery_normalize(const char *in, size_t inlen,
  * code whose tag differs costs one HMAC and no PBKDF2. */
 int	recovery_match(const char *normalized, const char *hash);
 
+/* The scheme above for any code of len characters (invitations use it
+ * too, lib/invite.c): MFA_OK with hash, or MFA_ERR_INTERNAL. */
+int	recovery_hash(const char *code, size_t len,
+	    char hash[RECORD_HASH_MAX + 1]);
+/* recovery_match for a code of len characters. */
+int	recovery_hash_match(const char *code, size_t len, const char *hash);
+/* n (< 64) random characters of the base32 alphabet in lower case, and a
+ * NUL: MFA_OK or MFA_ERR_INTERNAL. */
+int	recovery_random(char *out, size_t n);
+
 #endif

@@ -192,7 +192,9 @@ store_save(struct store *st, const struct mfa_record *rec, char *err,
 	if (strnlen(rec->user, sizeof(rec->user)) == sizeof(rec->user) ||
 	    !store_name_ok(rec->user))
 		return store_badname(err, errlen);
-	if (rec->ndevices == 0 && rec->nrecovery == 0)
+	/* Nothing left, not even an invitation: no record at all. */
+	if (rec->ndevices == 0 && rec->nrecovery == 0 &&
+	    rec->invite[0] == '\0')
 		return store_remove_file(st, rec->user, 1, err, errlen);
 	if ((r = store_record_file(rec, &file, &size)) == MFA_ERR_TOOBIG)
 		return mfa_fail(err, errlen, r, "%s/%s: record too large",
@@ -248,7 +250,8 @@ store_save_rw(struct store *st, struct store_rw *h,
 
 	/* store_save judges the name and removes an empty record. */
 	if (h->fd < 0 || h->sl.seq == UINT64_MAX ||
-	    (rec->ndevices == 0 && rec->nrecovery == 0)) {
+	    (rec->ndevices == 0 && rec->nrecovery == 0 &&
+	    rec->invite[0] == '\0')) {
 		rw_close(h);
 		return store_save(st, rec, err, errlen);
 	}

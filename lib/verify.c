@@ -12,6 +12,7 @@
 
 #include <openssl/crypto.h>
 
+#include "invite.h"
 #include "mfaerr.h"
 #include "otp.h"
 #include "recovery.h"
@@ -165,6 +166,25 @@ try_recovery(struct mfa_record *rec, const char *input, size_t inputlen)
 	return VERIFY_RECOVERY_OK;
 }
 
+/* VERIFY_INVITE_OK, VERIFY_BAD, or VERIFY_MALFORMED when the input is not
+ * shaped like an invitation.  Only a user without an active device has a
+ * live one; it is not burnt here: it stands until the first device is
+ * enabled (lib/device.c) or it expires, so that a dropped connection
+ * after the login does not shut the user out of enrolling. */
+static enum verify_result
+try_invite(const struct mfa_record *rec, const char *input, size_t inputlen,
+    int64_t now)
+{
+	char	body[INVITE_BODY_LEN + 1];
+	int	ok;
+
+	if (invite_normalize(input, inputlen, body) != 0)
+		return VERIFY_MALFORMED;
+	ok = invite_live(rec, now) && invite_match(body, rec->invite);
+	OPENSSL_cleanse(body, sizeof(body));
+	return ok ? VERIFY_INVITE_OK : VERIFY_BAD;
+}
+
 int
 verify_count_failure(struct mfa_record *rec, const struct awsmfa_config *cfg,
     int64_t now)
@@ -189,8 +209,11 @@ reason_for(enum verify_result r, int recovery)
 		return "code accepted";
 	case VERIFY_RECOVERY_OK:
 		return "recovery code accepted";
+	case VERIFY_INVITE_OK:
+		return "invitation accepted";
 	case VERIFY_BAD:
-		return recovery ? "wrong recovery code" : "wrong code";
+		return recovery == 2 ? "wrong invitation" :
+		    recovery ? "wrong recovery code" : "wrong code";
 	case VERIFY_REUSED:
 		return "code already used";
 	case VERIFY_MALFORMED:
@@ -220,7 +243,12 @@ verify_decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
 		r = try_recovery(rec, input, inputlen);
 		recovery = 1;
 	}
-	if (r == VERIFY_OK || r == VERIFY_RECOVERY_OK) {
+	if (r == VERIFY_MALFORMED) {
+		r = try_invite(rec, input, inputlen, now);
+		recovery = 2;
+	}
+	if (r == VERIFY_OK || r == VERIFY_RECOVERY_OK ||
+	    r == VERIFY_INVITE_OK) {
 		rec->failures = 0;
 		rec->locked_until = 0;
 		*changed = 1;
@@ -327,6 +355,8 @@ verify_result_name(enum verify_result r)
 		return "ok";
 	case VERIFY_RECOVERY_OK:
 		return "recovery-ok";
+	case VERIFY_INVITE_OK:
+		return "invite-ok";
 	case VERIFY_BAD:
 		return "bad";
 	case VERIFY_REUSED:

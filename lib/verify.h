@@ -14,6 +14,8 @@
 enum verify_result {
 	VERIFY_OK = 0,		/* a device code was accepted and saved */
 	VERIFY_RECOVERY_OK,	/* a recovery code was accepted and burnt */
+	VERIFY_INVITE_OK,	/* a live invitation was accepted (kept until
+				 * the first device is enabled) */
 	VERIFY_BAD,		/* wrong code (failure counted) */
 	VERIFY_REUSED,		/* code at or before the last accepted step */
 	VERIFY_MALFORMED,	/* neither a code nor a recovery code */
@@ -30,7 +32,8 @@ struct verify_outcome {
 	unsigned		failures;
 };
 
-/* Decides on a loaded record with an active device that is not locked,
+/* Decides on a loaded record with an active device or a live invitation
+ * (invite_live) that is not locked,
  * and updates it in memory: the accepted step, the burnt recovery code,
  * the failure count and lock; *changed says whether the caller has
  * anything to save.  try_only: a miss changes nothing (try_first_pass). */

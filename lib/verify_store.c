@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
+#include "invite.h"
 #include "mfaerr.h"
 #include "otp.h"
 #include "verify.h"
@@ -47,7 +49,9 @@ login_locked(struct store *st, const struct awsmfa_config *cfg,
 		verify_set_outcome(out, VERIFY_ERROR, "store error");
 		return VERIFY_ERROR;
 	}
-	if (!record_has_active(rec)) {
+	/* A live invitation stands for a device; an expired one is as
+	 * none. */
+	if (!record_has_active(rec) && !invite_live(rec, now)) {
 		verify_set_outcome(out, VERIFY_NODEVICE, "no active device");
 		return VERIFY_NODEVICE;
 	}
@@ -140,8 +144,8 @@ verify_login_try(struct store *st, const struct awsmfa_config *cfg,
 }
 
 enum verify_result
-verify_peek(struct store *st, const char *user, unsigned *digits_mask,
-    char *err, size_t errlen)
+verify_peek(struct store *st, const char *user, int64_t now,
+    unsigned *digits_mask, char *err, size_t errlen)
 {
 	struct mfa_record	*rec;
 	enum verify_result	 r = VERIFY_NODEVICE;
@@ -164,6 +168,10 @@ verify_peek(struct store *st, const char *user, unsigned *digits_mask,
 			    rec->dev[i].digits > OTP_MAX_DIGITS)
 				continue;
 			*digits_mask |= 1U << rec->dev[i].digits;
+			r = VERIFY_OK;
+		}
+		if (invite_live(rec, now)) {
+			*digits_mask |= ANSWER_INVITATION;
 			r = VERIFY_OK;
 		}
 	} else if (sr != MFA_ERR_NOENT && sr != MFA_ERR_BADNAME)

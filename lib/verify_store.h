@@ -31,10 +31,11 @@ enum verify_result verify_login_try(struct store *st,
 
 /* What the PAM module needs before it prompts, read without the lock (a
  * hint only; verify_login decides): VERIFY_OK when user has an active
- * device, with bit d of *digits_mask set for each code length d in use;
+ * device, with bit d of *digits_mask set for each code length d in use,
+ * or a live invitation at now (ANSWER_INVITATION set);
  * VERIFY_NODEVICE (no record, no active device, or a name that cannot have
  * a record); VERIFY_ERROR when the store cannot be trusted (err says why). */
 enum verify_result verify_peek(struct store *st, const char *user,
-	    unsigned *digits_mask, char *err, size_t errlen);
+	    int64_t now, unsigned *digits_mask, char *err, size_t errlen);
 
 #endif

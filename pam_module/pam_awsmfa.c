@@ -131,6 +131,16 @@ hint(struct ctx *c, const struct verify_outcome *o)
 		pam_error(c->pamh, "%s", msg);
 }
 
+/* After a login on an invitation: the user came to enrol, and the
+ * invitation ends with their first device. */
+static void
+enrol_now(struct ctx *c)
+{
+	if (!(c->flags & PAM_SILENT))
+		pam_info(c->pamh, "%s", "Logged in with an invitation. Set up "
+		    "your authenticator now: mfa-enroll create");
+}
+
 static int
 map_result(struct ctx *c, const struct verify_outcome *o, const char *err)
 {
@@ -138,6 +148,10 @@ map_result(struct ctx *c, const struct verify_outcome *o, const char *err)
 	case VERIFY_OK:
 	case VERIFY_RECOVERY_OK:
 		audit(c, LOG_INFO, "success", o->reason, o->device);
+		return PAM_SUCCESS;
+	case VERIFY_INVITE_OK:
+		audit(c, LOG_NOTICE, "success", o->reason, NULL);
+		enrol_now(c);
 		return PAM_SUCCESS;
 	case VERIFY_BAD:
 	case VERIFY_REUSED:
@@ -199,6 +213,7 @@ attempt_try(struct ctx *c, const char *input, size_t len)
 	switch (o.result) {
 	case VERIFY_OK:
 	case VERIFY_RECOVERY_OK:
+	case VERIFY_INVITE_OK:
 	case VERIFY_ERROR:
 		return map_result(c, &o, err);
 	default:
@@ -404,8 +419,8 @@ authenticate(struct ctx *c)
 		    ask_and_attempt(c);
 	if (resolve_account(c) != 0)
 		return PAM_AUTHINFO_UNAVAIL;
-	r = backend_peek(&c->be, c->account, &c->digits_mask, err,
-	    sizeof(err));
+	r = backend_peek(&c->be, c->account, (int64_t)time(NULL),
+	    &c->digits_mask, err, sizeof(err));
 	if (c->args.debug)
 		pam_syslog(c->pamh, LOG_DEBUG, "peek: %s",
 		    verify_result_name(r));

@@ -24,6 +24,7 @@ SET LOCAL ROLE awsmfa_owner;
 \ir hosts.sql
 \ir unlock.sql
 \ir lifecycle.sql
+\ir invite.sql
 \ir migrate.sql
 RESET ROLE;
 \ir grants.sql

@@ -12,8 +12,8 @@ GRANT EXECUTE ON PROCEDURE awsmfa.login(bytea, bytea, integer)
 GRANT EXECUTE ON FUNCTION
 	awsmfa.login_count(bytea, bytea, integer),
 	awsmfa.login_judge(bigint, bytea),
-	awsmfa.peek(text),
-	awsmfa.has_user(text),
+	awsmfa.peek(bytea),
+	awsmfa.has_user(bytea),
 	awsmfa.schema_version()
     TO awsmfa_host;
 
@@ -34,5 +34,9 @@ GRANT EXECUTE ON FUNCTION
 	awsmfa.list_hosts(),
 	awsmfa.release_host(text),
 	awsmfa.unlock_user(text),
+	awsmfa.invite_user(text, text, bigint),
+	awsmfa.put_invitation(text, text, bigint),
+	awsmfa.revoke_invite(text),
+	awsmfa.list_invitations(text),
 	awsmfa.unlock_host(text)
     TO awsmfa_admin;

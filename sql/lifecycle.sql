@@ -149,6 +149,8 @@ BEGIN
 	dr := learnt_drift(s - now_s() / d.period);
 	UPDATE devices SET active = true, enabled = now_s(), last_step = s,
 	    drift = dr WHERE user_name = d.user_name AND name = d.name;
+	-- The first device ends the invitation, in the same transaction.
+	DELETE FROM invitations WHERE user_name = d.user_name;
 	RETURN dr;
 END $$;
 
@@ -177,6 +179,7 @@ BEGIN
 	    VALUES (p_user, t.serial, t.serial, t.alg, t.digits, t.period,
 	    t.secret, true, now_s(), now_s(), s, dr);
 	UPDATE inventory SET user_name = p_user WHERE serial = t.serial;
+	DELETE FROM invitations WHERE user_name = p_user;
 	RETURN dr;
 END $$;
 

@@ -81,6 +81,39 @@ BEGIN
 	RETURN 'bad';
 END $$;
 
+-- An invitation typed by a user with no active device (lib/verify.c
+-- try_invite): 'invite_ok' for the user's live one, else 'bad', or
+-- 'malformed' when the input is not "inv" and 20 characters.  It is not
+-- spent: enabling the first device removes it (sql/lifecycle.sql).
+CREATE OR REPLACE FUNCTION awsmfa.try_invite(p_user text, p_input text,
+    p_t bigint) RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	norm	text := lower(translate(p_input, ' -', ''));
+	h	text;
+BEGIN
+	IF norm !~ '^inv[a-z2-7]{20}$' THEN
+		RETURN 'malformed';
+	END IF;
+	SELECT i.hash INTO h FROM invitations i WHERE i.user_name = p_user AND
+	    i.expires > p_t AND NOT EXISTS (SELECT 1 FROM devices d
+		WHERE d.user_name = p_user AND d.active);
+	IF h IS NOT NULL AND recovery_match(substr(norm, 4), h) THEN
+		RETURN 'invite_ok';
+	END IF;
+	RETURN 'bad';
+END $$;
+
+-- Whether the user has an invitation that stands for a device now.
+CREATE OR REPLACE FUNCTION awsmfa.invited(p_user text, p_t bigint)
+RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$ SELECT EXISTS (SELECT 1 FROM invitations WHERE user_name = p_user
+    AND expires > p_t) $$;
+
 -- A login in two transactions (issue 17, rule 1): a guess is counted and
 -- committed before its answer exists.  login_count counts the attempt as
 -- a miss would and records it as 'pending'; login_judge, in a later
@@ -175,7 +208,7 @@ BEGIN
 	END IF;
 	SELECT x.failures, x.locked_until, s.max_failures, s.lockout_seconds,
 	    EXISTS (SELECT 1 FROM devices d WHERE d.user_name = x.name AND
-		d.active) AS active INTO u
+		d.active) OR invited(x.name, t) AS active INTO u
 	    FROM users x, settings s WHERE x.name = n.name FOR UPDATE OF x;
 	IF NOT FOUND THEN
 		-- The file store's words (lib/verify.c): a name no record
@@ -252,6 +285,7 @@ DECLARE
 	p	record;
 	u	record;
 	m	record;
+	inv	boolean := false;
 BEGIN
 	result := 'refused';
 	reason := 'not counted';
@@ -306,19 +340,26 @@ BEGIN
 		LATERAL (SELECT hm, get_byte(hm, length(hm) - 1) & 15
 		    FROM hmac(int8send(s), kk.k, d.alg) hm OFFSET 0) h(h, o)
 		WHERE kk.k IS NOT NULL) g) c ON true;
-	IF m.active = 0 THEN
+	-- A live invitation stands for a device; an expired one is as none.
+	IF m.active = 0 AND NOT invited(p.user_name, t) THEN
 		result := 'nodevice';
 		reason := 'no active device';
 	ELSE
 		result := CASE WHEN m.device IS NOT NULL THEN 'ok'
 		    WHEN m.old THEN 'reused' WHEN m.shaped > 0 THEN 'bad'
 		    ELSE try_recovery(p.user_name, code) END;
+		IF result = 'malformed' THEN
+			result := try_invite(p.user_name, code, t);
+			inv := true;
+		END IF;
 		device := m.device;
 		reason := CASE result WHEN 'ok' THEN 'code accepted'
 		    WHEN 'recovery_ok' THEN 'recovery code accepted'
+		    WHEN 'invite_ok' THEN 'invitation accepted'
 		    WHEN 'reused' THEN 'code already used'
-		    WHEN 'bad' THEN CASE WHEN m.shaped = 0
-			THEN 'wrong recovery code' ELSE 'wrong code' END
+		    WHEN 'bad' THEN CASE WHEN inv THEN 'wrong invitation'
+			WHEN m.shaped = 0 THEN 'wrong recovery code'
+			ELSE 'wrong code' END
 		    ELSE 'not a code' END;
 		IF result = 'reused' AND EXISTS (SELECT 1 FROM devices x
 		    WHERE x.user_name = p.user_name AND x.active AND
@@ -338,7 +379,8 @@ BEGIN
 		WHERE result = 'ok' AND user_name = p.user_name AND
 		name = login_judge.device),
 	    us AS (UPDATE users SET failures = 0, locked_until = 0
-		WHERE result IN ('ok', 'recovery_ok') AND name = p.user_name)
+		WHERE result IN ('ok', 'recovery_ok', 'invite_ok') AND
+		name = p.user_name)
 	UPDATE attempts SET device = login_judge.device,
 	    result = login_judge.result, reason = login_judge.reason
 	    WHERE id = p.attempt;
@@ -385,14 +427,29 @@ AS $$ SELECT v FROM meta WHERE k = 'schema_version' $$;
 
 -- Whether the user has a record (the module then uses the name as typed,
 -- else NSS's spelling of it).
-CREATE OR REPLACE FUNCTION awsmfa.has_user(p_user text) RETURNS boolean
+-- The name as bytes, as login_count takes it: a name that is not UTF-8
+-- has no record, rather than an error that would end the login before
+-- login_count records it.
+DROP FUNCTION IF EXISTS awsmfa.has_user(text);
+CREATE OR REPLACE FUNCTION awsmfa.has_user(p_user bytea) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
-AS $$ SELECT EXISTS (SELECT 1 FROM users WHERE name = p_user) $$;
+AS $$ SELECT EXISTS (SELECT 1 FROM users
+    WHERE name = (login_name(p_user)).name) $$;
 
--- Before the prompt: the code lengths of the user's active devices.
-CREATE OR REPLACE FUNCTION awsmfa.peek(p_user text) RETURNS integer[]
+-- Before the prompt: the code lengths of the user's active devices, or
+-- {0} for a live invitation of a user without one (ANSWER_INVITATION):
+-- nullok then asks for it.
+-- The name as bytes, as has_user.
+DROP FUNCTION IF EXISTS awsmfa.peek(text);
+CREATE OR REPLACE FUNCTION awsmfa.peek(p_user bytea) RETURNS integer[]
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
-AS $$ SELECT coalesce(array_agg(DISTINCT digits ORDER BY digits), '{}')
-    FROM devices WHERE user_name = p_user AND active $$;
+AS $$ SELECT CASE WHEN count(d.name) = 0 AND
+	coalesce(invited(n.name, now_s()), false)
+    THEN '{0}'::integer[]
+    ELSE coalesce(array_agg(DISTINCT d.digits ORDER BY d.digits)
+	FILTER (WHERE d.name IS NOT NULL), '{}') END
+    FROM (SELECT (login_name(p_user)).name) n
+    LEFT JOIN devices d ON d.user_name = n.name AND d.active
+    GROUP BY n.name $$;

@@ -72,6 +72,22 @@ BEGIN
 	    SELECT p_user, h FROM unnest(p_recovery) h;
 END $$;
 
+-- The invitation of a user copied by put_user, as the file store kept it.
+CREATE OR REPLACE FUNCTION awsmfa.put_invitation(p_user text, p_hash text,
+    p_expires bigint) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+BEGIN
+	IF p_hash IS NULL OR left(p_hash, 15) <> '$pbkdf2-sha256$' OR
+	    p_expires IS NULL OR p_expires <= 0 THEN
+		RAISE EXCEPTION 'user %: an invitation is not of lib/invite.c',
+		    p_user;
+	END IF;
+	INSERT INTO invitations (user_name, hash, expires)
+	    VALUES (p_user, p_hash, p_expires);
+END $$;
+
 -- One device of a user copied by put_user, with its whole state: a
 -- pending device has no last step, a hardware token's device is named
 -- by its serial.

@@ -59,6 +59,15 @@ CREATE TABLE IF NOT EXISTS awsmfa.recovery (
 	PRIMARY KEY (user_name, hash)
 );
 
+-- Invitations (lib/invite.h): one per user, the hash of the code as
+-- lib/recovery.c hashes, and its expiry on the database's clock.  The
+-- plain code is shown once by mfa-enroll and never reaches the database.
+CREATE TABLE IF NOT EXISTS awsmfa.invitations (
+	user_name	text PRIMARY KEY REFERENCES awsmfa.users ON DELETE CASCADE,
+	hash		text NOT NULL,
+	expires		bigint NOT NULL
+);
+
 -- One line per attempt, in the transaction that decides it; never a code.
 CREATE TABLE IF NOT EXISTS awsmfa.attempts (
 	id		bigserial PRIMARY KEY,

@@ -122,3 +122,15 @@ pam_run() {
 	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:allocator_release_to_os_interval_ms=-1" \
 	    "$@"
 }
+
+# private_etc: in a test's own mount namespace (AWSMFA_PRIVATE_NS=1), a
+# copy of /etc in the sandbox mounted over /etc; the test then edits
+# $SANDBOX/etc/FILE as it likes.  Not a bind mount of the one file: a
+# useradd or userdel elsewhere on the machine (another test, run beside
+# this one by make -j2) renames over /etc/shadow or /etc/group, and the
+# kernel then detaches a file mounted there in every other namespace, so
+# the test would go on against the machine's own file.
+private_etc() {
+	cp -a /etc "$SANDBOX/etc" 2>/dev/null || return 1
+	mount --bind "$SANDBOX/etc" /etc
+}

@@ -128,18 +128,21 @@ writer() {
 	recovery)	CMD=("$ENROLL" --conf "$CONF" recovery-codes alice
 			    --count 3) ;;
 	unlock)		CMD=("$ENROLL" --conf "$CONF" unlock lou) ;;
+	invite)		CMD=("$ENROLL" --conf "$CONF" invite gil) ;;
 	*)		return 1 ;;
 	esac
 }
 printf 'HW7,%s\nHW8,%s\n' "$HW1" "$HW2" >"$SANDBOX/new.csv"
 WRITERS="login_ok login_bad login_recovery create enable_virtual enable_hw
-enable_hw_claimed resync deactivate_hw deactivate_all import recovery unlock"
+enable_hw_claimed resync deactivate_hw deactivate_all import recovery unlock
+invite"
 
 # state: the store's logical state; a new secret or recovery code is
 # random, so only its presence counts.
 state() {
 	"$DUMP" "$STORE" | sed -e '/^user gil$/,/^end$/s/^secret .*/secret NEW/' \
-	    -e 's/^recovery .*/recovery HASH/'
+	    -e 's/^recovery .*/recovery HASH/' \
+	    -e 's/^invitation \$.*/invitation HASH/'
 }
 
 # inject CALL WHAT N: runs CMD under strace with WHAT (signal=KILL,

@@ -34,7 +34,9 @@ same_record(const struct mfa_record *a, const struct mfa_record *b)
 
 	if (strcmp(a->user, b->user) != 0 || a->failures != b->failures ||
 	    a->locked_until != b->locked_until ||
-	    a->ndevices != b->ndevices || a->nrecovery != b->nrecovery)
+	    a->ndevices != b->ndevices || a->nrecovery != b->nrecovery ||
+	    strcmp(a->invite, b->invite) != 0 ||
+	    a->invite_expires != b->invite_expires)
 		return 0;
 	for (i = 0; i < a->ndevices; i++)
 		if (!same_device(&a->dev[i], &b->dev[i]))
@@ -54,7 +56,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (record_parse((const char *)data, size, NULL, &a, err,
 	    sizeof(err)) != MFA_OK) {
-		if (a.ndevices != 0 || a.nrecovery != 0 || err[0] == '\0')
+		if (a.ndevices != 0 || a.nrecovery != 0 || a.invite[0] != '\0' ||
+		    err[0] == '\0')
 			abort();
 		return 0;
 	}

@@ -85,6 +85,8 @@ C=$(create carol)
 enable carol phone "$C" $(($(date +%s) + 600)) -b
 # dave: a pending phone, and eve a phone, both made on 2026-01-01.
 at $T0 mfa create dave --device phone --qr none </dev/null >/dev/null
+# dave is invited too: the invitation goes with him.
+at $T0 mfa invite dave >/dev/null
 E=$(at $T0 mfa create eve --device phone --qr none </dev/null |
     sed -n 's/^Secret: //p' | tr -d ' ')
 at $((T0 + 5)) mfa enable eve phone "$(code "$E" $((T0 - 30)))" \
@@ -102,6 +104,11 @@ is "and counts what it copied" \
     "Copied from $SANDBOX/files: 6 users, 6 devices (5 active, 1 pending), 2 recovery codes, 2 hardware tokens (1 assigned)." \
     "$(head -n 1 <<<"$out")"
 check "the copy verifies" grep -q 'The copy reads back the same' <<<"$out"
+dh=$(tr -d '\0' <"$SANDBOX/files/dave" | sed -n 's/^invitation \(\$.*\)$/\1/p' | head -n 1)
+is "dave's invitation is copied with its hash and expiry" \
+    "dave $((T0 + 72 * 3600))" \
+    "$(sql postgres -F' ' -c "SELECT user_name, expires FROM awsmfa.invitations
+	WHERE hash = '$dh'")"
 
 rows=$(sql admin1 -F' ' -c "SELECT user_name, device, coalesce(serial, '-'),
     active, alg, digits, period, failures, nrecovery

@@ -214,6 +214,8 @@ db_timeout = 2;
 CONF
 chmod 0644 "$SANDBOX/h.conf"
 echo "auth required $MODULE conf=$SANDBOX/h.conf" >"$SANDBOX/pam.d/h"
+echo "auth required $MODULE conf=$SANDBOX/h.conf nullok" \
+    >"$SANDBOX/pam.d/h-nullok"
 for lock in DEVLOCK USERLOCK; do
 	unspend
 	c=$(right)
@@ -255,6 +257,23 @@ odd "a name of 1 MB" "convert_to(repeat('x', 1048576), 'UTF8'), '123456'" \
     "nodevice||invalid user name"
 odd "an input of 1 MB" "'carol', convert_to(repeat('1', 1048576), 'UTF8')" \
     "malformed||not a code"
+# Through the module too, on each stack: the name as bytes to peek and
+# has_user as to the login, so that a name that is not UTF-8 is refused
+# and recorded rather than ending in a database error before the login.
+# Under nullok it is a name without a record, like any other: ignored,
+# and nothing judged.
+modlogin() {
+	local n0 n1 r
+	n0=$(sql postgres -c "SELECT count(*) FROM awsmfa.attempts")
+	r=$(pam_run "" -- "$DRIVER" -s "$1" -u "$2" 123456 2>&1 |
+	    sed -n 's/^result: //p' | tail -n 1)
+	n1=$(sql postgres -c "SELECT count(*) FROM awsmfa.attempts")
+	echo "$r $((n1 - n0))"
+}
+is "the module: a name that is not UTF-8 refused, one attempts row" \
+    "PAM_AUTH_ERR 1" "$(modlogin h $'\xff\xfeab')"
+is "the module, nullok: a name that is not UTF-8 as any name without a record" \
+    "$(modlogin h-nullok nosuchuser)" "$(modlogin h-nullok $'\xff\xfeab')"
 is "the bytes of a name that is not UTF-8 are recorded escaped" '\377ca' \
     "$(sql postgres -c "SELECT user_name FROM awsmfa.attempts
 	WHERE user_name LIKE '%377%' LIMIT 1")"

@@ -22,7 +22,10 @@ enum dec_act_kind {
 	A_DEACTIVATE,	/* backend_deactivate of dev */
 	A_RESYNC,	/* backend_resync of dev, CODE2 at step k */
 	A_BREAK,	/* the store fails: see enum dec_breakage */
-	A_MEND		/* and is whole again */
+	A_MEND,		/* and is whole again */
+	A_INVITE,	/* backend_invite, for k seconds (0: the default) */
+	A_REVOKE,	/* backend_revoke_invite */
+	A_ENABLE	/* backend_enable of the pending dev, codes of now */
 };
 
 enum dec_input {
@@ -31,7 +34,9 @@ enum dec_input {
 	I_TEXT,		/* text, len bytes */
 	I_WRONG,	/* a code of dev's length that no device shows */
 	I_RECOVERY,	/* recovery code number k */
-	I_BADRECOVERY	/* shaped like a recovery code, never issued */
+	I_BADRECOVERY,	/* shaped like a recovery code, never issued */
+	I_INVITE,	/* the latest invitation (k = 1: the one before) */
+	I_BADINVITE	/* shaped like an invitation, never issued */
 };
 
 /* Each store's own way to fail: an answer must then be VERIFY_ERROR. */

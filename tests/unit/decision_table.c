@@ -6,6 +6,7 @@
  * action's moment; the device's drift is not added for you.
  *
  * Defaults: window 1, max_failures 5, lockout_seconds 300. */
+#include "answer.h"
 #include "decision.h"
 
 #define DEV(n, d, p, a, t)	{ (n), (d), (p), (a), (t), 0 }
@@ -22,6 +23,10 @@
 #define RESYNC(t, d, n, dr, back, ...) { .kind = A_RESYNC, .dt = (t), \
 	.dev = (d), .k = (n), .drift = (dr), .reset = (back), __VA_ARGS__ }
 #define BREAK(b)	{ .kind = A_BREAK, .brk = (b) }
+/* An invitation at t, valid for s seconds (0: the default 72 h). */
+#define INVITE(t, s)	{ .kind = A_INVITE, .dt = (t), .k = (s) }
+#define REVOKE(t)	{ .kind = A_REVOKE, .dt = (t) }
+#define ENABLE(t, d)	{ .kind = A_ENABLE, .dt = (t), .dev = (d) }
 #define MEND		{ .kind = A_MEND }
 
 #define STEP(d, n)	.in = I_STEP, .dev = (d), .k = (n)
@@ -30,9 +35,13 @@
 #define WRONG(d)	.in = I_WRONG, .dev = (d)
 #define RCODE(n)	.in = I_RECOVERY, .k = (n)
 #define BADRC		.in = I_BADRECOVERY
+#define INV		.in = I_INVITE, .k = 0
+#define OLDINV		.in = I_INVITE, .k = 1
+#define BADINV		.in = I_BADINVITE
 
 #define IS_OK		.want = VERIFY_OK
 #define IS_RECOVERY	.want = VERIFY_RECOVERY_OK
+#define IS_INVITE	.want = VERIFY_INVITE_OK
 #define IS_BAD		.want = VERIFY_BAD
 #define IS_REUSED	.want = VERIFY_REUSED
 #define IS_MALFORMED	.want = VERIFY_MALFORMED
@@ -52,6 +61,7 @@
 #define W(n)		((n) + 1)
 #define LOCKOUT(s)	((s) + 1)
 #define M(d)		(1U << (d))
+#define M_INV		ANSWER_INVITATION
 
 #define FUTURE	"code already used: last-used period in the future"
 #define SPACES	"                                                  "
@@ -391,6 +401,62 @@ const struct dec_scenario dec_scenarios[] = {
 	RESYNC(3, "a", 0, 0, 0, LOCK(2)),
 	LOGIN(4, STEP("a", 1), IS_LOCKED, F(3), LOCK(2)),
 	LOGIN(302, STEP("a", 1), IS_OK, F(0), NOLOCK),
+} },
+{ "invitation: accepted for a user without a device, again and again; "
+    "a wrong one and a code count as failures",
+    "inv", .act = {
+	INVITE(0, 0),
+	PEEK(0, VERIFY_OK, M_INV),
+	LOGIN(0, INV, IS_INVITE, F(0), NOLOCK, REASON("invitation accepted")),
+	LOGIN(10, INV, .upper = 1, IS_INVITE, F(0)),
+	LOGIN(20, BADINV, IS_BAD, F(1), REASON("wrong invitation")),
+	LOGIN(20, TEXT("123456"), IS_MALFORMED, F(2), REASON("not a code")),
+	LOGIN(30, INV, IS_INVITE, F(0), NOLOCK),
+} },
+{ "invitation: expired is as none",
+    "invexp", .act = {
+	INVITE(0, 3600),
+	LOGIN(3599, INV, IS_INVITE, F(0)),
+	LOGIN(3600, INV, IS_NODEVICE, REASON("no active device")),
+	PEEK(3600, VERIFY_NODEVICE, 0),
+} },
+{ "invitation: revoked is as none",
+    "invrev", .act = {
+	INVITE(0, 0),
+	REVOKE(10),
+	LOGIN(20, INV, IS_NODEVICE),
+	PEEK(20, VERIFY_NODEVICE, 0),
+} },
+{ "invitation: a new one replaces the old",
+    "invnew", .act = {
+	INVITE(0, 0),
+	INVITE(10, 0),
+	LOGIN(20, OLDINV, IS_BAD, F(1), REASON("wrong invitation")),
+	LOGIN(30, INV, IS_INVITE, F(0)),
+} },
+{ "invitation: valid beside a pending device, gone once it is enabled",
+    "invenable", .dev = { PENDING("a") }, .act = {
+	INVITE(0, 0),
+	LOGIN(10, INV, IS_INVITE, F(0)),
+	ENABLE(60, "a"),
+	PEEK(70, VERIFY_OK, M(6)),
+	LOGIN(70, INV, IS_BAD, F(1), REASON("wrong invitation")),
+	LOGIN(70, STEP("a", 1), IS_OK, F(0), DEVICE("a")),
+} },
+{ "invitation: a lock holds it too",
+    "invlock", .max_failures = 3, .act = {
+	INVITE(0, 0),
+	LOGIN(0, BADINV, IS_BAD, F(1)),
+	LOGIN(1, BADINV, IS_BAD, F(2)),
+	LOGIN(2, BADINV, IS_BAD, F(3), LOCK(2)),
+	LOGIN(3, INV, IS_LOCKED, F(3), LOCK(2)),
+	LOGIN(302, INV, IS_INVITE, F(0), NOLOCK),
+} },
+{ "invitation: a try_first_pass miss counts nothing",
+    "invtry", .act = {
+	INVITE(0, 0),
+	TRY(0, BADINV, IS_BAD, F(0), PG(VERIFY_MALFORMED)),
+	TRY(0, INV, IS_INVITE, F(0), PG(VERIFY_MALFORMED)),
 } },
 { "a store that cannot be trusted: a record not root's, a role without "
     "rights; nothing burnt",

@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "backend.h"
 #include "config.h"
 
 #define NOBODY	65534
@@ -85,6 +86,23 @@ parse_err(const char *text, const char *msg)
 	    sizeof(err)), MFA_ERR_CONFIG);
 	assert_string_equal(err, msg);
 	assert_defaults(&cfg);
+	config_free(&cfg);
+}
+
+/* The text parses, and the PostgreSQL store it names refuses to open
+ * with exactly msg: a conninfo is checked by libpq, in the plugin, when
+ * the store opens (lib/backend.c), and the message still points at the
+ * key's line. */
+static void
+store_err(const char *text, const char *msg)
+{
+	struct awsmfa_config	cfg;
+	struct backend		b;
+
+	parse_ok(text, &cfg);
+	assert_int_equal(backend_open(&b, &cfg, 0, err, sizeof(err)),
+	    MFA_ERR_CONFIG);
+	assert_string_equal(err, msg);
 	config_free(&cfg);
 }
 
@@ -154,19 +172,19 @@ test_fleet_keys(void **state)
 	parse_err("store = 1;", "t.conf:1: key 'store': expected a string");
 	/* libpq checks a conninfo (in the plugin) when the store is
 	 * PostgreSQL; the file store never reads one. */
-	parse_err("store = \"postgresql\";\n"
+	store_err("store = \"postgresql\";\n"
 	    "db_conninfo = \"host=db password=hunter2\";",
 	    "t.conf:2: key 'db_conninfo': holds a password: use a passfile "
 	    "(passfile=) or a client certificate");
-	parse_err("store = \"postgresql\";\n"
+	store_err("store = \"postgresql\";\n"
 	    "\ndb_admin_conninfo = \"postgresql://u:pw@db/awsmfa\";",
 	    "t.conf:3: key 'db_admin_conninfo': holds a password: use a "
 	    "passfile (passfile=) or a client certificate");
-	parse_err("db_conninfo = \"host=db bogus=1\";\n"
+	store_err("db_conninfo = \"host=db bogus=1\";\n"
 	    "store = \"postgresql\";",
 	    "t.conf:1: key 'db_conninfo': invalid connection option "
 	    "\"bogus\"");
-	parse_err("store = \"postgresql\"; db_conninfo = \"host='db\";",
+	store_err("store = \"postgresql\"; db_conninfo = \"host='db\";",
 	    "t.conf:1: key 'db_conninfo': unterminated quoted string in "
 	    "connection info string");
 	parse_ok("db_conninfo = \"host=db bogus=1\";", &cfg);

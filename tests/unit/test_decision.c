@@ -28,6 +28,7 @@
 
 #include "backend_admin.h"
 #include "decision.h"
+#include "invite.h"
 #include "recovery.h"
 
 /* Scenario i runs at T0 + i hours; its user is set up SETUP_BEFORE
@@ -62,6 +63,7 @@ static struct {
 	int64_t		 base;
 	struct dev_state dev[DEC_MAX_DEVICES];
 	char		 rc[RECORD_MAX_RECOVERY][RECOVERY_CODE_BUFLEN];
+	char		 inv[2][INVITE_CODE_BUFLEN];	/* latest, before */
 	unsigned	 nbad;
 	struct backend	 host;	/* the logins' store, while host_open */
 	int		 host_open;
@@ -326,6 +328,18 @@ make_input(const struct dec_act *a, int64_t t, char *buf)
 	case I_BADRECOVERY:
 		snprintf(code, sizeof(code), "abcd-efgh-ijkl");
 		break;
+	case I_INVITE:
+		assert_true(a->k == 0 || a->k == 1);
+		assert_true(H.inv[a->k][0] != '\0');
+		snprintf(code, sizeof(code), "%s", H.inv[a->k]);
+		/* As read aloud and typed: capitals, spaces for dashes. */
+		for (n = 0; a->upper && code[n] != '\0'; n++)
+			code[n] = code[n] == '-' ? ' ' :
+			    (char)toupper((unsigned char)code[n]);
+		break;
+	case I_BADINVITE:
+		snprintf(code, sizeof(code), "inv-abcd-efgh-ijkl-mnop-qrst");
+		break;
 	}
 	n = snprintf(buf, INPUT_MAX - 1, "%s%s%s", a->pre ? a->pre : "", code,
 	    a->post ? a->post : "");
@@ -458,7 +472,8 @@ do_peek(unsigned i, const struct dec_act *a)
 
 	set_clock(H.base + a->dt);
 	if ((b = host(err, sizeof(err))) != NULL)
-		r = backend_peek(b, H.user, &mask, err, sizeof(err));
+		r = backend_peek(b, H.user, H.base + a->dt, &mask, err,
+		    sizeof(err));
 	if (r != a->want)
 		mismatch(i, a, "peek", verify_result_name(r),
 		    verify_result_name(a->want), err);
@@ -506,6 +521,45 @@ do_resync(unsigned i, const struct dec_act *a)
 		check_num(i, a, "resync: locked_until - base",
 		    rep.locked_until - H.base,
 		    a->lock_t + (int64_t)H.cfg.lockout_seconds);
+}
+
+/* `mfa-enroll invite` (k seconds, 0: the default) and --revoke. */
+static void
+do_invite(const struct dec_act *a, int revoke)
+{
+	struct backend	b;
+	char		err[MFA_ERRLEN];
+	int64_t		t = set_clock(H.base + a->dt), exp;
+
+	admin_open(&b);
+	if (revoke) {
+		if (backend_revoke_invite(&b, H.user, err, sizeof(err)) != 0)
+			fail_msg("revoke: %s", err);
+	} else {
+		memcpy(H.inv[1], H.inv[0], sizeof(H.inv[1]));
+		if (backend_invite(&b, H.user, a->k ? a->k : INVITE_TTL_DEFAULT,
+		    t, H.inv[0], &exp, err, sizeof(err)) != 0)
+			fail_msg("invite: %s", err);
+	}
+	backend_close(&b);
+}
+
+/* `mfa-enroll enable` of a pending device, with the codes of the
+ * moment's step and the one before. */
+static void
+do_enable(const struct dec_act *a)
+{
+	struct backend		 b;
+	const struct dev_state	*d = dev_named(a->dev);
+	char			 err[MFA_ERRLEN], c[2][OTP_CODE_BUFLEN];
+	int64_t			 t = set_clock(H.base + a->dt);
+
+	oath(d, t / d->period - 1, 2, c);
+	admin_open(&b);
+	if (backend_enable(&b, H.user, a->dev, c[0], c[1], t, err,
+	    sizeof(err)) != 0)
+		fail_msg("enable %s: %s", a->dev, err);
+	backend_close(&b);
 }
 
 /* The file store's record, changed behind its back; the database's
@@ -574,12 +628,22 @@ play(const struct run *r, const char *user, int *broke)
 		case A_MEND:
 			do_break(brk, 1);
 			break;
+		case A_INVITE:
+		case A_REVOKE:
+			host_close();
+			do_invite(a, a->kind == A_REVOKE);
+			break;
+		case A_ENABLE:
+			host_close();
+			do_enable(a);
+			break;
 		case A_END:
 			break;
 		}
 	}
 	host_close();
 	OPENSSL_cleanse(H.rc, sizeof(H.rc));
+	OPENSSL_cleanse(H.inv, sizeof(H.inv));
 	return H.nbad;
 }
 
