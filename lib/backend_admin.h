@@ -80,6 +80,13 @@ unsigned backend_check(struct backend *b, backend_problem_fn *fn, void *arg);
 int	backend_unlock(struct backend *b, const char *user,
 	    struct device_unlock_report *rep, char *err, size_t errlen);
 
+/* Self-service's lockout (device_self.c), on the file store; on
+ * PostgreSQL MFA_ERR_STATE with a line saying so (issue 20 part 4). */
+int	backend_self_locked(struct backend *b, const char *user, int64_t now,
+	    int64_t *until, char *err, size_t errlen);
+int	backend_self_failure(struct backend *b, const char *user, int64_t now,
+	    char *err, size_t errlen);
+
 /*
  * The failure budget of login hosts (PostgreSQL only, sql/hosts.sql;
  * on the file store each is MFA_ERR_STATE with a line saying so).

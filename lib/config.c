@@ -56,6 +56,11 @@ static const struct key keys[] = {
 	UINT_KEY(db_timeout, 1, 60),
 	UINT_KEY(host_failures_per_minute, 1, 1000000),
 	{ "db_break_glass", config_parse_break_glass, 0, 0, 0 },
+	{ "self_service", config_parse_bool,
+	    offsetof(struct awsmfa_config, self_service), 0, 0 },
+	{ "self_enrol_without_invitation", config_parse_bool,
+	    offsetof(struct awsmfa_config, self_enrol_without_invitation), 0,
+	    0 },
 };
 
 static const struct key *
@@ -134,6 +139,8 @@ config_defaults(struct awsmfa_config *cfg)
 	cfg->store = STORE_KIND_FILE;
 	cfg->db_timeout = 5;
 	cfg->host_failures_per_minute = 100;
+	cfg->self_service = 1;
+	cfg->self_enrol_without_invitation = 0;
 }
 
 void

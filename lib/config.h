@@ -51,6 +51,10 @@ struct awsmfa_config {
 	 * libpq's syntax, which only the PostgreSQL plugin reads. */
 	char		 source[256];
 	unsigned	 store_line, db_conninfo_line, db_admin_conninfo_line;
+	/* users manage their own devices through awsmfa-self (default 1) */
+	int		 self_service;
+	/* a user without any device enrols on the password alone (0) */
+	int		 self_enrol_without_invitation;
 };
 
 void	config_defaults(struct awsmfa_config *cfg);

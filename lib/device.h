@@ -77,6 +77,14 @@ int	device_invite(struct store *st, const char *user, int64_t ttl,
 /* Removes user's invitation; MFA_ERR_NOENT when there is none. */
 int	device_revoke_invite(struct store *st, const char *user, char *err,
 	    size_t errlen);
+/* device_self.c: self-service's share of the lockout, for the proofs
+ * awsmfa-self judges itself.  *until: the end of the user's lock, 0 when
+ * not locked (or without a record). */
+int	device_self_locked(struct store *st, const char *user, int64_t now,
+	    int64_t *until, char *err, size_t errlen);
+/* Counts a refused pair as a refused login would be counted. */
+int	device_self_failure(struct store *st, const struct awsmfa_config *cfg,
+	    const char *user, int64_t now, char *err, size_t errlen);
 
 /* Replaces the user's recovery codes with count new ones; the plain codes
  * go to codes[count] for one display. */

@@ -185,10 +185,8 @@ try_invite(const struct mfa_record *rec, const char *input, size_t inputlen,
 	return ok ? VERIFY_INVITE_OK : VERIFY_BAD;
 }
 
-/* 1 when the failure changed the record.  With lockout off a refusal
- * changes nothing, so it costs no write. */
-static int
-count_failure(struct mfa_record *rec, const struct awsmfa_config *cfg,
+int
+verify_count_failure(struct mfa_record *rec, const struct awsmfa_config *cfg,
     int64_t now)
 {
 	if (cfg->lockout_seconds == 0)
@@ -256,7 +254,7 @@ verify_decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
 		*changed = 1;
 	} else if (try_only)
 		*changed = 0;	/* a miss on a try leaves the record as it was */
-	else if (count_failure(rec, cfg, now))
+	else if (verify_count_failure(rec, cfg, now))
 		*changed = 1;
 	verify_set_outcome(out, r, reason_for(r, recovery));
 	return r;

@@ -42,6 +42,12 @@ enum verify_result verify_decide(struct mfa_record *rec,
 	    size_t inputlen, int try_only, int64_t now,
 	    struct verify_outcome *out, int *changed);
 
+/* Counts one refused answer against the user's lockout: 1 when that
+ * changed the record.  With lockout off a refusal changes nothing, so it
+ * costs no write.  Logins and self-service (device_self.c) count alike. */
+int	verify_count_failure(struct mfa_record *rec,
+	    const struct awsmfa_config *cfg, int64_t now);
+
 /* 1 when an active device's last accepted step is well beyond what a
  * login could accept now (verify_periods_ahead): the clock it was
  * accepted by ran ahead. */
