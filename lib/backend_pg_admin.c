@@ -50,7 +50,8 @@ one_call(struct backend *b, const char *sql, int n, const char *const *p,
 
 int
 backend_pg_create(struct backend *b, const char *user, const char *name,
-    int64_t now, struct mfa_device *out, char *err, size_t errlen)
+    enum otp_kind kind, int64_t now, struct mfa_device *out, char *err,
+    size_t errlen)
 {
 	char		 alg[8], digits[8], period[16];
 	const char	*p[5] = { user, name, alg, digits, period };
@@ -60,6 +61,10 @@ backend_pg_create(struct backend *b, const char *user, const char *name,
 	int		 rc;
 
 	memset(out, 0, sizeof(*out));
+	/* The fleet's tables have no counter yet: refused, not made TOTP. */
+	if (kind != OTP_TOTP)
+		return mfa_fail(err, errlen, MFA_ERR_INVALID, "counter (HOTP) "
+		    "devices are not supported on PostgreSQL yet");
 	alg_lower(b->cfg->algorithm, alg);
 	snprintf(digits, sizeof(digits), "%u", b->cfg->digits);
 	snprintf(period, sizeof(period), "%u", b->cfg->period);
