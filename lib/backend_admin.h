@@ -23,6 +23,9 @@ struct backend_row {
 	int64_t		 created, enabled, last_used;	/* 0: never */
 	uint64_t	 ahead;		/* see verify_periods_ahead */
 	int64_t		 expires;	/* status "invited": its expiry */
+	enum otp_kind	 kind;		/* TOTP with its period, or HOTP */
+	unsigned	 period;	/* TOTP; 0 for HOTP */
+	uint64_t	 counter;	/* HOTP: the next code's counter */
 };
 typedef void backend_row_fn(void *arg, const struct backend_row *row);
 /* One problem `mfa-enroll check` reports, a line with its path.  A line
