@@ -54,14 +54,14 @@ backend_pg_create(struct backend *b, const char *user, const char *name,
     size_t errlen)
 {
 	char		 alg[8], digits[8], period[16];
-	const char	*p[6] = { user, name, NULL, alg, digits, period };
+	const char	*p[6] = { user, name, alg, digits, period, NULL };
 	unsigned char	*k;
 	PGresult	*res;
 	size_t		 len;
 	int		 rc;
 
 	memset(out, 0, sizeof(*out));
-	p[2] = kind == OTP_HOTP ? "hotp" : "totp";
+	p[5] = kind == OTP_HOTP ? "hotp" : "totp";
 	alg_lower(b->cfg->algorithm, alg);
 	snprintf(digits, sizeof(digits), "%u", b->cfg->digits);
 	snprintf(period, sizeof(period), "%u", b->cfg->period);

@@ -18,7 +18,7 @@ GRANT EXECUTE ON FUNCTION
     TO awsmfa_host;
 
 GRANT EXECUTE ON FUNCTION
-	awsmfa.create_device(text, text, text, text, integer, integer),
+	awsmfa.create_device(text, text, text, integer, integer, text),
 	awsmfa.enable_device(text, text, text, text),
 	awsmfa.resync_device(text, text, text, text),
 	awsmfa.deactivate_device(text, text),

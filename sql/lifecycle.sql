@@ -148,8 +148,8 @@ DROP FUNCTION IF EXISTS awsmfa.list_devices(text);
 -- 0 (p_period then ignored); its secret is returned this once, for the
 -- QR code, and no function returns it again.
 CREATE OR REPLACE FUNCTION awsmfa.create_device(p_user text, p_name text,
-    p_kind text, p_alg text, p_digits integer, p_period integer)
-RETURNS bytea
+    p_alg text, p_digits integer, p_period integer,
+    p_kind text DEFAULT 'totp') RETURNS bytea
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$
@@ -404,7 +404,7 @@ $$;
 -- token.
 CREATE OR REPLACE FUNCTION awsmfa.import_tokens(p_serial text[],
     p_secret text[], p_digits integer[], p_period integer[],
-    p_alg text[], p_counter bigint[]) RETURNS integer
+    p_alg text[], p_counter bigint[] DEFAULT NULL) RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$
