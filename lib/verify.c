@@ -115,7 +115,7 @@ match_counter(const struct mfa_device *dev, const char *code,
 {
 	uint64_t	lo, s, end;
 	unsigned	n;
-	enum dev_match	m = MATCH_NONE;
+	enum dev_match	m = MATCH_NONE, cm;
 
 	if (dev->counter > OTP_COUNTER_MAX)
 		return MATCH_NONE;
@@ -127,10 +127,11 @@ match_counter(const struct mfa_device *dev, const char *code,
 		 * below it is spent and one from it on is fresh. */
 		if (s < dev->counter && dev->counter - s < n)
 			n = (unsigned)(dev->counter - s);
-		if (match_steps(dev, code, s, n, step) == MATCH_NONE)
+		cm = match_steps(dev, code, s, n, step);
+		if (cm == MATCH_NONE)
 			continue;
 		/* As for TOTP, a fresh counter that shares the code wins. */
-		if (s >= dev->counter)
+		if (s >= dev->counter && cm == MATCH_NEW)
 			return MATCH_NEW;
 		m = MATCH_OLD;
 	}
@@ -148,7 +149,7 @@ try_codes(struct mfa_record *rec, const struct awsmfa_config *cfg,
 	struct mfa_device	*dev;
 	enum dev_match		 m;
 	enum verify_result	 r = VERIFY_MALFORMED;
-	uint64_t		 step;
+	uint64_t		 step = 0;
 	unsigned		 i;
 
 	for (i = 0; i < rec->ndevices; i++) {
