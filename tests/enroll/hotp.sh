@@ -7,7 +7,9 @@
 # oathtool --hotp is the reference for every code.
 . "$AWSMFA_SRCDIR/tests/enroll/enroll_lib.sh"
 command -v zbarimg >/dev/null || skip_all "zbarimg missing"
-write_conf 'hotp_look_ahead = 3;'
+write_conf 'hotp_look_ahead = 3;' 'max_failures = 100;'
+DRIVER="$AWSMFA_BUILDDIR/tests/pam/driver"
+[ -x "$DRIVER" ] || skip_all "tests/pam/driver not built"
 
 # hotp SECRET COUNTER (base32) / hotp_hex HEX COUNTER
 hotp() { oathtool --hotp -b -c "$2" "$1"; }
@@ -47,6 +49,17 @@ login mfa carol "$(hotp "$s" 6)"
 is "nor one the counter moved past" 1 $?
 login mfa carol "$(hotp "$s" 8)"
 is "counter 8 is next" 0 $?
+# 24 logins racing with one code: the user's lock lets exactly one
+# win (max_failures is high enough that the others lock nobody out).
+c=$(hotp "$s" 9)
+for i in $(seq 24); do
+	pam_run "" -- "$DRIVER" -s mfa -u carol "$c" >"$SANDBOX/race.$i" 2>&1 &
+done
+wait
+is "24 logins racing with one code: exactly one wins" 1 \
+    "$(cat "$SANDBOX"/race.* | grep -c '^result: PAM_SUCCESS$')"
+is "the other 23 are refused" 23 \
+    "$(cat "$SANDBOX"/race.* | grep -c '^result: PAM_AUTH_ERR$')"
 
 mfa resync carol key "$(hotp "$s" 60)" "$(hotp "$s" 61)" >/dev/null
 is "resync finds counters 60 and 61" 0 $?

@@ -22,6 +22,7 @@ db_conninfo = "host=$PG_DIR port=$PG_PORT dbname=awsmfa user=host_a";
 db_admin_conninfo = "host=$PG_DIR port=$PG_PORT dbname=awsmfa user=postgres";
 issuer = "Example";
 hotp_look_ahead = 3;
+max_failures = 100;
 CONF
 chmod 0644 "$CONF"
 FILES=$SANDBOX/files.conf
@@ -83,6 +84,17 @@ is "the counter moved past it" 8 \
 is "the attempts say why" "reused|code already used" \
     "$(sql postgres -c "SELECT result, reason FROM awsmfa.attempts
 	WHERE user_name = 'carol' ORDER BY id DESC LIMIT 1")"
+# 24 logins racing with one code: the user's row lock lets exactly one
+# win (max_failures is high enough that the others lock nobody out).
+c=$(hotp "$s" 8)
+for i in $(seq 24); do
+	pam_run "" -- "$DRIVER" -s mfa -u carol "$c" >"$SANDBOX/race.$i" 2>&1 &
+done
+wait
+is "24 logins racing with one code: exactly one wins" 1 \
+    "$(cat "$SANDBOX"/race.* | grep -c '^result: PAM_SUCCESS$')"
+is "the other 23 are refused" 23 \
+    "$(cat "$SANDBOX"/race.* | grep -c '^result: PAM_AUTH_ERR$')"
 mfa resync carol key "$(hotp "$s" 60)" "$(hotp "$s" 61)" >/dev/null
 is "resync further out" 0 $?
 is "and the next code after it" PAM_SUCCESS "$(auth carol "$(hotp "$s" 62)")"
