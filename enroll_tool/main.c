@@ -25,12 +25,13 @@
 #define PROG	"mfa-enroll"
 
 const struct verb verbs[] = {
-	{ "create", 1, "USER [--device NAME] [--qr utf8|ansi|none] "
-	    "[--qr-file F.png|F.svg]",
+	{ "create", 1, "USER [--device NAME] [--type totp|hotp] "
+	    "[--qr utf8|ansi|none] [--qr-file F.png|F.svg]",
 	    "Creates a pending virtual MFA device with a new secret and shows\n"
 	    "it as a QR code, as base32 and as an otpauth:// URI.  On a\n"
 	    "terminal it then asks for two consecutive codes and enables it.\n"
 	    "  --device NAME   the device name (default \"default\")\n"
+	    "  --type hotp     a counter (HOTP) device instead of TOTP\n"
 	    "  --qr STYLE      utf8 (default), ansi or none\n"
 	    "  --qr-file FILE  also write the QR code to FILE (.png or .svg,\n"
 	    "                  created with mode 0600, never overwritten)\n",
@@ -51,13 +52,14 @@ const struct verb verbs[] = {
 	    cmd_deactivate },
 	{ "list", 0, "[USER] [--json]",
 	    "Lists users and devices: user, device, type, serial, status,\n"
-	    "created, enabled, last used (UTC).  Without USER, unassigned\n"
-	    "hardware tokens are listed too.\n"
+	    "created, enabled, last used (UTC), totp/PERIOD or hotp.  Without\n"
+	    "USER, unassigned hardware tokens are listed too.\n"
 	    "  --json          one JSON array, for scripts\n",
 	    cmd_list },
 	{ "import-tokens", 1, "FILE|-",
 	    "Adds hardware tokens to the inventory from a CSV file of lines\n"
-	    "serial,secret[,digits,period,algorithm], or from standard input\n"
+	    "serial,secret[,digits,period,algorithm,counter] (a counter, with\n"
+	    "the period empty, makes an HOTP token), or from standard input\n"
 	    "for -.  Nothing is imported unless all of it is read and every\n"
 	    "line is valid.\n",
 	    cmd_import_tokens },

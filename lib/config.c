@@ -43,6 +43,7 @@ static const struct key keys[] = {
 	{ "algorithm", parse_algorithm, 0, 0, 0 },
 	UINT_KEY(window, 0, 10),
 	UINT_KEY(resync_window, 1, 1000),
+	UINT_KEY(hotp_look_ahead, 1, 100),
 	UINT_KEY(max_devices, 1, CONFIG_HARD_MAX_DEVICES),
 	UINT_KEY(max_failures, 1, 1000),
 	UINT_KEY(lockout_seconds, 0, 86400),
@@ -131,6 +132,7 @@ config_defaults(struct awsmfa_config *cfg)
 	cfg->algorithm = OTP_SHA1;
 	cfg->window = 1;
 	cfg->resync_window = 60;
+	cfg->hotp_look_ahead = 10;
 	cfg->max_devices = 8;
 	cfg->max_failures = 5;
 	cfg->lockout_seconds = 300;

@@ -29,6 +29,7 @@ struct awsmfa_config {
 	enum otp_alg	 algorithm;		/* default SHA1 */
 	unsigned	 window;		/* login window, steps, 0..10, default 1 */
 	unsigned	 resync_window;		/* enable/resync, steps, 1..1000, default 60 */
+	unsigned	 hotp_look_ahead;	/* HOTP login, counters, 1..100, default 10 */
 	unsigned	 max_devices;		/* 1..32, default 8 */
 	unsigned	 max_failures;		/* lockout after, 1..1000, default 5 */
 	unsigned	 lockout_seconds;	/* 0..86400, default 300 */

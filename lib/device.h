@@ -19,12 +19,13 @@
 #include "token_import.h"
 
 /* New pending virtual device called name (default "default" when NULL),
- * with a fresh secret and the configured algorithm, digits and period.  A
+ * with a fresh secret and the configured algorithm and digits; a TOTP
+ * device has the configured period, an HOTP device counter 0.  A
  * copy is put in *out so the caller can show the QR code and secret; the
  * caller wipes it.  Refuses a duplicate name or more than max_devices. */
 int	device_create(struct store *st, const struct awsmfa_config *cfg,
-	    const char *user, const char *name, int64_t now,
-	    struct mfa_device *out, char *err, size_t errlen);
+	    const char *user, const char *name, enum otp_kind kind,
+	    int64_t now, struct mfa_device *out, char *err, size_t errlen);
 
 /* Activates a pending virtual device (by name) or assigns and activates a
  * hardware token from the inventory (by serial). */
