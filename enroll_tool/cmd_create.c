@@ -23,6 +23,7 @@
 struct create_args {
 	const char	*user;
 	const char	*device;
+	enum otp_kind	 kind;
 	enum qr_style	 style;
 	const char	*qrfile;
 	enum qr_format	 qrfmt;
@@ -34,6 +35,7 @@ parse_args(struct ctx *c, int argc, char **argv, struct create_args *a)
 {
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'd' },
+		{ "type", required_argument, NULL, 't' },
 		{ "qr", required_argument, NULL, 'q' },
 		{ "qr-file", required_argument, NULL, 'f' },
 		{ "conf", required_argument, NULL, 'C' },
@@ -48,6 +50,12 @@ parse_args(struct ctx *c, int argc, char **argv, struct create_args *a)
 	while ((ch = verb_getopt(c, argc, argv, "h", opts)) != -1) {
 		if (ch == 'd')
 			a->device = optarg;
+		else if (ch == 't' && strcmp(optarg, "totp") == 0)
+			a->kind = OTP_TOTP;
+		else if (ch == 't' && strcmp(optarg, "hotp") == 0)
+			a->kind = OTP_HOTP;
+		else if (ch == 't')
+			usage_error("create: --type must be totp or hotp");
 		else if (ch == 'q' && qr_style_parse(optarg, &a->style) == -1)
 			usage_error("create: --qr must be utf8, ansi or none");
 		else if (ch == 'q')
@@ -161,13 +169,17 @@ show(const struct create_args *a, const struct mfa_device *d,
 	}
 	r = base32_encode_grouped(d->secret, d->secret_len, grouped,
 	    sizeof(grouped));
-	if (r == 0)
+	if (r == 0 && d->kind == OTP_HOTP)
+		printf("Secret: %s\nType: HOTP, %s, %u digits, counter "
+		    "%llu\n", grouped, otp_alg_name(d->alg), d->digits,
+		    (unsigned long long)d->counter);
+	else if (r == 0)
 		printf("Secret: %s\nType: TOTP, %s, %u digits, every %u "
 		    "seconds\n", grouped, otp_alg_name(d->alg), d->digits,
 		    d->period);
 	OPENSSL_cleanse(grouped, sizeof(grouped));
-	if (r == 0 && uri_app_caveats(d->alg, d->digits, d->period, err,
-	    sizeof(err))) {
+	if (r == 0 && uri_app_caveats(d->alg, d->digits, d->kind == OTP_HOTP ?
+	    URI_DEFAULT_PERIOD : d->period, err, sizeof(err))) {
 		fflush(stdout);
 		warnx_("warning: %s", err);
 	}
@@ -207,8 +219,12 @@ finish(struct ctx *c, const struct create_args *a, struct mfa_device *d,
 	char	err[256], *uri;
 	int	r;
 
-	uri = uri_build(c->cfg.issuer, a->user, d->secret, d->secret_len,
-	    d->alg, d->digits, d->period);
+	if (d->kind == OTP_HOTP)
+		uri = uri_build_hotp(c->cfg.issuer, a->user, d->secret,
+		    d->secret_len, d->alg, d->digits, d->counter);
+	else
+		uri = uri_build(c->cfg.issuer, a->user, d->secret,
+		    d->secret_len, d->alg, d->digits, d->period);
 	if (uri == NULL)
 		return undo(c, a, qf, "cannot build the otpauth URI");
 	r = qf->fd >= 0 ?
@@ -249,7 +265,7 @@ cmd_create(struct ctx *c, int argc, char **argv)
 		warnx_("%s", err);
 		return EXIT_FAIL;
 	}
-	r = backend_create(&c->be, a.user, a.device,
+	r = backend_create(&c->be, a.user, a.device, a.kind,
 	    (int64_t)time(NULL), &d, err, sizeof(err));
 	if (r != 0) {
 		warnx_("%s", err);

@@ -144,9 +144,10 @@ cmd_db_init(struct ctx *c, int argc, char **argv)
 		    info.database, info.old_version, info.role);
 	if (c->have_cfg)
 		printf("Fleet policy from %s: window %u, resync_window %u, "
-		    "lockout after %u failures for %u s, max_devices %u, "
-		    "host_failures_per_minute %u.\n", c->conf, c->cfg.window,
-		    c->cfg.resync_window, c->cfg.max_failures,
+		    "hotp_look_ahead %u, lockout after %u failures for %u s, "
+		    "max_devices %u, host_failures_per_minute %u.\n", c->conf,
+		    c->cfg.window, c->cfg.resync_window,
+		    c->cfg.hotp_look_ahead, c->cfg.max_failures,
 		    c->cfg.lockout_seconds, c->cfg.max_devices,
 		    c->cfg.host_failures_per_minute);
 	db_init_todo(&info, key_file);

@@ -95,8 +95,8 @@ print_invitation(struct lister *l, const struct backend_row *r)
 
 	iso8601(r->expires, e);
 	if (!l->json) {
-		printf("%-16s %-16s %-8s %-16s %-10s %-20s %-20s %s\n",
-		    r->user, "-", "-", "-", r->status, "-", "-", e);
+		printf("%-16s %-16s %-8s %-16s %-10s %-20s %-20s %-20s %s\n",
+		    r->user, "-", "-", "-", r->status, "-", "-", e, "-");
 		l->nrows++;
 		return;
 	}
@@ -105,16 +105,28 @@ print_invitation(struct lister *l, const struct backend_row *r)
 	printf(", \"device\": null, \"type\": null, \"serial\": null, "
 	    "\"status\": \"%s\", \"created\": null, \"enabled\": null, "
 	    "\"last_used\": null, \"last_used_periods_ahead\": 0, "
+	    "\"otp\": null, \"period\": null, \"counter\": null, "
 	    "\"expires\": ", r->status);
 	json_time(r->expires);
 	putchar('}');
+}
+
+/* "totp/30s", or "hotp" (a counter has no period); the counter is
+ * --json's. */
+static void
+otp_column(const struct backend_row *r, char *buf, size_t len)
+{
+	if (r->kind == OTP_HOTP)
+		snprintf(buf, len, "hotp");
+	else
+		snprintf(buf, len, "totp/%us", r->period);
 }
 
 static void
 print_row(void *arg, const struct backend_row *r)
 {
 	struct lister	*l = arg;
-	char		 c[32], e[32], u[32], st[32];
+	char		 c[32], e[32], u[32], st[32], otp[24];
 	const char	*type = r->hardware ? "hardware" : "virtual";
 
 	if (r->device == NULL) {
@@ -128,9 +140,10 @@ print_row(void *arg, const struct backend_row *r)
 		/* Every code is refused as used until then: resync fixes. */
 		snprintf(st, sizeof(st), "%s%s", r->status,
 		    r->ahead ? "+future" : "");
-		printf("%-16s %-16s %-8s %-16s %-10s %-20s %-20s %s\n",
+		otp_column(r, otp, sizeof(otp));
+		printf("%-16s %-16s %-8s %-16s %-10s %-20s %-20s %-20s %s\n",
 		    r->user != NULL ? r->user : "-", r->device, type,
-		    r->serial ? r->serial : "-", st, c, e, u);
+		    r->serial ? r->serial : "-", st, c, e, u, otp);
 		l->nrows++;
 		return;
 	}
@@ -146,8 +159,14 @@ print_row(void *arg, const struct backend_row *r)
 	json_time(r->enabled);
 	fputs(", \"last_used\": ", stdout);
 	json_time(r->last_used);
-	printf(", \"last_used_periods_ahead\": %llu}",
+	printf(", \"last_used_periods_ahead\": %llu",
 	    (unsigned long long)r->ahead);
+	if (r->kind == OTP_HOTP)
+		printf(", \"otp\": \"hotp\", \"period\": null, "
+		    "\"counter\": %llu}", (unsigned long long)r->counter);
+	else
+		printf(", \"otp\": \"totp\", \"period\": %u, "
+		    "\"counter\": null}", r->period);
 }
 
 int
@@ -176,9 +195,9 @@ cmd_list(struct ctx *c, int argc, char **argv)
 	if (l.json)
 		putchar('[');
 	else
-		printf("%-16s %-16s %-8s %-16s %-10s %-20s %-20s %s\n", "USER",
-		    "DEVICE", "TYPE", "SERIAL", "STATUS", "CREATED",
-		    "ENABLED", "LAST-USED");
+		printf("%-16s %-16s %-8s %-16s %-10s %-20s %-20s %-20s %s\n",
+		    "USER", "DEVICE", "TYPE", "SERIAL", "STATUS", "CREATED",
+		    "ENABLED", "LAST-USED", "OTP");
 	r = backend_list(&c->be, optind < argc ? argv[optind] : NULL,
 	    (int64_t)time(NULL), print_row, &l, err, sizeof(err));
 	if (l.json)

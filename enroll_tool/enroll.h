@@ -17,6 +17,7 @@
 struct ctx {
 	const char		*conf;
 	const char		*verb;
+	const char		*socket;	/* awsmfa-self's, for users */
 	struct awsmfa_config	 cfg;
 	struct backend		 be;
 	int			 have_cfg;
@@ -79,6 +80,11 @@ int	cmd_unlock(struct ctx *, int, char **);
 int	cmd_hosts(struct ctx *, int, char **);
 int	cmd_invite(struct ctx *, int, char **);
 int	cmd_report(struct ctx *, int, char **);
+
+/* self_client.c: the verb for a user who is not root, through
+ * awsmfa-self; the exit status. */
+int	self_client(struct ctx *c, int argc, char **argv);
+#define AWSMFA_SELF_SOCKET	"/run/awsmfa/self.sock"
 
 /* Shared by create and enable: tries to enable interactively. */
 int	enable_interactive(struct ctx *c, const char *user, const char *device);

@@ -20,16 +20,18 @@
 
 #include "audit.h"
 #include "enroll.h"
+#include "selfproto.h"
 
 #define PROG	"mfa-enroll"
 
 const struct verb verbs[] = {
-	{ "create", 1, "USER [--device NAME] [--qr utf8|ansi|none] "
-	    "[--qr-file F.png|F.svg]",
+	{ "create", 1, "USER [--device NAME] [--type totp|hotp] "
+	    "[--qr utf8|ansi|none] [--qr-file F.png|F.svg]",
 	    "Creates a pending virtual MFA device with a new secret and shows\n"
 	    "it as a QR code, as base32 and as an otpauth:// URI.  On a\n"
 	    "terminal it then asks for two consecutive codes and enables it.\n"
 	    "  --device NAME   the device name (default \"default\")\n"
+	    "  --type hotp     a counter (HOTP) device instead of TOTP\n"
 	    "  --qr STYLE      utf8 (default), ansi or none\n"
 	    "  --qr-file FILE  also write the QR code to FILE (.png or .svg,\n"
 	    "                  created with mode 0600, never overwritten)\n",
@@ -50,13 +52,14 @@ const struct verb verbs[] = {
 	    cmd_deactivate },
 	{ "list", 0, "[USER] [--json]",
 	    "Lists users and devices: user, device, type, serial, status,\n"
-	    "created, enabled, last used (UTC).  Without USER, unassigned\n"
-	    "hardware tokens are listed too.\n"
+	    "created, enabled, last used (UTC), totp/PERIOD or hotp.  Without\n"
+	    "USER, unassigned hardware tokens are listed too.\n"
 	    "  --json          one JSON array, for scripts\n",
 	    cmd_list },
 	{ "import-tokens", 1, "FILE|- [--psk-file F | --password-file F]",
 	    "Adds hardware tokens to the inventory from a CSV file of lines\n"
-	    "serial,secret[,digits,period,algorithm], or from a vendor's PSKC\n"
+	    "serial,secret[,digits,period,algorithm,counter] (a counter, with\n"
+	    "the period empty, makes an HOTP token), or from a vendor's PSKC\n"
 	    "(RFC 6030) XML file, or from standard input for -.  Nothing is\n"
 	    "imported unless all of it is read and every line or key package\n"
 	    "is valid.\n"
@@ -141,6 +144,7 @@ const struct verb verbs[] = {
 
 static void
 vwarn_line(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+static int	self_verb(const char *);
 
 static void
 vwarn_line(const char *fmt, va_list ap)
@@ -182,8 +186,12 @@ main_help(void)
 	for (v = verbs; v->name != NULL; v++)
 		printf("  %s %s\n", v->name, v->usage);
 	printf("\n  --conf FILE   configuration (default %s)\n"
+	    "  --socket PATH awsmfa-self's socket, for users (default "
+	    AWSMFA_SELF_SOCKET ")\n"
 	    "  --version     prints the version\n"
-	    "Verbs that change anything must be run as root.\n"
+	    "Run by a user who is not root, create, enable, resync, "
+	    "deactivate,\nrecovery-codes and list act on that user's own "
+	    "devices (no USER).\n"
 	    "'" PROG " VERB --help' explains a verb; see mfa-enroll(8).\n",
 	    AWSMFA_DEFAULT_CONF);
 }
@@ -193,7 +201,11 @@ verb_help(const struct verb *v)
 {
 	printf("usage: " PROG " [--conf FILE] %s %s\n\n%s", v->name,
 	    v->usage, v->help);
-	if (v->writes)
+	if (v->writes && self_verb(v->name))
+		printf("Run by root for any USER.  Run by another user, it "
+		    "acts on that\nuser's own devices through awsmfa-self "
+		    "(no USER; see mfa-enroll(8)).\n");
+	else if (v->writes)
 		printf("Must be run as root.\n");
 }
 
@@ -317,6 +329,14 @@ harden(void)
 }
 
 static int
+self_verb(const char *name)
+{
+	enum self_verb	v;
+
+	return selfproto_verb_parse(name, &v) == 0;
+}
+
+static int
 global_options(struct ctx *c, int argc, char **argv)
 {
 	int	i;
@@ -333,6 +353,8 @@ global_options(struct ctx *c, int argc, char **argv)
 			c->conf = argv[++i];
 		} else if (strncmp(argv[i], "--conf=", 7) == 0) {
 			c->conf = argv[i] + 7;
+		} else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+			c->socket = argv[++i];
 		} else {
 			usage_error("bad option %s (see '" PROG " --help')",
 			    argv[i]);
@@ -351,6 +373,7 @@ main(int argc, char **argv)
 	harden();
 	memset(&c, 0, sizeof(c));
 	c.conf = AWSMFA_DEFAULT_CONF;
+	c.socket = AWSMFA_SELF_SOCKET;
 	i = global_options(&c, argc, argv);
 	if (i >= argc)
 		usage_error("no verb given (see '" PROG " --help')");
@@ -359,7 +382,12 @@ main(int argc, char **argv)
 		    argv[i]);
 	c.verb = v->name;
 	openlog(PROG, LOG_PID, LOG_AUTHPRIV);
-	ret = v->run(&c, argc - i, argv + i);
+	/* A user's own devices go through the privileged helper; root's
+	 * verbs are as they were. */
+	if (geteuid() != 0 && self_verb(v->name))
+		ret = self_client(&c, argc - i, argv + i);
+	else
+		ret = v->run(&c, argc - i, argv + i);
 	if (c.have_backend)
 		backend_close(&c.be);
 	if (c.have_cfg)

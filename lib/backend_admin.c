@@ -13,9 +13,10 @@ admin(const struct backend *b)
 
 int
 backend_create(struct backend *b, const char *user, const char *name,
-    int64_t now, struct mfa_device *out, char *err, size_t errlen)
+    enum otp_kind kind, int64_t now, struct mfa_device *out, char *err,
+    size_t errlen)
 {
-	return admin(b)->create(b, user, name, now, out, err, errlen);
+	return admin(b)->create(b, user, name, kind, now, out, err, errlen);
 }
 
 int

@@ -23,6 +23,9 @@ struct backend_row {
 	int64_t		 created, enabled, last_used;	/* 0: never */
 	uint64_t	 ahead;		/* see verify_periods_ahead */
 	int64_t		 expires;	/* status "invited": its expiry */
+	enum otp_kind	 kind;		/* TOTP with its period, or HOTP */
+	unsigned	 period;	/* TOTP; 0 for HOTP */
+	uint64_t	 counter;	/* HOTP: the next code's counter */
 };
 typedef void backend_row_fn(void *arg, const struct backend_row *row);
 /* One problem `mfa-enroll check` reports, a line with its path.  A line
@@ -35,10 +38,12 @@ typedef void backend_problem_fn(void *arg, const char *msg);
  * mfa-enroll's operations, with lib/device.c's contract: MFA_OK, or a
  * negative MFA_ERR_* code with one line in err and nothing changed.
  */
-/* A new pending virtual device; *out gets its secret for the QR code,
- * and the caller wipes it.  The only call that ever returns a secret. */
+/* A new pending virtual device of that kind (TOTP or HOTP, counter 0);
+ * *out gets its secret for the QR code, and the caller wipes it.  The
+ * only call that ever returns a secret. */
 int	backend_create(struct backend *b, const char *user, const char *name,
-	    int64_t now, struct mfa_device *out, char *err, size_t errlen);
+	    enum otp_kind kind, int64_t now, struct mfa_device *out,
+	    char *err, size_t errlen);
 int	backend_enable(struct backend *b, const char *user,
 	    const char *device, const char *code1, const char *code2,
 	    int64_t now, char *err, size_t errlen);
@@ -80,6 +85,13 @@ unsigned backend_check(struct backend *b, backend_problem_fn *fn, void *arg);
 int	backend_unlock(struct backend *b, const char *user,
 	    struct device_unlock_report *rep, char *err, size_t errlen);
 
+/* Self-service's lockout (device_self.c), on the file store; on
+ * PostgreSQL MFA_ERR_STATE with a line saying so (issue 20 part 4). */
+int	backend_self_locked(struct backend *b, const char *user, int64_t now,
+	    int64_t *until, char *err, size_t errlen);
+int	backend_self_failure(struct backend *b, const char *user, int64_t now,
+	    char *err, size_t errlen);
+
 /*
  * The failure budget of login hosts (PostgreSQL only, sql/hosts.sql;
  * on the file store each is MFA_ERR_STATE with a line saying so).
@@ -106,7 +118,8 @@ int	backend_unlock_host(struct backend *b, const char *role,
 /* Inside lib/backend*.c and the plugin. */
 struct backend_admin_ops {
 	int	(*create)(struct backend *, const char *, const char *,
-		    int64_t, struct mfa_device *, char *, size_t);
+		    enum otp_kind, int64_t, struct mfa_device *, char *,
+		    size_t);
 	int	(*enable)(struct backend *, const char *, const char *,
 		    const char *, const char *, int64_t, char *, size_t);
 	int	(*resync)(struct backend *, const char *, const char *,

@@ -6,9 +6,10 @@
 
 static int
 file_create(struct backend *b, const char *user, const char *name,
-    int64_t now, struct mfa_device *out, char *err, size_t errlen)
+    enum otp_kind kind, int64_t now, struct mfa_device *out, char *err,
+    size_t errlen)
 {
-	return device_create(&b->st, b->cfg, user, name, now, out, err,
+	return device_create(&b->st, b->cfg, user, name, kind, now, out, err,
 	    errlen);
 }
 

@@ -41,7 +41,10 @@ record_rows(const struct mfa_record *rec, const struct backend *b,
 		r.created = d->created;
 		r.enabled = d->enabled;
 		r.last_used = d->last_used;
-		r.ahead = d->status == DEVICE_ACTIVE ?
+		r.kind = d->kind;
+		r.period = d->period;
+		r.counter = d->counter;
+		r.ahead = d->status == DEVICE_ACTIVE && d->kind == OTP_TOTP ?
 		    verify_periods_ahead(d, now, b->cfg->window) : 0;
 		fn(arg, &r);
 	}
@@ -101,6 +104,9 @@ list_unassigned(struct backend *b, backend_row_fn *fn, void *arg,
 			continue;
 		r.device = inv.tok[i].serial;
 		r.serial = inv.tok[i].serial;
+		r.kind = inv.tok[i].kind;
+		r.period = inv.tok[i].period;
+		r.counter = inv.tok[i].counter;
 		fn(arg, &r);
 	}
 	inventory_free(&inv);

@@ -19,7 +19,7 @@ int64_t	backend_pg_int(const PGresult *res, int row, int col);
 uint64_t backend_pg_uint(const PGresult *res, int row, int col);
 
 int	backend_pg_create(struct backend *, const char *, const char *,
-	    int64_t, struct mfa_device *, char *, size_t);
+	    enum otp_kind, int64_t, struct mfa_device *, char *, size_t);
 int	backend_pg_enable(struct backend *, const char *, const char *,
 	    const char *, const char *, int64_t, char *, size_t);
 int	backend_pg_resync(struct backend *, const char *, const char *,

@@ -50,30 +50,34 @@ one_call(struct backend *b, const char *sql, int n, const char *const *p,
 
 int
 backend_pg_create(struct backend *b, const char *user, const char *name,
-    int64_t now, struct mfa_device *out, char *err, size_t errlen)
+    enum otp_kind kind, int64_t now, struct mfa_device *out, char *err,
+    size_t errlen)
 {
 	char		 alg[8], digits[8], period[16];
-	const char	*p[5] = { user, name, alg, digits, period };
+	const char	*p[6] = { user, name, alg, digits, period, NULL };
 	unsigned char	*k;
 	PGresult	*res;
 	size_t		 len;
 	int		 rc;
 
 	memset(out, 0, sizeof(*out));
+	p[5] = kind == OTP_HOTP ? "hotp" : "totp";
 	alg_lower(b->cfg->algorithm, alg);
 	snprintf(digits, sizeof(digits), "%u", b->cfg->digits);
 	snprintf(period, sizeof(period), "%u", b->cfg->period);
 	if ((rc = one_call(b, "SELECT awsmfa.create_device($1, $2, $3, $4, "
-	    "$5)", 5, p, 1, &res, err, errlen)) != MFA_OK)
+	    "$5, $6)", 6, p, 1, &res, err, errlen)) != MFA_OK)
 		return rc;
 	k = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 0),
 	    &len);
 	if (k != NULL && len > 0 && len <= sizeof(out->secret)) {
 		snprintf(out->name, sizeof(out->name), "%s", name);
 		out->type = DEVICE_VIRTUAL;
+		out->kind = kind == OTP_HOTP ? OTP_HOTP : OTP_TOTP;
 		out->alg = b->cfg->algorithm;
 		out->digits = b->cfg->digits;
-		out->period = b->cfg->period;
+		/* An HOTP device starts at counter 0 (memset above). */
+		out->period = out->kind == OTP_HOTP ? 0 : b->cfg->period;
 		memcpy(out->secret, k, len);
 		out->secret_len = len;
 		out->status = DEVICE_PENDING;
@@ -206,41 +210,50 @@ backend_pg_recovery_codes(struct backend *b, const char *user,
 	return rc;
 }
 
-/* "{a,b,...}" of the digits (what 0), periods (1) or algorithms (2) of
- * the tokens of inv. */
+/* serials, seeds, digits, periods, algorithms, counters */
+#define TOKEN_ARRAYS	6
+
+/* "{a,b,...}" of the digits (what 0), periods (1), algorithms (2) or
+ * counters (3, NULL for a TOTP token) of the tokens of inv. */
 static char *
 field_array(const struct inventory *inv, int what)
 {
-	char	*s, alg[8];
-	size_t	 cap = inv->n * 12 + 3, o = 0, i;
+	const struct hw_token	*t;
+	char			*s, v[24];
+	size_t			 cap = inv->n * 24 + 3, o = 0, i;
 
 	if ((s = malloc(cap)) == NULL)
 		return NULL;
 	s[o++] = '{';
 	for (i = 0; i < inv->n; i++) {
+		t = &inv->tok[i];
 		if (what == 2)
-			alg_lower(inv->tok[i].alg, alg);
+			alg_lower(t->alg, v);
+		else if (what == 3 && t->kind != OTP_HOTP)
+			snprintf(v, sizeof(v), "NULL");
+		else if (what == 3)
+			snprintf(v, sizeof(v), "%llu",
+			    (unsigned long long)t->counter);
 		else
-			snprintf(alg, sizeof(alg), "%u", what == 0 ?
-			    inv->tok[i].digits : inv->tok[i].period);
-		o += (size_t)snprintf(s + o, cap - o, "%s%s", i ? "," : "",
-		    alg);
+			snprintf(v, sizeof(v), "%u", what == 0 ? t->digits :
+			    t->period);
+		o += (size_t)snprintf(s + o, cap - o, "%s%s", i ? "," : "", v);
 	}
 	snprintf(s + o, cap - o, "}");
 	return s;
 }
 
-/* The tokens of inv as the five arrays of awsmfa.import_tokens; MFA_OK or
+/* The tokens of inv as the six arrays of awsmfa.import_tokens; MFA_OK or
  * MFA_ERR_NOMEM. */
 static int
-token_arrays(const struct inventory *inv, char *arr[5])
+token_arrays(const struct inventory *inv, char *arr[TOKEN_ARRAYS])
 {
 	const char	**v;
 	char		 *hex;
 	size_t		  i, j, hexlen = 2 * OTP_SECRET_MAX + 1;
 	int		  rc = MFA_ERR_NOMEM;
 
-	memset(arr, 0, 5 * sizeof(arr[0]));
+	memset(arr, 0, TOKEN_ARRAYS * sizeof(arr[0]));
 	v = calloc(inv->n + 1, sizeof(*v));
 	hex = calloc(inv->n + 1, hexlen);
 	if (v == NULL || hex == NULL)
@@ -254,10 +267,10 @@ token_arrays(const struct inventory *inv, char *arr[5])
 	for (i = 0; i < inv->n; i++)
 		v[i] = inv->tok[i].serial;
 	arr[0] = array_of(v, inv->n, RECORD_SERIAL_MAX);
-	for (j = 2; j < 5; j++)
+	for (j = 2; j < TOKEN_ARRAYS; j++)
 		arr[j] = field_array(inv, (int)j - 2);
 	rc = MFA_OK;
-	for (j = 0; j < 5; j++)
+	for (j = 0; j < TOKEN_ARRAYS; j++)
 		if (arr[j] == NULL)
 			rc = MFA_ERR_NOMEM;
  out:
@@ -272,8 +285,8 @@ backend_pg_import_tokens(struct backend *b, const char *csv, size_t len,
     size_t errlen)
 {
 	struct inventory	 inv;
-	char			*arr[5];
-	const char		*p[5];
+	char			*arr[TOKEN_ARRAYS];
+	const char		*p[TOKEN_ARRAYS];
 	PGresult		*res = NULL;
 	int			 j, rc;
 
@@ -287,15 +300,15 @@ backend_pg_import_tokens(struct backend *b, const char *csv, size_t len,
 		rc = mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	for (j = 0; j < 5; j++)
+	for (j = 0; j < TOKEN_ARRAYS; j++)
 		p[j] = arr[j];
 	if ((rc = one_call(b, "SELECT awsmfa.import_tokens($1, $2, $3, $4, "
-	    "$5)", 5, p, 1, &res, err, errlen)) == MFA_OK)
+	    "$5, $6)", TOKEN_ARRAYS, p, 1, &res, err, errlen)) == MFA_OK)
 		*count = inv.n;
  out:
 	PQclear(res);
 	wipe_free_str(arr[1]);	/* the seeds, in hex */
-	for (j = 0; j < 5; j++)
+	for (j = 0; j < TOKEN_ARRAYS; j++)
 		if (j != 1)
 			free(arr[j]);
 	inventory_free(&inv);
@@ -383,10 +396,11 @@ backend_pg_list(struct backend *b, const char *user, int64_t now,
 
 	(void)now;
 	if ((rc = backend_pg_call(b, "SELECT user_name, device, serial, "
-	    "active, created, enabled, last_used, ahead FROM "
-	    "awsmfa.list_devices($1)", 1, p, 8, &res, err, errlen)) != MFA_OK)
+	    "active, created, enabled, last_used, ahead, kind, period, "
+	    "counter FROM awsmfa.list_devices($1)", 1, p, 11, &res, err,
+	    errlen)) != MFA_OK)
 		return rc;
-	if (PQnfields(res) != 8) {
+	if (PQnfields(res) != 11) {
 		PQclear(res);
 		return mfa_fail(err, errlen, MFA_ERR_DB,
 		    "database: unexpected answer");
@@ -404,6 +418,10 @@ backend_pg_list(struct backend *b, const char *user, int64_t now,
 		r.enabled = backend_pg_int(res, i, 5);
 		r.last_used = backend_pg_int(res, i, 6);
 		r.ahead = backend_pg_uint(res, i, 7);
+		r.kind = strcmp(PQgetvalue(res, i, 8), "hotp") == 0 ?
+		    OTP_HOTP : OTP_TOTP;
+		r.period = (unsigned)backend_pg_uint(res, i, 9);
+		r.counter = backend_pg_uint(res, i, 10);
 		fn(arg, &r);
 	}
 	PQclear(res);

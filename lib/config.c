@@ -43,6 +43,7 @@ static const struct key keys[] = {
 	{ "algorithm", parse_algorithm, 0, 0, 0 },
 	UINT_KEY(window, 0, 10),
 	UINT_KEY(resync_window, 1, 1000),
+	UINT_KEY(hotp_look_ahead, 1, 100),
 	UINT_KEY(max_devices, 1, CONFIG_HARD_MAX_DEVICES),
 	UINT_KEY(max_failures, 1, 1000),
 	UINT_KEY(lockout_seconds, 0, 86400),
@@ -56,6 +57,11 @@ static const struct key keys[] = {
 	UINT_KEY(db_timeout, 1, 60),
 	UINT_KEY(host_failures_per_minute, 1, 1000000),
 	{ "db_break_glass", config_parse_break_glass, 0, 0, 0 },
+	{ "self_service", config_parse_bool,
+	    offsetof(struct awsmfa_config, self_service), 0, 0 },
+	{ "self_enrol_without_invitation", config_parse_bool,
+	    offsetof(struct awsmfa_config, self_enrol_without_invitation), 0,
+	    0 },
 };
 
 static const struct key *
@@ -126,6 +132,7 @@ config_defaults(struct awsmfa_config *cfg)
 	cfg->algorithm = OTP_SHA1;
 	cfg->window = 1;
 	cfg->resync_window = 60;
+	cfg->hotp_look_ahead = 10;
 	cfg->max_devices = 8;
 	cfg->max_failures = 5;
 	cfg->lockout_seconds = 300;
@@ -134,6 +141,8 @@ config_defaults(struct awsmfa_config *cfg)
 	cfg->store = STORE_KIND_FILE;
 	cfg->db_timeout = 5;
 	cfg->host_failures_per_minute = 100;
+	cfg->self_service = 1;
+	cfg->self_enrol_without_invitation = 0;
 }
 
 void

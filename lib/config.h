@@ -29,6 +29,7 @@ struct awsmfa_config {
 	enum otp_alg	 algorithm;		/* default SHA1 */
 	unsigned	 window;		/* login window, steps, 0..10, default 1 */
 	unsigned	 resync_window;		/* enable/resync, steps, 1..1000, default 60 */
+	unsigned	 hotp_look_ahead;	/* HOTP login, counters, 1..100, default 10 */
 	unsigned	 max_devices;		/* 1..32, default 8 */
 	unsigned	 max_failures;		/* lockout after, 1..1000, default 5 */
 	unsigned	 lockout_seconds;	/* 0..86400, default 300 */
@@ -51,6 +52,10 @@ struct awsmfa_config {
 	 * libpq's syntax, which only the PostgreSQL plugin reads. */
 	char		 source[256];
 	unsigned	 store_line, db_conninfo_line, db_admin_conninfo_line;
+	/* users manage their own devices through awsmfa-self (default 1) */
+	int		 self_service;
+	/* a user without any device enrols on the password alone (0) */
+	int		 self_enrol_without_invitation;
 };
 
 void	config_defaults(struct awsmfa_config *cfg);

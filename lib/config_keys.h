@@ -61,4 +61,8 @@ int	config_parse_conninfo(const struct key *, const config_setting_t *,
 int	config_parse_break_glass(const struct key *, const config_setting_t *,
 	    struct awsmfa_config *, const struct ctx *);
 
+/* config_self.c: a true or false key into the int at k->off. */
+int	config_parse_bool(const struct key *, const config_setting_t *,
+	    struct awsmfa_config *, const struct ctx *);
+
 #endif

@@ -92,6 +92,13 @@ bytea_hex(char out[BYTEA_MAX], const unsigned char *b, size_t len)
 	hex_encode(b, len < OTP_SECRET_MAX ? len : OTP_SECRET_MAX, out + 2);
 }
 
+/* The database's name of a device's kind (devices.kind). */
+static const char *
+kind_sql(enum otp_kind kind)
+{
+	return kind == OTP_HOTP ? "hotp" : "totp";
+}
+
 /* The database's name of an algorithm (otp_alg_name's is upper case). */
 static const char *
 alg_sql(enum otp_alg alg)
@@ -171,15 +178,17 @@ put_user(struct db_conn *c, const struct mfa_record *rec, char *err,
  * awsmfa.list_devices, tab-separated (names hold no control character). */
 static int
 device_line(struct lines *l, const struct mfa_record *rec,
-    const struct mfa_device *d, const char *last_step)
+    const struct mfa_device *d, const char *period, const char *last_step,
+    const char *counter)
 {
-	return lines_add(l, "%s\t%s\t%s\t%s\t%s\t%u\t%u\t%" PRId64 "\t%"
-	    PRId64 "\t%" PRId64 "\t%s\t%" PRId64 "\t%u\t%" PRId64 "\t%u",
-	    rec->user, d->name, d->type == DEVICE_HARDWARE ? d->serial : "",
+	return lines_add(l, "%s\t%s\t%s\t%s\t%s\t%u\t%s\t%" PRId64 "\t%"
+	    PRId64 "\t%" PRId64 "\t%s\t%" PRId64 "\t%u\t%" PRId64 "\t%u\t%s"
+	    "\t%s", rec->user, d->name,
+	    d->type == DEVICE_HARDWARE ? d->serial : "",
 	    d->status == DEVICE_ACTIVE ? "t" : "f", alg_sql(d->alg),
-	    d->digits, d->period, d->created, d->enabled, d->last_used,
+	    d->digits, period, d->created, d->enabled, d->last_used,
 	    last_step, d->drift, rec->failures, rec->locked_until,
-	    rec->nrecovery);
+	    rec->nrecovery, kind_sql(d->kind), counter);
 }
 
 static int
@@ -187,11 +196,12 @@ put_device(struct db_conn *c, const struct mfa_record *rec,
     const struct mfa_device *d, struct lines *want, char *err,
     size_t errlen)
 {
-	char		 n[7][24], secret[BYTEA_MAX];
-	const char	*p[13];
+	char		 n[8][24], secret[BYTEA_MAX];
+	const char	*p[15];
 	int		 rc;
 
 	snprintf(n[0], sizeof(n[0]), "%u", d->digits);
+	snprintf(n[7], sizeof(n[7]), "%" PRIu64, d->counter);
 	snprintf(n[1], sizeof(n[1]), "%u", d->period);
 	snprintf(n[2], sizeof(n[2]), "%" PRId64, d->created);
 	snprintf(n[3], sizeof(n[3]), "%" PRId64, d->enabled);
@@ -203,7 +213,7 @@ put_device(struct db_conn *c, const struct mfa_record *rec,
 	p[2] = d->type == DEVICE_HARDWARE ? d->serial : NULL;
 	p[3] = alg_sql(d->alg);
 	p[4] = n[0];
-	p[5] = n[1];
+	p[5] = d->kind == OTP_HOTP ? NULL : n[1];
 	p[6] = secret;
 	p[7] = d->status == DEVICE_ACTIVE ? "t" : "f";
 	p[8] = n[2];
@@ -211,12 +221,16 @@ put_device(struct db_conn *c, const struct mfa_record *rec,
 	p[10] = n[4];
 	p[11] = d->last_step == RECORD_NO_STEP ? NULL : n[5];
 	p[12] = n[6];
+	p[13] = kind_sql(d->kind);
+	p[14] = d->kind == OTP_HOTP ? n[7] : NULL;
 	bytea_hex(secret, d->secret, d->secret_len);
 	rc = db_admin_run(c, "SELECT awsmfa.put_device($1, $2, $3, $4, $5, "
-	    "$6, $7, $8, $9, $10, $11, $12, $13)", 13, p, err, errlen);
+	    "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15)", 15, p, err,
+	    errlen);
 	OPENSSL_cleanse(secret, sizeof(secret));
-	if (rc == MFA_OK && device_line(want, rec, d, p[11] != NULL ? n[5] :
-	    "") != MFA_OK)
+	if (rc == MFA_OK && device_line(want, rec, d, p[5] != NULL ? n[1] :
+	    "", p[11] != NULL ? n[5] : "", p[14] != NULL ? n[7] : "") !=
+	    MFA_OK)
 		rc = mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");
 	return rc;
 }
@@ -257,26 +271,31 @@ static int
 put_token(struct db_conn *c, struct store *st, const struct hw_token *t,
     struct lines *want, struct migrate_counts *n, char *err, size_t errlen)
 {
-	char		 digits[16], period[16], secret[BYTEA_MAX];
-	const char	*p[6];
+	char		 digits[16], period[16], counter[24];
+	char		 secret[BYTEA_MAX];
+	const char	*p[8];
 	int		 held, rc;
 
 	if ((rc = store_token_held(st, t, &held, err, errlen)) != MFA_OK)
 		return rc;
 	snprintf(digits, sizeof(digits), "%u", t->digits);
 	snprintf(period, sizeof(period), "%u", t->period);
+	snprintf(counter, sizeof(counter), "%" PRIu64, t->counter);
 	p[0] = t->serial;
 	p[1] = alg_sql(t->alg);
 	p[2] = digits;
-	p[3] = period;
+	p[3] = t->kind == OTP_HOTP ? NULL : period;
 	p[4] = secret;
 	p[5] = held ? t->user : NULL;
+	p[6] = kind_sql(t->kind);
+	p[7] = t->kind == OTP_HOTP ? counter : NULL;
 	bytea_hex(secret, t->secret, t->secret_len);
-	rc = db_admin_run(c, "SELECT awsmfa.put_token($1, $2, $3, $4, $5, $6)",
-	    6, p, err, errlen);
+	rc = db_admin_run(c, "SELECT awsmfa.put_token($1, $2, $3, $4, $5, $6, "
+	    "$7, $8)", 8, p, err, errlen);
 	OPENSSL_cleanse(secret, sizeof(secret));
-	if (rc == MFA_OK && lines_add(want, "%s\t%s\t%u\t%u\t%s", t->serial,
-	    p[1], t->digits, t->period, held ? t->user : "") != MFA_OK)
+	if (rc == MFA_OK && lines_add(want, "%s\t%s\t%u\t%s\t%s\t%s\t%s",
+	    t->serial, p[1], t->digits, p[3] != NULL ? period : "",
+	    held ? t->user : "", p[6], p[7] != NULL ? counter : "") != MFA_OK)
 		rc = mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");
 	n->tokens += rc == MFA_OK;
 	n->assigned += rc == MFA_OK && held;
@@ -380,11 +399,12 @@ verify(struct db_conn *c, char *const *users, size_t nusers,
 		qsort(serials, inv->n, sizeof(*serials), cmp_str);
 	if ((rc = read_back(c, "SELECT user_name, device, serial, active, alg, "
 	    "digits, period, created, enabled, last_used, last_step, drift, "
-	    "failures, locked_until, nrecovery FROM awsmfa.list_devices(NULL) "
+	    "failures, locked_until, nrecovery, kind, counter FROM "
+	    "awsmfa.list_devices(NULL) "
 	    "WHERE user_name IS NOT NULL", users, nusers, &got_dev, err,
 	    errlen)) == MFA_OK &&
-	    (rc = read_back(c, "SELECT serial, alg, digits, period, user_name "
-	    "FROM awsmfa.list_tokens()", serials, inv->n, &got_tok, err,
+	    (rc = read_back(c, "SELECT serial, alg, digits, period, user_name, "
+	    "kind, counter FROM awsmfa.list_tokens()", serials, inv->n, &got_tok, err,
 	    errlen)) == MFA_OK &&
 	    (rc = same_lines("device", want_dev, &got_dev, err, errlen)) ==
 	    MFA_OK)

@@ -153,14 +153,14 @@ check_key(struct db_conn *c, const char *key_file, char *err, size_t errlen)
 	return MFA_OK;
 }
 /* The fleet-wide policy, from the config of the admin who runs db-init:
- * every login server then gets the same window, lockout and failure
- * budget per login host. */
+ * every login server then gets the same window, HOTP look-ahead, lockout
+ * and failure budget per login host. */
 static int
 set_policy(struct db_conn *c, const struct awsmfa_config *cfg, char *err,
     size_t errlen)
 {
-	char		 v[6][16];
-	const char	*p[6] = { v[0], v[1], v[2], v[3], v[4], v[5] };
+	char		 v[7][16];
+	const char	*p[7] = { v[0], v[1], v[2], v[3], v[4], v[5], v[6] };
 
 	snprintf(v[0], sizeof(v[0]), "%u", cfg->window);
 	snprintf(v[1], sizeof(v[1]), "%u", cfg->resync_window);
@@ -168,10 +168,11 @@ set_policy(struct db_conn *c, const struct awsmfa_config *cfg, char *err,
 	snprintf(v[3], sizeof(v[3]), "%u", cfg->lockout_seconds);
 	snprintf(v[4], sizeof(v[4]), "%u", cfg->max_devices);
 	snprintf(v[5], sizeof(v[5]), "%u", cfg->host_failures_per_minute);
+	snprintf(v[6], sizeof(v[6]), "%u", cfg->hotp_look_ahead);
 	return db_admin_run(c, "UPDATE awsmfa.settings SET win = $1, "
 	    "resync_window = $2, max_failures = $3, lockout_seconds = $4, "
-	    "max_devices = $5, host_failures_per_minute = $6", 6, p, err,
-	    errlen);
+	    "max_devices = $5, host_failures_per_minute = $6, "
+	    "hotp_look_ahead = $7", 7, p, err, errlen);
 }
 
 static int

@@ -72,8 +72,8 @@ remove_slot(struct mfa_record *rec, unsigned i)
 
 static int
 add_virtual(struct mfa_record *rec, const struct awsmfa_config *cfg,
-    const char *user, const char *name, int64_t now, char *err,
-    size_t errlen)
+    const char *user, const char *name, enum otp_kind kind, int64_t now,
+    char *err, size_t errlen)
 {
 	struct mfa_device	*d;
 	int			 r;
@@ -87,9 +87,12 @@ add_virtual(struct mfa_record *rec, const struct awsmfa_config *cfg,
 	memset(d, 0, sizeof(*d));
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	d->type = DEVICE_VIRTUAL;
+	d->kind = kind == OTP_HOTP ? OTP_HOTP : OTP_TOTP;
 	d->alg = cfg->algorithm;
 	d->digits = cfg->digits;
-	d->period = cfg->period;
+	/* An HOTP device starts at counter 0 (memset above), as the
+	 * otpauth://hotp URI's counter=0 tells the app. */
+	d->period = d->kind == OTP_HOTP ? 0 : cfg->period;
 	if (otp_random_secret(d->alg, d->secret, sizeof(d->secret),
 	    &d->secret_len) == -1) {
 		OPENSSL_cleanse(d, sizeof(*d));
@@ -105,7 +108,7 @@ add_virtual(struct mfa_record *rec, const struct awsmfa_config *cfg,
 
 int
 device_create(struct store *st, const struct awsmfa_config *cfg,
-    const char *user, const char *name, int64_t now,
+    const char *user, const char *name, enum otp_kind kind, int64_t now,
     struct mfa_device *out, char *err, size_t errlen)
 {
 	struct mfa_record	*rec = NULL;
@@ -124,8 +127,8 @@ device_create(struct store *st, const struct awsmfa_config *cfg,
 	r = load_record(st, user, &rec, err, errlen);
 	if (r != MFA_OK && r != MFA_ERR_NOENT)
 		goto out;
-	if ((r = add_virtual(rec, cfg, user, name, now, err, errlen)) !=
-	    MFA_OK)
+	if ((r = add_virtual(rec, cfg, user, name, kind, now, err,
+	    errlen)) != MFA_OK)
 		goto out;
 	if ((r = store_save(st, rec, err, errlen)) != MFA_OK)
 		goto out;
@@ -156,8 +159,7 @@ enable_virtual(struct store *st, const struct awsmfa_config *cfg,
 		return r;
 	d->status = DEVICE_ACTIVE;
 	d->enabled = now;
-	d->drift = drift;
-	d->last_step = step;
+	verify_take_pair(d, drift, step);
 	/* The first device ends the invitation, in the same write. */
 	invite_clear(rec);
 	return store_save(st, rec, err, errlen);
@@ -257,8 +259,12 @@ resync_device(struct mfa_record *rec, const struct awsmfa_config *cfg,
 	if ((r = device_check_codes(d, cfg, code1, code2, now, &drift, &step, err,
 	    errlen)) != MFA_OK)
 		return r;
-	d->drift = drift;
-	resync_last_step(d, cfg, step, now, rep);
+	if (d->kind == OTP_HOTP)
+		verify_take_pair(d, drift, step);
+	else {
+		d->drift = drift;
+		resync_last_step(d, cfg, step, now, rep);
+	}
 	rep->drift = drift;
 	rep->period = d->period;
 	if (rec->locked_until > now)

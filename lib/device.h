@@ -19,12 +19,13 @@
 #include "token_import.h"
 
 /* New pending virtual device called name (default "default" when NULL),
- * with a fresh secret and the configured algorithm, digits and period.  A
+ * with a fresh secret and the configured algorithm and digits; a TOTP
+ * device has the configured period, an HOTP device counter 0.  A
  * copy is put in *out so the caller can show the QR code and secret; the
  * caller wipes it.  Refuses a duplicate name or more than max_devices. */
 int	device_create(struct store *st, const struct awsmfa_config *cfg,
-	    const char *user, const char *name, int64_t now,
-	    struct mfa_device *out, char *err, size_t errlen);
+	    const char *user, const char *name, enum otp_kind kind,
+	    int64_t now, struct mfa_device *out, char *err, size_t errlen);
 
 /* Activates a pending virtual device (by name) or assigns and activates a
  * hardware token from the inventory (by serial). */
@@ -77,6 +78,14 @@ int	device_invite(struct store *st, const char *user, int64_t ttl,
 /* Removes user's invitation; MFA_ERR_NOENT when there is none. */
 int	device_revoke_invite(struct store *st, const char *user, char *err,
 	    size_t errlen);
+/* device_self.c: self-service's share of the lockout, for the proofs
+ * awsmfa-self judges itself.  *until: the end of the user's lock, 0 when
+ * not locked (or without a record). */
+int	device_self_locked(struct store *st, const char *user, int64_t now,
+	    int64_t *until, char *err, size_t errlen);
+/* Counts a refused pair as a refused login would be counted. */
+int	device_self_failure(struct store *st, const struct awsmfa_config *cfg,
+	    const char *user, int64_t now, char *err, size_t errlen);
 
 /* Replaces the user's recovery codes with count new ones; the plain codes
  * go to codes[count] for one display. */

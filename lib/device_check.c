@@ -46,6 +46,12 @@ device_check_codes(const struct mfa_device *dev,
 	case PAIR_NOTFOUND:
 		break;
 	}
+	if (dev->kind == OTP_HOTP)
+		return mfa_fail(err, errlen, MFA_ERR_REFUSED, "CODE1 and CODE2 "
+		    "are not two consecutive codes of MFA device %s within "
+		    "the %u counters from its counter %llu; nothing changed",
+		    dev->name, HOTP_RESYNC_LOOK_AHEAD,
+		    (unsigned long long)dev->counter);
 	return mfa_fail(err, errlen, MFA_ERR_REFUSED, "CODE1 and CODE2 are "
 	    "not two consecutive codes of MFA device %s within %u steps "
 	    "(%u minutes) of now; nothing changed", dev->name,

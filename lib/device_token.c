@@ -14,6 +14,7 @@
 #include "device.h"
 #include "device_int.h"
 #include "invite.h"
+#include "verify.h"
 
 static void
 token_to_device(const struct hw_token *t, int64_t now, struct mfa_device *d)
@@ -22,9 +23,11 @@ token_to_device(const struct hw_token *t, int64_t now, struct mfa_device *d)
 	snprintf(d->name, sizeof(d->name), "%s", t->serial);
 	snprintf(d->serial, sizeof(d->serial), "%s", t->serial);
 	d->type = DEVICE_HARDWARE;
+	d->kind = t->kind;
 	d->alg = t->alg;
 	d->digits = t->digits;
 	d->period = t->period;
+	d->counter = t->counter;
 	memcpy(d->secret, t->secret, t->secret_len);
 	d->secret_len = t->secret_len;
 	d->status = DEVICE_PENDING;
@@ -81,8 +84,7 @@ device_enable_hardware(struct store *st, const struct awsmfa_config *cfg,
 	}
 	d->status = DEVICE_ACTIVE;
 	d->enabled = now;
-	d->drift = drift;
-	d->last_step = step;
+	verify_take_pair(d, drift, step);
 	rec->ndevices++;
 	/* The first device ends the invitation, in the record's write. */
 	invite_clear(rec);

@@ -28,12 +28,13 @@
 #define FMT_TOKEN_MAX		1024
 
 enum {
-	TK_TOKEN, TK_ALG, TK_DIGITS, TK_PERIOD, TK_SECRET, TK_USER, TK_END
+	TK_TOKEN, TK_ALG, TK_DIGITS, TK_PERIOD, TK_COUNTER, TK_SECRET, TK_USER,
+	TK_END
 };
 
 static const char *const token_keys[] = {
-	"token", "algorithm", "digits", "period", "secret", "user", "end",
-	NULL
+	"token", "algorithm", "digits", "period", "counter", "secret", "user",
+	"end", NULL
 };
 
 void
@@ -101,7 +102,7 @@ token_ok(const struct hw_token *t, const char **why)
 	    !record_name_ok(t->serial))
 		*why = "bad serial";
 	else if (!record_otp_ok(t->alg, t->digits, t->period, t->secret_len,
-	    why))
+	    why) || !record_kind_ok(t->kind, t->period, t->counter, why))
 		return 0;
 	else if (ulen == sizeof(t->user) ||
 	    (ulen != 0 && !record_username_ok(t->user)))
@@ -149,6 +150,23 @@ token_user(struct kv_cursor *c, char *user)
 	return MFA_OK;
 }
 
+/* "period N", or for an HOTP token "counter N" in its place (record.c
+ * says why an older reader then refuses the file). */
+static int
+token_period_or_counter(struct kv_cursor *c, struct hw_token *t)
+{
+	const size_t	clen = strlen("counter ");
+
+	if (c->left >= clen && memcmp(c->p, "counter ", clen) == 0) {
+		t->kind = OTP_HOTP;
+		return kv_u64(c, token_keys, TK_COUNTER, OTP_COUNTER_MAX,
+		    &t->counter);
+	}
+	t->kind = OTP_TOTP;
+	return kv_unsigned(c, token_keys, TK_PERIOD, OTP_MIN_PERIOD,
+	    OTP_MAX_PERIOD, &t->period);
+}
+
 /* The fields after "token SERIAL". */
 static int
 token_body(struct kv_cursor *c, struct hw_token *t)
@@ -159,8 +177,7 @@ token_body(struct kv_cursor *c, struct hw_token *t)
 	if ((r = recfield_alg(c, k, TK_ALG, &t->alg)) != MFA_OK ||
 	    (r = kv_unsigned(c, k, TK_DIGITS, OTP_MIN_DIGITS, OTP_MAX_DIGITS,
 	    &t->digits)) != MFA_OK ||
-	    (r = kv_unsigned(c, k, TK_PERIOD, OTP_MIN_PERIOD, OTP_MAX_PERIOD,
-	    &t->period)) != MFA_OK ||
+	    (r = token_period_or_counter(c, t)) != MFA_OK ||
 	    (r = recfield_secret(c, k, TK_SECRET, t->secret,
 	    &t->secret_len)) != MFA_OK)
 		return r;
@@ -251,9 +268,11 @@ put_token(struct textbuf *tb, const struct hw_token *t)
 {
 	int	r;
 
-	if ((r = textbuf_printf(tb, "token %s\nalgorithm %s\ndigits %u\n"
-	    "period %u\n", t->serial, recfield_alg_name(t->alg), t->digits,
-	    t->period)) != MFA_OK ||
+	if ((r = textbuf_printf(tb, "token %s\nalgorithm %s\ndigits %u\n",
+	    t->serial, recfield_alg_name(t->alg), t->digits)) != MFA_OK ||
+	    (r = (t->kind == OTP_HOTP ? textbuf_printf(tb, "counter %llu\n",
+	    (unsigned long long)t->counter) : textbuf_printf(tb,
+	    "period %u\n", t->period))) != MFA_OK ||
 	    (r = recfield_put_secret(tb, t->secret, t->secret_len)) != MFA_OK)
 		return r;
 	return textbuf_printf(tb, "user %s\n",

@@ -5,14 +5,17 @@
 #define AWSMFA_INVENTORY_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "otp.h"
 #include "record.h"
 
 struct hw_token {
 	char			serial[RECORD_SERIAL_MAX + 1];
+	enum otp_kind		kind;
 	enum otp_alg		alg;
 	unsigned		digits;
-	unsigned		period;
+	unsigned		period;		/* TOTP; 0 for HOTP */
+	uint64_t		counter;	/* HOTP: the next code's; 0 for TOTP */
 	unsigned char		secret[OTP_SECRET_MAX];
 	size_t			secret_len;
 	char			user[RECORD_USER_MAX + 1];	/* "" = unassigned */

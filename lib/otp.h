@@ -12,12 +12,22 @@ enum otp_alg {
 	OTP_SHA512
 };
 
+/* Time-based (RFC 6238) or counter-based (RFC 4226): what moves a
+ * device from one code to the next. */
+enum otp_kind {
+	OTP_TOTP = 0,
+	OTP_HOTP
+};
+
 #define OTP_MIN_DIGITS		6
 #define OTP_MAX_DIGITS		8
 #define OTP_MIN_PERIOD		1
 #define OTP_MAX_PERIOD		300
 #define OTP_SECRET_MAX		64	/* bytes; SHA512 secrets are the largest */
 #define OTP_CODE_BUFLEN		(OTP_MAX_DIGITS + 1)
+/* The largest HOTP counter kept: far beyond any token's life, and low
+ * enough that a counter plus any look-ahead fits a PostgreSQL bigint. */
+#define OTP_COUNTER_MAX		((uint64_t)1 << 62)
 
 /* "SHA1", "SHA256", "SHA512" (case-insensitive); 0 on success, -1 otherwise. */
 int		 otp_alg_parse(const char *s, enum otp_alg *out);

@@ -29,13 +29,13 @@
 
 enum {
 	DK_DEVICE, DK_TYPE, DK_SERIAL, DK_ALG, DK_DIGITS, DK_PERIOD,
-	DK_SECRET, DK_STATUS, DK_CREATED, DK_ENABLED, DK_LAST_USED,
+	DK_COUNTER, DK_SECRET, DK_STATUS, DK_CREATED, DK_ENABLED, DK_LAST_USED,
 	DK_LAST_STEP, DK_DRIFT, DK_RECOVERY, DK_END
 };
 
 static const char *const device_keys[] = {
 	"device", "type", "serial", "algorithm", "digits", "period",
-	"secret", "status", "created", "enabled", "last_used", "last_step",
+	"counter", "secret", "status", "created", "enabled", "last_used", "last_step",
 	"drift", "recovery", "end", NULL
 };
 
@@ -133,6 +133,25 @@ key_last_step(struct kv_cursor *c, uint64_t *out)
 	return MFA_OK;
 }
 
+/* "period N" for a TOTP device, or "counter N" for an HOTP device in its
+ * place.  A module from before HOTP finds no period there and refuses the
+ * whole record: it fails closed rather than judging a counter by the
+ * clock. */
+static int
+key_period_or_counter(struct kv_cursor *c, const char *const *k,
+    struct mfa_device *d)
+{
+	const size_t	clen = strlen("counter ");
+
+	if (c->left >= clen && memcmp(c->p, "counter ", clen) == 0) {
+		d->kind = OTP_HOTP;
+		return kv_u64(c, k, DK_COUNTER, OTP_COUNTER_MAX, &d->counter);
+	}
+	d->kind = OTP_TOTP;
+	return kv_unsigned(c, k, DK_PERIOD, OTP_MIN_PERIOD, OTP_MAX_PERIOD,
+	    &d->period);
+}
+
 /* The fields after "device NAME"; a virtual device has no serial line. */
 static int
 parse_device_body(struct kv_cursor *c, struct mfa_device *d)
@@ -150,8 +169,7 @@ parse_device_body(struct kv_cursor *c, struct mfa_device *d)
 	if ((r = recfield_alg(c, k, DK_ALG, &d->alg)) != MFA_OK ||
 	    (r = kv_unsigned(c, k, DK_DIGITS, OTP_MIN_DIGITS, OTP_MAX_DIGITS,
 	    &d->digits)) != MFA_OK ||
-	    (r = kv_unsigned(c, k, DK_PERIOD, OTP_MIN_PERIOD, OTP_MAX_PERIOD,
-	    &d->period)) != MFA_OK ||
+	    (r = key_period_or_counter(c, k, d)) != MFA_OK ||
 	    (r = recfield_secret(c, k, DK_SECRET, d->secret,
 	    &d->secret_len)) != MFA_OK ||
 	    (r = kv_enum(c, k, DK_STATUS, "pending", "active", &status)) !=
@@ -315,8 +333,11 @@ put_device(struct textbuf *t, const struct mfa_device *d)
 	    d->type == DEVICE_HARDWARE ? "hardware" : "virtual")) != MFA_OK ||
 	    (d->type == DEVICE_HARDWARE &&
 	    (r = textbuf_printf(t, "serial %s\n", d->serial)) != MFA_OK) ||
-	    (r = textbuf_printf(t, "algorithm %s\ndigits %u\nperiod %u\n",
-	    recfield_alg_name(d->alg), d->digits, d->period)) != MFA_OK ||
+	    (r = textbuf_printf(t, "algorithm %s\ndigits %u\n",
+	    recfield_alg_name(d->alg), d->digits)) != MFA_OK ||
+	    (r = (d->kind == OTP_HOTP ? textbuf_printf(t, "counter %llu\n",
+	    (unsigned long long)d->counter) : textbuf_printf(t, "period %u\n",
+	    d->period))) != MFA_OK ||
 	    (r = recfield_put_secret(t, d->secret, d->secret_len)) != MFA_OK ||
 	    (r = textbuf_printf(t, "status %s\ncreated %lld\nenabled %lld\n"
 	    "last_used %lld\n", d->status == DEVICE_ACTIVE ? "active" :

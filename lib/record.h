@@ -18,8 +18,9 @@
 #define RECORD_NO_STEP		UINT64_MAX	/* last_step before any login */
 /* The most bytes a login can add to the text of a record with n devices:
  * it rewrites failures (at most 10 digits) and locked_until, and per device
- * last_used and last_step (each at most 20 characters), every one of them
- * at least 1 character wide before. */
+ * last_used and last_step, or an HOTP device's last_used and counter (each
+ * at most 20 characters), every one of them at least 1 character wide
+ * before. */
 #define RECORD_LOGIN_GROWTH(n)	(9 + 19 + 38 * (size_t)(n))
 
 enum device_type {
@@ -36,17 +37,22 @@ struct mfa_device {
 	char			name[RECORD_NAME_MAX + 1];
 	enum device_type	type;
 	char			serial[RECORD_SERIAL_MAX + 1];	/* "" for virtual */
+	enum otp_kind		kind;
 	enum otp_alg		alg;
 	unsigned		digits;
-	unsigned		period;
+	unsigned		period;		/* TOTP; 0 for HOTP */
+	/* HOTP: the counter of the next code the device shows; every
+	 * code before it is spent.  0 for TOTP. */
+	uint64_t		counter;
 	unsigned char		secret[OTP_SECRET_MAX];
 	size_t			secret_len;
 	enum device_status	status;
 	int64_t			created;	/* Unix time */
 	int64_t			enabled;	/* 0 while pending */
 	int64_t			last_used;	/* 0 before the first login */
-	uint64_t		last_step;	/* RECORD_NO_STEP or last accepted */
-	int64_t			drift;		/* in time steps, signed */
+	uint64_t		last_step;	/* RECORD_NO_STEP or last accepted;
+						 * always RECORD_NO_STEP for HOTP */
+	int64_t			drift;		/* in time steps, signed; 0 for HOTP */
 };
 
 /* Lockout is kept per user, not per device: any active device may match a

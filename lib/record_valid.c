@@ -74,12 +74,26 @@ record_otp_ok(enum otp_alg alg, unsigned digits, unsigned period,
 		*why = "bad algorithm";
 	else if (digits < OTP_MIN_DIGITS || digits > OTP_MAX_DIGITS)
 		*why = "digits out of range";
-	else if (period < OTP_MIN_PERIOD || period > OTP_MAX_PERIOD)
+	else if (period != 0 &&
+	    (period < OTP_MIN_PERIOD || period > OTP_MAX_PERIOD))
 		*why = "period out of range";
 	else if (secret_len < 1 || secret_len > OTP_SECRET_MAX)
 		*why = "bad secret length";
 	else
 		return 1;
+	return 0;
+}
+
+int
+record_kind_ok(enum otp_kind kind, unsigned period, uint64_t counter,
+    const char **why)
+{
+	if (kind == OTP_TOTP && period != 0 && counter == 0)
+		return 1;
+	if (kind == OTP_HOTP && period == 0 && counter <= OTP_COUNTER_MAX)
+		return 1;
+	*why = kind == OTP_TOTP || kind == OTP_HOTP ?
+	    "period and counter do not fit the device's kind" : "bad OTP kind";
 	return 0;
 }
 
@@ -101,8 +115,11 @@ record_device_ok(const struct mfa_device *d, const char **why)
 	else if (!hw && d->serial[0] != '\0')
 		*why = "virtual device with a serial";
 	else if (!record_otp_ok(d->alg, d->digits, d->period, d->secret_len,
-	    why))
+	    why) || !record_kind_ok(d->kind, d->period, d->counter, why))
 		return 0;
+	else if (d->kind == OTP_HOTP &&
+	    (d->last_step != RECORD_NO_STEP || d->drift != 0))
+		*why = "HOTP device with a time step or drift";
 	else if (d->status != DEVICE_PENDING && d->status != DEVICE_ACTIVE)
 		*why = "bad status";
 	else if (d->created < 0 || d->enabled < 0 || d->last_used < 0)

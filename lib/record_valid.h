@@ -18,6 +18,11 @@
 int	record_hash_ok(const char *h, size_t bufsize);
 int	record_otp_ok(enum otp_alg alg, unsigned digits, unsigned period,
 	    size_t secret_len, const char **why);
+/* A TOTP device has a period and no counter, an HOTP device a counter
+ * (at most OTP_COUNTER_MAX) and no period: one field never stands in for
+ * the other. */
+int	record_kind_ok(enum otp_kind kind, unsigned period, uint64_t counter,
+	    const char **why);
 int	record_device_ok(const struct mfa_device *d, const char **why);
 /* Device i shares neither name nor serial with an earlier one. */
 int	record_device_unique(const struct mfa_record *rec, unsigned i,

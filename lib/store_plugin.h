@@ -22,7 +22,7 @@
 
 /* Raise with any change to the tables below or to struct backend,
  * struct awsmfa_config or struct store. */
-#define STORE_PLUGIN_VERSION	2
+#define STORE_PLUGIN_VERSION	3
 #define STORE_PLUGIN_SYMBOL	"awsmfa_store_plugin_v1"
 #define STORE_PLUGIN_PACKAGE	"libpam-awsmfa-pgsql"
 

@@ -21,7 +21,7 @@
 
 #define TOKEN_LINE_MAX		1024
 #define TOKEN_MIN_SECRET	16	/* bytes: RFC 4226 R6, 128 bits */
-#define TOKEN_MAX_FIELDS	5
+#define TOKEN_MAX_FIELDS	6
 
 struct token_parse {
 	struct inventory	*inv;
@@ -139,6 +139,28 @@ split_fields(char *line, char **f, size_t *nf)
 	}
 }
 
+/*
+ * The sixth column makes a row a counter (HOTP) token: the counter of
+ * the next code the token will show, 0 for a new one.  Such a token has
+ * no period, and a period given beside a counter is a mix-up the admin
+ * must hear about rather than one of the two silently ignored.
+ */
+static int
+hotp_fields(const char *period, const char *counter, struct hw_token *t,
+    char *why, size_t whylen)
+{
+	if (period[0] != '\0')
+		return mfa_fail(why, whylen, MFA_ERR_INVALID, "a counter "
+		    "(HOTP) token has no period: leave the period column "
+		    "empty");
+	if (num_parse_u64(counter, 0, OTP_COUNTER_MAX, &t->counter) == -1)
+		return mfa_fail(why, whylen, MFA_ERR_INVALID, "counter must "
+		    "be 0 to %llu", (unsigned long long)OTP_COUNTER_MAX);
+	t->kind = OTP_HOTP;
+	t->period = 0;
+	return MFA_OK;
+}
+
 static int
 parse_fields(char **f, size_t nf, struct hw_token *t, char *why,
     size_t whylen)
@@ -148,7 +170,7 @@ parse_fields(char **f, size_t nf, struct hw_token *t, char *why,
 	memset(t, 0, sizeof(*t));
 	if (nf < 2)
 		return mfa_fail(why, whylen, MFA_ERR_INVALID,
-		    "expected serial,secret[,digits,period,algorithm]");
+		    "expected serial,secret[,digits,period,algorithm,counter]");
 	if (!record_name_ok(f[0]))
 		return mfa_fail(why, whylen, MFA_ERR_INVALID, "bad serial "
 		    "(1 to %d of A-Z a-z 0-9 . _ @ + : -)", RECORD_SERIAL_MAX);
@@ -168,6 +190,8 @@ parse_fields(char **f, size_t nf, struct hw_token *t, char *why,
 	if (nf > 4 && f[4][0] != '\0' && otp_alg_parse(f[4], &t->alg) == -1)
 		return mfa_fail(why, whylen, MFA_ERR_INVALID,
 		    "algorithm must be SHA1, SHA256 or SHA512");
+	if (nf > 5 && f[5][0] != '\0')
+		return hotp_fields(nf > 3 ? f[3] : "", f[5], t, why, whylen);
 	return MFA_OK;
 }
 
@@ -241,7 +265,7 @@ parse_line(struct token_parse *tp, const char *p, size_t n, size_t lineno,
 		goto out;
 	}
 	if (split_fields(line, f, &nf) == -1) {
-		bad_line(tp, lineno, "more than 5 fields");
+		bad_line(tp, lineno, "more than 6 fields");
 		goto out;
 	}
 	/* A spreadsheet's header row, if it comes first. */

@@ -10,7 +10,9 @@
 #include "mfaerr.h"
 #include "store.h"
 
-/* CSV "serial,secret[,digits,period,algorithm]", secret hex or base32,
+/* CSV "serial,secret[,digits,period,algorithm,counter]", secret hex or
+ * base32; a counter (the next code's, 0 for a new token) makes a counter
+ * (HOTP) token, whose period column stays empty,
  * every data line ending in a newline (a cut-short input is refused); all
  * or nothing.  err names the first bad line.  *count = tokens imported.
  * MFA_OK, MFA_ERR_INVALID for a bad file, or the store's code. */

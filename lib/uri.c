@@ -21,7 +21,8 @@
 #include "uri.h"
 #include "wipe.h"
 
-#define URI_PREFIX	"otpauth://totp/"
+#define URI_SCHEME	"otpauth://"
+#define URI_PREFIX	URI_SCHEME "totp/"
 
 static int
 is_unreserved(unsigned char c)
@@ -70,53 +71,35 @@ str_append(char **p, const char *s)
 	*p += n;
 }
 
-char *
-uri_build(const char *issuer, const char *account,
-    const unsigned char *secret, size_t secret_len, enum otp_alg alg,
-    unsigned digits, unsigned period)
+/* "otpauth://KIND/ISSUER:ACCOUNT?secret=...&issuer=..." then tail, for
+ * parameters already checked by the caller. */
+static char *
+build(const char *kind, const char *issuer, const char *account,
+    const unsigned char *secret, size_t secret_len, const char *tail)
 {
-	char		 b32[OTP_SECRET_MAX * 2], tail[64];
-	const char	*name = otp_alg_name(alg);
-	char		*uri, *p;
-	size_t		 len;
-	int		 n;
+	char	 b32[OTP_SECRET_MAX * 2];
+	char	*uri, *p;
+	size_t	 len;
 
 	if (issuer == NULL || account == NULL || *issuer == '\0' ||
 	    *account == '\0' || secret == NULL || secret_len == 0 ||
-	    secret_len > OTP_SECRET_MAX || name == NULL ||
-	    digits < OTP_MIN_DIGITS || digits > OTP_MAX_DIGITS ||
-	    period < OTP_MIN_PERIOD || period > OTP_MAX_PERIOD)
+	    secret_len > OTP_SECRET_MAX)
 		return NULL;
 	if (base32_encode(secret, secret_len, b32, sizeof(b32)) != 0)
 		return NULL;
 	/* Apps want the secret without padding. */
 	b32[strcspn(b32, "=")] = '\0';
-	/* Parameters equal to the Key Uri Format's defaults are left out:
-	 * a shorter URI is a smaller QR code.  tail has room for all three. */
-	n = 0;
-	tail[0] = '\0';
-	if (alg != OTP_SHA1)
-		n += snprintf(tail + n, sizeof(tail) - (size_t)n,
-		    "&algorithm=%s", name);
-	if (digits != URI_DEFAULT_DIGITS)
-		n += snprintf(tail + n, sizeof(tail) - (size_t)n,
-		    "&digits=%u", digits);
-	if (period != URI_DEFAULT_PERIOD)
-		n += snprintf(tail + n, sizeof(tail) - (size_t)n,
-		    "&period=%u", period);
-	if (n < 0 || (size_t)n >= sizeof(tail)) {
-		OPENSSL_cleanse(b32, sizeof(b32));
-		return NULL;
-	}
-	len = strlen(URI_PREFIX) + pct_len(issuer) + 1 + pct_len(account) +
-	    strlen("?secret=") + strlen(b32) + strlen("&issuer=") +
-	    pct_len(issuer) + (size_t)n + 1;
+	len = strlen(URI_SCHEME) + strlen(kind) + 1 + pct_len(issuer) + 1 +
+	    pct_len(account) + strlen("?secret=") + strlen(b32) +
+	    strlen("&issuer=") + pct_len(issuer) + strlen(tail) + 1;
 	if ((uri = malloc(len)) == NULL) {
 		OPENSSL_cleanse(b32, sizeof(b32));
 		return NULL;
 	}
 	p = uri;
-	str_append(&p, URI_PREFIX);
+	str_append(&p, URI_SCHEME);
+	str_append(&p, kind);
+	*p++ = '/';
 	pct_append(&p, issuer);
 	*p++ = ':';
 	pct_append(&p, account);
@@ -128,6 +111,67 @@ uri_build(const char *issuer, const char *account,
 	*p = '\0';
 	OPENSSL_cleanse(b32, sizeof(b32));
 	return uri;
+}
+
+/* "&algorithm=..&digits=.." for what differs from the defaults, into
+ * tail; -1 for a bad parameter. */
+static int
+alg_digits_tail(enum otp_alg alg, unsigned digits, char *tail,
+    size_t tailsize, int *n)
+{
+	const char	*name = otp_alg_name(alg);
+
+	if (name == NULL || digits < OTP_MIN_DIGITS || digits > OTP_MAX_DIGITS)
+		return -1;
+	*n = 0;
+	tail[0] = '\0';
+	if (alg != OTP_SHA1)
+		*n += snprintf(tail + *n, tailsize - (size_t)*n,
+		    "&algorithm=%s", name);
+	if (digits != URI_DEFAULT_DIGITS)
+		*n += snprintf(tail + *n, tailsize - (size_t)*n,
+		    "&digits=%u", digits);
+	return 0;
+}
+
+char *
+uri_build(const char *issuer, const char *account,
+    const unsigned char *secret, size_t secret_len, enum otp_alg alg,
+    unsigned digits, unsigned period)
+{
+	char	tail[64];
+	int	n;
+
+	if (period < OTP_MIN_PERIOD || period > OTP_MAX_PERIOD ||
+	    alg_digits_tail(alg, digits, tail, sizeof(tail), &n) == -1)
+		return NULL;
+	/* Parameters equal to the Key Uri Format's defaults are left out:
+	 * a shorter URI is a smaller QR code.  tail has room for all three. */
+	if (period != URI_DEFAULT_PERIOD)
+		n += snprintf(tail + n, sizeof(tail) - (size_t)n,
+		    "&period=%u", period);
+	if (n < 0 || (size_t)n >= sizeof(tail))
+		return NULL;
+	return build("totp", issuer, account, secret, secret_len, tail);
+}
+
+char *
+uri_build_hotp(const char *issuer, const char *account,
+    const unsigned char *secret, size_t secret_len, enum otp_alg alg,
+    unsigned digits, uint64_t counter)
+{
+	char	tail[80];
+	int	n;
+
+	if (counter > OTP_COUNTER_MAX ||
+	    alg_digits_tail(alg, digits, tail, sizeof(tail), &n) == -1)
+		return NULL;
+	/* The Key Uri Format requires the counter of an hotp URI. */
+	n += snprintf(tail + n, sizeof(tail) - (size_t)n, "&counter=%llu",
+	    (unsigned long long)counter);
+	if (n < 0 || (size_t)n >= sizeof(tail))
+		return NULL;
+	return build("hotp", issuer, account, secret, secret_len, tail);
 }
 
 /*

@@ -25,6 +25,12 @@ char	*uri_build(const char *issuer, const char *account,
 	    const unsigned char *secret, size_t secret_len, enum otp_alg alg,
 	    unsigned digits, unsigned period);
 
+/* otpauth://hotp/ISSUER:USER?secret=...&issuer=...[&algorithm=..]
+ * [&digits=..]&counter=N for a counter (HOTP) device, like uri_build. */
+char	*uri_build_hotp(const char *issuer, const char *account,
+	    const unsigned char *secret, size_t secret_len, enum otp_alg alg,
+	    unsigned digits, uint64_t counter);
+
 /* The Key Uri Format's defaults, left out of a built URI. */
 #define URI_DEFAULT_DIGITS	6
 #define URI_DEFAULT_PERIOD	30

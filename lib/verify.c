@@ -102,6 +102,42 @@ match_device(const struct mfa_device *dev, const char *code, int64_t now,
 	return m;
 }
 
+/*
+ * An HOTP device: the counters from dev->counter up to look_ahead of them
+ * are fresh, the look_ahead before it spent ("already used", so that a
+ * replayed code is told from a wrong one).  Codes of a counter are the
+ * codes of a TOTP step of that number, so match_steps serves both; with
+ * last_step RECORD_NO_STEP for HOTP, the spent ones are told here.
+ */
+static enum dev_match
+match_counter(const struct mfa_device *dev, const char *code,
+    unsigned look_ahead, uint64_t *step)
+{
+	uint64_t	lo, s, end;
+	unsigned	n;
+	enum dev_match	m = MATCH_NONE, cm;
+
+	if (dev->counter > OTP_COUNTER_MAX)
+		return MATCH_NONE;
+	lo = dev->counter > look_ahead ? dev->counter - look_ahead : 0;
+	end = dev->counter + look_ahead;
+	for (s = lo; s < end; s += n) {
+		n = end - s < MATCH_CHUNK ? (unsigned)(end - s) : MATCH_CHUNK;
+		/* A chunk never straddles the counter, so that a match
+		 * below it is spent and one from it on is fresh. */
+		if (s < dev->counter && dev->counter - s < n)
+			n = (unsigned)(dev->counter - s);
+		cm = match_steps(dev, code, s, n, step);
+		if (cm == MATCH_NONE)
+			continue;
+		/* As for TOTP, a fresh counter that shares the code wins. */
+		if (s >= dev->counter && cm == MATCH_NEW)
+			return MATCH_NEW;
+		m = MATCH_OLD;
+	}
+	return m;
+}
+
 /* Returns VERIFY_OK, VERIFY_REUSED, VERIFY_BAD, or VERIFY_MALFORMED when the
  * input has the shape of no active device's code. */
 static enum verify_result
@@ -113,7 +149,7 @@ try_codes(struct mfa_record *rec, const struct awsmfa_config *cfg,
 	struct mfa_device	*dev;
 	enum dev_match		 m;
 	enum verify_result	 r = VERIFY_MALFORMED;
-	uint64_t		 step;
+	uint64_t		 step = 0;
 	unsigned		 i;
 
 	for (i = 0; i < rec->ndevices; i++) {
@@ -123,11 +159,19 @@ try_codes(struct mfa_record *rec, const struct awsmfa_config *cfg,
 			continue;
 		if (r == VERIFY_MALFORMED)
 			r = VERIFY_BAD;
-		m = match_device(dev, code, now, cfg->window, &step);
+		if (dev->kind == OTP_HOTP)
+			m = match_counter(dev, code, cfg->hotp_look_ahead,
+			    &step);
+		else
+			m = match_device(dev, code, now, cfg->window, &step);
 		if (m == MATCH_OLD)
 			r = VERIFY_REUSED;
 		if (m == MATCH_NEW) {
-			dev->last_step = step;
+			/* One-time use: an HOTP counter moves past the code. */
+			if (dev->kind == OTP_HOTP)
+				dev->counter = step + 1;
+			else
+				dev->last_step = step;
 			dev->last_used = now;
 			snprintf(out->device, sizeof(out->device), "%s",
 			    dev->name);
@@ -185,10 +229,8 @@ try_invite(const struct mfa_record *rec, const char *input, size_t inputlen,
 	return ok ? VERIFY_INVITE_OK : VERIFY_BAD;
 }
 
-/* 1 when the failure changed the record.  With lockout off a refusal
- * changes nothing, so it costs no write. */
-static int
-count_failure(struct mfa_record *rec, const struct awsmfa_config *cfg,
+int
+verify_count_failure(struct mfa_record *rec, const struct awsmfa_config *cfg,
     int64_t now)
 {
 	if (cfg->lockout_seconds == 0)
@@ -256,7 +298,7 @@ verify_decide(struct mfa_record *rec, const struct awsmfa_config *cfg,
 		*changed = 1;
 	} else if (try_only)
 		*changed = 0;	/* a miss on a try leaves the record as it was */
-	else if (count_failure(rec, cfg, now))
+	else if (verify_count_failure(rec, cfg, now))
 		*changed = 1;
 	verify_set_outcome(out, r, reason_for(r, recovery));
 	return r;
@@ -270,6 +312,7 @@ verify_record_ahead(const struct mfa_record *rec,
 
 	for (i = 0; i < rec->ndevices; i++)
 		if (rec->dev[i].status == DEVICE_ACTIVE &&
+		    rec->dev[i].kind == OTP_TOTP &&
 		    verify_periods_ahead(&rec->dev[i], now, cfg->window) > 0)
 			return 1;
 	return 0;
@@ -309,6 +352,41 @@ find_pair(const struct mfa_device *dev, const char *c1, const char *c2,
 	return found;
 }
 
+/* The first counter c from dev->counter on with code1 at c and code2 at
+ * c + 1; -1 when there is none. */
+static int64_t
+find_counter_pair(const struct mfa_device *dev, const char *c1,
+    const char *c2)
+{
+	char		want[HOTP_RESYNC_LOOK_AHEAD + 1][OTP_CODE_BUFLEN];
+	unsigned	i;
+	int64_t		found = -1;
+
+	if (dev->counter > OTP_COUNTER_MAX - HOTP_RESYNC_LOOK_AHEAD ||
+	    otp_totp_steps(dev->secret, dev->secret_len, dev->alg,
+	    dev->counter, HOTP_RESYNC_LOOK_AHEAD + 1, dev->digits, want) != 0)
+		return -1;
+	for (i = 0; i < HOTP_RESYNC_LOOK_AHEAD && found < 0; i++)
+		if (otp_code_equal(want[i], c1) &&
+		    otp_code_equal(want[i + 1], c2))
+			found = (int64_t)(dev->counter + i);
+	OPENSSL_cleanse(want, sizeof(want));
+	return found;
+}
+
+void
+verify_take_pair(struct mfa_device *dev, int64_t drift, uint64_t step)
+{
+	if (dev->kind == OTP_HOTP) {
+		if (step + 1 > dev->counter)
+			dev->counter = step + 1;
+		return;
+	}
+	dev->drift = drift;
+	if (dev->last_step == RECORD_NO_STEP || step > dev->last_step)
+		dev->last_step = step;
+}
+
 enum verify_pair
 verify_pair(const struct mfa_device *dev, const char *code1,
     const char *code2, int64_t now, unsigned resync_window,
@@ -326,7 +404,13 @@ verify_pair(const struct mfa_device *dev, const char *code1,
 		r = PAIR_MALFORMED;
 	else if (otp_code_equal(c1, c2))
 		r = PAIR_SAME;
-	else {
+	else if (dev->kind == OTP_HOTP) {
+		if ((s = find_counter_pair(dev, c1, c2)) >= 0) {
+			*drift_out = 0;
+			*step_out = (uint64_t)s + 1;
+			r = PAIR_OK;
+		}
+	} else {
 		center = (int64_t)otp_step(now, dev->period);
 		s = find_pair(dev, c1, c2, center, resync_window);
 		if (s >= 0) {

@@ -42,6 +42,12 @@ enum verify_result verify_decide(struct mfa_record *rec,
 	    size_t inputlen, int try_only, int64_t now,
 	    struct verify_outcome *out, int *changed);
 
+/* Counts one refused answer against the user's lockout: 1 when that
+ * changed the record.  With lockout off a refusal changes nothing, so it
+ * costs no write.  Logins and self-service (device_self.c) count alike. */
+int	verify_count_failure(struct mfa_record *rec,
+	    const struct awsmfa_config *cfg, int64_t now);
+
 /* 1 when an active device's last accepted step is well beyond what a
  * login could accept now (verify_periods_ahead): the clock it was
  * accepted by ran ahead. */
@@ -62,10 +68,17 @@ enum verify_pair {
 				 * code2 at s+1 */
 };
 
+/* How many counters of an HOTP device, from its counter on, enable and
+ * resync search for two consecutive codes. */
+#define HOTP_RESYNC_LOOK_AHEAD	100
+
 /* Searches steps center-resync_window .. center+resync_window (center is the
  * step of now) for code1 at step s and code2 at s+1.  On PAIR_OK stores the
  * drift to keep for the device in *drift_out (verify_learnt_drift of
- * s+1-center) and s+1 in *step_out. */
+ * s+1-center) and s+1 in *step_out.  An HOTP device is searched from its
+ * counter over HOTP_RESYNC_LOOK_AHEAD counters instead, never back: on
+ * PAIR_OK *drift_out is 0 and *step_out CODE2's counter (verify_take_pair
+ * moves the counter past it). */
 enum verify_pair verify_pair(const struct mfa_device *dev, const char *code1,
 	    const char *code2, int64_t now, unsigned resync_window,
 	    int64_t *drift_out, uint64_t *step_out);
@@ -74,6 +87,13 @@ enum verify_pair verify_pair(const struct mfa_device *dev, const char *code1,
 int	verify_consecutive(const struct mfa_device *dev, const char *code1,
 	    const char *code2, int64_t now, unsigned resync_window,
 	    int64_t *drift_out, uint64_t *step_out);
+
+/* What enable and resync keep of a pair verify_pair found: the drift
+ * and CODE2's step for a TOTP device, the counter after CODE2's for an
+ * HOTP device.  A step never moves back here; resync's one exception is
+ * in device.c. */
+void	verify_take_pair(struct mfa_device *dev, int64_t drift,
+	    uint64_t step);
 
 const char *verify_result_name(enum verify_result r);
 

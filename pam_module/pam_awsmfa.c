@@ -374,11 +374,35 @@ resolve_account(struct ctx *c)
 	return 0;
 }
 
+/*
+ * awsmfa-self's own transaction for a first device or a resync, where
+ * the device's two consecutive codes, which the helper judges after this
+ * stack, are the second factor: it says so in the PAM environment and no
+ * code is asked here.  Only in the service mfa-enroll, where awsmfa-self
+ * is the application; the environment is the application's and its
+ * modules', never a client's, and an application that wanted no code
+ * could leave this module out altogether (awsmfa-self(8)).
+ */
+static int
+self_password_only(struct ctx *c)
+{
+	const char	*v = pam_getenv(c->pamh, "AWSMFA_SELF_PROOF");
+
+	return v != NULL && strcmp(v, "password-only") == 0 &&
+	    c->service != NULL && strcmp(c->service, "mfa-enroll") == 0;
+}
+
 static int
 authenticate(struct ctx *c)
 {
 	char			err[MFA_ERRLEN];
 	enum verify_result	r;
+
+	if (self_password_only(c)) {
+		audit(c, LOG_INFO, "ignored", "self-service: the device's "
+		    "codes are judged by awsmfa-self", NULL);
+		return PAM_IGNORE;
+	}
 
 	if (!c->args.split_pass && take_stash(c) != 0)
 		return PAM_BUF_ERR;

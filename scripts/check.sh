@@ -104,7 +104,7 @@ cppcheck_all() {
 	cppcheck --enable=warning,portability,performance --error-exitcode=1 \
 	    --inline-suppr -q -D_GNU_SOURCE -DSTORE_PLUGIN_PATH='"0"' -I lib \
 	    --suppress=missingIncludeSystem \
-	    lib pam_module enroll_tool
+	    lib pam_module enroll_tool self_helper
 }
 
 # clang-tidy with the checks in .clang-tidy (each one left out says why);
@@ -114,7 +114,7 @@ clang_tidy_all() {
 	flags="-std=gnu11 -D_GNU_SOURCE -DPACKAGE_VERSION=\\\"0\\\" -DSTORE_PLUGIN_PATH=\\\"0\\\" -I lib $(pkg-config --cflags \
 	    libconfig libcrypto libqrencode libpng libpq libpskc libxml-2.0)"
 	# shellcheck disable=SC2016 # $0 is the file, inside sh -c
-	printf '%s\n' lib/*.c pam_module/*.c enroll_tool/*.c |
+	printf '%s\n' lib/*.c pam_module/*.c enroll_tool/*.c self_helper/*.c |
 	    xargs -P 2 -n 1 sh -c 'clang-tidy --quiet "$0" -- '"$flags"
 }
 

@@ -10,7 +10,7 @@ TEST_DEPS="libcmocka-dev faketime zbar-tools python3 python3-pexpect
     openssh-server openssh-client sudo mandoc groff-base valgrind clang
     libclang-rt-14-dev cppcheck clang-tidy expect util-linux passwd openssl
     strace e2fsprogs postgresql postgresql-client pgbouncer debhelper dpkg-dev
-    fakeroot lintian nftables iproute2 debootstrap python3-pskc"
+    fakeroot lintian nftables iproute2 debootstrap systemd python3-pskc"
 
 # Installs what is missing, and only that: a second run changes nothing
 # and needs no network.

@@ -97,6 +97,37 @@ BEGIN
 	    p_name, w, w * p_period / 60;
 END $$;
 
+-- Two consecutive codes of a counter (HOTP) secret over the 100 counters
+-- from p_counter on, never back (lib/verify.c, HOTP_RESYNC_LOOK_AHEAD):
+-- CODE2's counter, or raises with the file store's messages.
+CREATE OR REPLACE FUNCTION awsmfa.consecutive_counter(p_name text, k bytea,
+    p_alg text, p_digits integer, p_counter bigint, p_code1 text,
+    p_code2 text) RETURNS bigint
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	la	constant integer := 100;
+	c	bigint;
+	re	text := '^[0-9]{' || p_digits || '}$';
+BEGIN
+	IF p_code1 IS NULL OR p_code2 IS NULL OR p_code1 !~ re OR
+	    p_code2 !~ re THEN
+		RAISE EXCEPTION 'CODE1 and CODE2 must each be % digits', p_digits;
+	END IF;
+	IF same(p_code1, p_code2) THEN
+		RAISE EXCEPTION 'CODE1 and CODE2 are the same code: wait for the device to show the next one';
+	END IF;
+	FOR c IN p_counter .. p_counter + la - 1 LOOP
+		IF same(hotp(k, p_alg, p_digits, c), p_code1) AND
+		    same(hotp(k, p_alg, p_digits, c + 1), p_code2) THEN
+			RETURN c + 1;
+		END IF;
+	END LOOP;
+	RAISE EXCEPTION 'CODE1 and CODE2 are not two consecutive codes of MFA device % within the % counters from its counter %; nothing changed',
+	    p_name, la, p_counter;
+END $$;
+
 -- The drift to keep when CODE2's step lies `found` steps from the
 -- server's (lib/verify.c verify_learnt_drift): typing delay is not drift,
 -- so what a right clock typed up to two periods late explains is 0;
@@ -106,10 +137,19 @@ LANGUAGE sql IMMUTABLE STRICT
 SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$ SELECT CASE WHEN found BETWEEN -3 AND 1 THEN 0 ELSE found + 1 END $$;
 
--- A new pending virtual device; its secret is returned this once, for the
+-- Before issue 21 a device was TOTP only.
+DROP FUNCTION IF EXISTS awsmfa.create_device(text, text, text, integer,
+    integer);
+DROP FUNCTION IF EXISTS awsmfa.import_tokens(text[], text[], integer[],
+    integer[], text[]);
+DROP FUNCTION IF EXISTS awsmfa.list_devices(text);
+
+-- A new pending virtual device, TOTP with its period or HOTP at counter
+-- 0 (p_period then ignored); its secret is returned this once, for the
 -- QR code, and no function returns it again.
 CREATE OR REPLACE FUNCTION awsmfa.create_device(p_user text, p_name text,
-    p_alg text, p_digits integer, p_period integer) RETURNS bytea
+    p_alg text, p_digits integer, p_period integer,
+    p_kind text DEFAULT 'totp') RETURNS bytea
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$
@@ -125,9 +165,13 @@ BEGIN
 		    p_user, p_name;
 	END IF;
 	PERFORM room_for_device(p_user);
-	INSERT INTO devices (user_name, name, alg, digits, period, secret,
-	    created) VALUES (p_user, p_name, p_alg, p_digits, p_period,
-	    seal(k), now_s());
+	IF p_kind NOT IN ('totp', 'hotp') THEN
+		RAISE EXCEPTION 'device type must be totp or hotp';
+	END IF;
+	INSERT INTO devices (user_name, name, kind, alg, digits, period,
+	    counter, secret, created) VALUES (p_user, p_name, p_kind, p_alg,
+	    p_digits, CASE WHEN p_kind = 'totp' THEN p_period END,
+	    CASE WHEN p_kind = 'hotp' THEN 0 END, seal(k), now_s());
 	RETURN k;
 END $$;
 
@@ -144,11 +188,21 @@ BEGIN
 		RAISE EXCEPTION 'MFA device % of user % is already enabled (use resync to correct its clock)',
 		    d.name, d.user_name;
 	END IF;
-	s := consecutive(d.name, unseal(d.secret), d.alg, d.digits, d.period,
-	    p_code1, p_code2);
-	dr := learnt_drift(s - now_s() / d.period);
-	UPDATE devices SET active = true, enabled = now_s(), last_step = s,
-	    drift = dr WHERE user_name = d.user_name AND name = d.name;
+	IF d.kind = 'hotp' THEN
+		s := consecutive_counter(d.name, unseal(d.secret), d.alg,
+		    d.digits, d.counter, p_code1, p_code2);
+		UPDATE devices SET active = true, enabled = now_s(),
+		    counter = s + 1 WHERE user_name = d.user_name AND
+		    name = d.name;
+		dr := 0;
+	ELSE
+		s := consecutive(d.name, unseal(d.secret), d.alg, d.digits,
+		    d.period, p_code1, p_code2);
+		dr := learnt_drift(s - now_s() / d.period);
+		UPDATE devices SET active = true, enabled = now_s(),
+		    last_step = s, drift = dr WHERE user_name = d.user_name AND
+		    name = d.name;
+	END IF;
 	-- The first device ends the invitation, in the same transaction.
 	DELETE FROM invitations WHERE user_name = d.user_name;
 	RETURN dr;
@@ -171,13 +225,23 @@ BEGIN
 		    t.serial;
 	END IF;
 	PERFORM room_for_device(p_user);
-	s := consecutive(t.serial, unseal(t.secret), t.alg, t.digits,
-	    t.period, p_code1, p_code2);
-	dr := learnt_drift(s - now_s() / t.period);
-	INSERT INTO devices (user_name, name, serial, alg, digits, period,
-	    secret, active, created, enabled, last_step, drift)
-	    VALUES (p_user, t.serial, t.serial, t.alg, t.digits, t.period,
-	    t.secret, true, now_s(), now_s(), s, dr);
+	IF t.kind = 'hotp' THEN
+		s := consecutive_counter(t.serial, unseal(t.secret), t.alg,
+		    t.digits, t.counter, p_code1, p_code2);
+		INSERT INTO devices (user_name, name, serial, kind, alg,
+		    digits, counter, secret, active, created, enabled)
+		    VALUES (p_user, t.serial, t.serial, 'hotp', t.alg,
+		    t.digits, s + 1, t.secret, true, now_s(), now_s());
+		dr := 0;
+	ELSE
+		s := consecutive(t.serial, unseal(t.secret), t.alg, t.digits,
+		    t.period, p_code1, p_code2);
+		dr := learnt_drift(s - now_s() / t.period);
+		INSERT INTO devices (user_name, name, serial, alg, digits,
+		    period, secret, active, created, enabled, last_step, drift)
+		    VALUES (p_user, t.serial, t.serial, t.alg, t.digits,
+		    t.period, t.secret, true, now_s(), now_s(), s, dr);
+	END IF;
 	UPDATE inventory SET user_name = p_user WHERE serial = t.serial;
 	DELETE FROM invitations WHERE user_name = p_user;
 	RETURN dr;
@@ -235,6 +299,19 @@ BEGIN
 	IF NOT d.active THEN
 		RAISE EXCEPTION 'MFA device % of user % is not enabled yet (use enable)',
 		    d.name, p_user;
+	END IF;
+	-- A counter only moves forward, and has no drift.
+	IF d.kind = 'hotp' THEN
+		s := consecutive_counter(d.name, unseal(d.secret), d.alg,
+		    d.digits, d.counter, p_code1, p_code2);
+		UPDATE devices SET counter = greatest(counter, s + 1)
+		    WHERE user_name = p_user AND name = d.name;
+		drift := 0;
+		reset_periods := 0;
+		period := 0;
+		locked_until := CASE WHEN u.locked_until > now_s()
+		    THEN u.locked_until ELSE 0 END;
+		RETURN;
 	END IF;
 	s := consecutive(d.name, unseal(d.secret), d.alg, d.digits,
 	    d.period, p_code1, p_code2);
@@ -301,7 +378,8 @@ CREATE OR REPLACE FUNCTION awsmfa.list_devices(p_user text)
 RETURNS TABLE (user_name text, device text, serial text, active boolean,
     alg text, digits integer, period integer, created bigint,
     enabled bigint, last_used bigint, last_step bigint, drift bigint,
-    failures integer, locked_until bigint, nrecovery bigint, ahead bigint)
+    failures integer, locked_until bigint, nrecovery bigint, ahead bigint,
+    kind text, counter bigint)
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$
@@ -309,21 +387,24 @@ AS $$
 	    d.period, d.created, d.enabled, d.last_used, d.last_step,
 	    d.drift, u.failures, u.locked_until,
 	    (SELECT count(*) FROM recovery r WHERE r.user_name = d.user_name),
-	    periods_ahead(d)
+	    periods_ahead(d), d.kind, d.counter
 	FROM devices d JOIN users u ON u.name = d.user_name
 	WHERE p_user IS NULL OR d.user_name = p_user
 	UNION ALL
 	SELECT NULL, i.serial, i.serial, false, i.alg, i.digits, i.period,
-	    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+	    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, i.kind,
+	    i.counter
 	FROM inventory i WHERE p_user IS NULL AND i.user_name IS NULL
 	ORDER BY 1 NULLS LAST, 2
 $$;
 
 -- Hardware tokens into the inventory, all or none (the CSV is parsed by
--- mfa-enroll, which names bad lines); seeds in hex.
+-- mfa-enroll, which names bad lines); seeds in hex.  A counter makes a
+-- counter (HOTP) token, whose period is then NULL; a NULL counter a TOTP
+-- token.
 CREATE OR REPLACE FUNCTION awsmfa.import_tokens(p_serial text[],
     p_secret text[], p_digits integer[], p_period integer[],
-    p_alg text[]) RETURNS integer
+    p_alg text[], p_counter bigint[] DEFAULT NULL) RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$
@@ -343,8 +424,11 @@ BEGIN
 			RAISE EXCEPTION 'token % is already in the inventory',
 			    p_serial[i];
 		END IF;
-		INSERT INTO inventory (serial, alg, digits, period, secret)
-		    VALUES (p_serial[i], p_alg[i], p_digits[i], p_period[i],
+		INSERT INTO inventory (serial, kind, alg, digits, period,
+		    counter, secret) VALUES (p_serial[i],
+		    CASE WHEN p_counter[i] IS NULL THEN 'totp' ELSE 'hotp' END,
+		    p_alg[i], p_digits[i], CASE WHEN p_counter[i] IS NULL
+		    THEN p_period[i] END, p_counter[i],
 		    seal(decode(p_secret[i], 'hex')));
 	END LOOP;
 	RETURN n;

@@ -306,8 +306,8 @@ BEGIN
 	END IF;
 	PERFORM login_bound((extract(epoch FROM p.deadline -
 	    clock_timestamp()) * 1000)::bigint);
-	SELECT s.win INTO u FROM users x, settings s WHERE x.name = p.user_name
-	    FOR UPDATE OF x;
+	SELECT s.win, s.hotp_look_ahead AS la INTO u FROM users x, settings s
+	    WHERE x.name = p.user_name FOR UPDATE OF x;
 	IF NOT FOUND THEN
 		result := 'nodevice';
 		reason := 'no record';
@@ -319,24 +319,32 @@ BEGIN
 	    (array_agg(c.step ORDER BY d.name)
 		FILTER (WHERE c.step IS NOT NULL))[1] AS step,
 	    coalesce(bool_or(c.old), false) AS old INTO m
-	FROM (SELECT dv.name, dv.secret, dv.alg, dv.digits, dv.last_step,
-		t / dv.period + dv.drift AS center,
-		code ~ ('^[0-9]{' || dv.digits || '}$') AS shaped
-	    FROM devices dv WHERE dv.user_name = p.user_name AND dv.active) d
+	FROM (SELECT dv.name, dv.secret, dv.alg, dv.digits, w.lo, w.hi,
+		w.fresh, code ~ ('^[0-9]{' || dv.digits || '}$') AS shaped
+	    FROM devices dv,
+	    -- The steps tried and the first one not spent: around now for
+	    -- TOTP; for HOTP the look-ahead from the counter on, and as
+	    -- many before it, spent, to tell a replay from a wrong code.
+	    LATERAL (SELECT CASE WHEN dv.kind = 'hotp' THEN
+		    greatest(0, dv.counter - u.la)
+		    ELSE greatest(0, t / dv.period + dv.drift - u.win) END,
+		CASE WHEN dv.kind = 'hotp' THEN dv.counter + u.la - 1
+		    ELSE t / dv.period + dv.drift + u.win END,
+		CASE WHEN dv.kind = 'hotp' THEN dv.counter
+		    ELSE coalesce(dv.last_step + 1, 0) END) w(lo, hi, fresh)
+	    WHERE dv.user_name = p.user_name AND dv.active) d
 	LEFT JOIN LATERAL (SELECT unseal(d.secret) AS k
 	    WHERE d.shaped OFFSET 0) kk ON true
 	LEFT JOIN LATERAL (SELECT
-		min(g.s) FILTER (WHERE g.hit AND
-		    (d.last_step IS NULL OR g.s > d.last_step)) AS step,
-		bool_or(g.hit AND g.s <= d.last_step) AS old
+		min(g.s) FILTER (WHERE g.hit AND g.s >= d.fresh) AS step,
+		bool_or(g.hit AND g.s < d.fresh) AS old
 	    FROM (SELECT s, digest(lpad(((((get_byte(h.h, h.o) & 127)::bigint
 		    << 24) | (get_byte(h.h, h.o + 1)::bigint << 16) |
 		    (get_byte(h.h, h.o + 2)::bigint << 8) |
 		    get_byte(h.h, h.o + 3)::bigint) %
 		    (10::bigint ^ d.digits)::bigint)::text, d.digits, '0'),
 		    'sha256') = digest(code, 'sha256') AS hit
-		FROM generate_series(greatest(0, d.center - u.win),
-		    d.center + u.win) s,
+		FROM generate_series(d.lo, d.hi) s,
 		LATERAL (SELECT hm, get_byte(hm, length(hm) - 1) & 15
 		    FROM hmac(int8send(s), kk.k, d.alg) hm OFFSET 0) h(h, o)
 		WHERE kk.k IS NOT NULL) g) c ON true;
@@ -374,10 +382,13 @@ BEGIN
 		RAISE EXCEPTION USING ERRCODE = 'query_canceled',
 		    MESSAGE = 'awsmfa: judged after the deadline';
 	END IF;
-	-- An accepted code spends its step and undoes the count.
-	WITH dv AS (UPDATE devices SET last_step = m.step, last_used = t
-		WHERE result = 'ok' AND user_name = p.user_name AND
-		name = login_judge.device),
+	-- An accepted code spends its step, or moves an HOTP counter past
+	-- it, and undoes the count.
+	WITH dv AS (UPDATE devices x SET last_used = t,
+		last_step = CASE WHEN x.kind = 'hotp' THEN NULL ELSE m.step END,
+		counter = CASE WHEN x.kind = 'hotp' THEN m.step + 1 END
+		WHERE result = 'ok' AND x.user_name = p.user_name AND
+		x.name = login_judge.device),
 	    us AS (UPDATE users SET failures = 0, locked_until = 0
 		WHERE result IN ('ok', 'recovery_ok', 'invite_ok') AND
 		name = p.user_name)

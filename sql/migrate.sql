@@ -88,13 +88,21 @@ BEGIN
 	    VALUES (p_user, p_hash, p_expires);
 END $$;
 
+-- Before issue 21 a device and a token were TOTP only.
+DROP FUNCTION IF EXISTS awsmfa.put_device(text, text, text, text, integer,
+    integer, bytea, boolean, bigint, bigint, bigint, bigint, bigint);
+DROP FUNCTION IF EXISTS awsmfa.put_token(text, text, integer, integer,
+    bytea, text);
+DROP FUNCTION IF EXISTS awsmfa.list_tokens();
+
 -- One device of a user copied by put_user, with its whole state: a
 -- pending device has no last step, a hardware token's device is named
--- by its serial.
+-- by its serial, a counter (HOTP) device has a counter and no period.
 CREATE OR REPLACE FUNCTION awsmfa.put_device(p_user text, p_name text,
     p_serial text, p_alg text, p_digits integer, p_period integer,
     p_secret bytea, p_active boolean, p_created bigint, p_enabled bigint,
-    p_last_used bigint, p_last_step bigint, p_drift bigint) RETURNS void
+    p_last_used bigint, p_last_step bigint, p_drift bigint, p_kind text,
+    p_counter bigint) RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$
@@ -110,17 +118,19 @@ BEGIN
 		    p_user, p_name;
 	END IF;
 	INSERT INTO devices (user_name, name, serial, alg, digits, period,
-	    secret, active, created, enabled, last_used, last_step, drift)
+	    secret, active, created, enabled, last_used, last_step, drift,
+	    kind, counter)
 	    VALUES (p_user, p_name, p_serial, p_alg, p_digits, p_period,
 	    seal_checked('MFA device ' || p_name || ' of user ' || p_user,
 	    p_secret), p_active, p_created, p_enabled, p_last_used,
-	    p_last_step, p_drift);
+	    p_last_step, p_drift, p_kind, p_counter);
 END $$;
 
 -- A hardware token of the inventory; p_user names its holder, a user
 -- copied by put_user whose devices hold it, or is NULL.
 CREATE OR REPLACE FUNCTION awsmfa.put_token(p_serial text, p_alg text,
-    p_digits integer, p_period integer, p_secret bytea, p_user text)
+    p_digits integer, p_period integer, p_secret bytea, p_user text,
+    p_kind text, p_counter bigint)
 RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
@@ -138,18 +148,21 @@ BEGIN
 			    p_serial, p_user;
 		END IF;
 	END IF;
-	INSERT INTO inventory (serial, alg, digits, period, secret, user_name)
+	INSERT INTO inventory (serial, alg, digits, period, secret, user_name,
+	    kind, counter)
 	    VALUES (p_serial, p_alg, p_digits, p_period,
-	    seal_checked('token ' || p_serial, p_secret), p_user);
+	    seal_checked('token ' || p_serial, p_secret), p_user, p_kind,
+	    p_counter);
 END $$;
 
 -- The inventory without its seeds: every token and who holds it.
 CREATE OR REPLACE FUNCTION awsmfa.list_tokens()
 RETURNS TABLE (serial text, alg text, digits integer, period integer,
-    user_name text)
+    user_name text, kind text, counter bigint)
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$
-	SELECT i.serial, i.alg, i.digits, i.period, i.user_name
+	SELECT i.serial, i.alg, i.digits, i.period, i.user_name, i.kind,
+	    i.counter
 	FROM inventory i ORDER BY i.serial
 $$;

@@ -79,6 +79,31 @@ CREATE TABLE IF NOT EXISTS awsmfa.attempts (
 	reason		text NOT NULL
 );
 
+-- Counter (HOTP) devices and tokens (issue 21), added in place so that
+-- db-init upgrades a fleet without losing a row.  A TOTP row has a
+-- period and no counter, an HOTP row the counter of the next code its
+-- token shows (at most 2^62, lib/otp.h OTP_COUNTER_MAX) and no period;
+-- the check keeps one from standing in for the other.
+ALTER TABLE awsmfa.settings ADD COLUMN IF NOT EXISTS hotp_look_ahead integer
+    NOT NULL DEFAULT 10 CHECK (hotp_look_ahead BETWEEN 1 AND 100);
+ALTER TABLE awsmfa.devices ADD COLUMN IF NOT EXISTS kind text NOT NULL
+    DEFAULT 'totp';
+ALTER TABLE awsmfa.devices ADD COLUMN IF NOT EXISTS counter bigint;
+ALTER TABLE awsmfa.devices ALTER COLUMN period DROP NOT NULL;
+ALTER TABLE awsmfa.devices DROP CONSTRAINT IF EXISTS devices_kind_fits;
+ALTER TABLE awsmfa.devices ADD CONSTRAINT devices_kind_fits CHECK (
+    (kind = 'totp' AND period IS NOT NULL AND counter IS NULL) OR
+    (kind = 'hotp' AND period IS NULL AND counter BETWEEN 0 AND 4611686018427387904
+	AND last_step IS NULL AND drift = 0));
+ALTER TABLE awsmfa.inventory ADD COLUMN IF NOT EXISTS kind text NOT NULL
+    DEFAULT 'totp';
+ALTER TABLE awsmfa.inventory ADD COLUMN IF NOT EXISTS counter bigint;
+ALTER TABLE awsmfa.inventory ALTER COLUMN period DROP NOT NULL;
+ALTER TABLE awsmfa.inventory DROP CONSTRAINT IF EXISTS inventory_kind_fits;
+ALTER TABLE awsmfa.inventory ADD CONSTRAINT inventory_kind_fits CHECK (
+    (kind = 'totp' AND period IS NOT NULL AND counter IS NULL) OR
+    (kind = 'hotp' AND period IS NULL AND counter BETWEEN 0 AND 4611686018427387904));
+
 REVOKE ALL ON ALL TABLES IN SCHEMA awsmfa FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA awsmfa FROM PUBLIC;
 

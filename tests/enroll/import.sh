@@ -45,12 +45,12 @@ NEW-6,$HEX,6,0
 NEW-7,$HEX,6,30,MD5
 NEW-1,$B32
 HEX-1,$B32
-NEW-8,$HEX,6,30,SHA1,extra
+NEW-8,$HEX,6,,SHA1,0,extra
 NEW-9,$HEX
 CSV
 err=$(mfa import-tokens "$SANDBOX/bad.csv" 2>&1 >/dev/null)
 is "a file with bad lines fails" 1 $?
-expected="mfa-enroll: $SANDBOX/bad.csv:3: expected serial,secret[,digits,period,algorithm]
+expected="mfa-enroll: $SANDBOX/bad.csv:3: expected serial,secret[,digits,period,algorithm,counter]
 mfa-enroll: $SANDBOX/bad.csv:4: bad serial (1 to 64 of A-Z a-z 0-9 . _ @ + : -)
 mfa-enroll: $SANDBOX/bad.csv:5: the secret is neither hex nor base32, or longer than 64 bytes
 mfa-enroll: $SANDBOX/bad.csv:6: the secret has 4 bytes, fewer than 16
@@ -59,7 +59,7 @@ mfa-enroll: $SANDBOX/bad.csv:8: period must be 1 to 300 seconds
 mfa-enroll: $SANDBOX/bad.csv:9: algorithm must be SHA1, SHA256 or SHA512
 mfa-enroll: $SANDBOX/bad.csv:10: serial NEW-1 repeats line 2
 mfa-enroll: $SANDBOX/bad.csv:11: serial HEX-1 is already in the inventory
-mfa-enroll: $SANDBOX/bad.csv:12: more than 5 fields
+mfa-enroll: $SANDBOX/bad.csv:12: more than 6 fields
 mfa-enroll: $SANDBOX/bad.csv: 10 bad lines; nothing imported"
 is "every bad line is reported with its number" "$expected" "$err"
 is "nothing was imported" "$inv" "$(sha256sum <"$STORE/.inventory")"

@@ -36,7 +36,7 @@ is "default expiry: 72 hours" 1 \
 check "the store keeps the hash only" \
     bash -c "! grep -aq '${inv#inv-}' '$STORE/daemon' && ! grep -aq '${inv//-/}' '$STORE/daemon'"
 is "list shows the invitation and its expiry" \
-    "daemon - - - invited - - 2026-01-04T00:00:10Z" \
+    "daemon - - - invited - - 2026-01-04T00:00:10Z -" \
     "$(mfa list daemon | sed 1d | tr -s ' ')"
 check "list --json too" grep -q '"status": "invited", .*"expires": "2026-01-04T00:00:10Z"' \
     <<<"$(mfa list --json)"

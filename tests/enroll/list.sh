@@ -28,16 +28,22 @@ is "bob enables a token on 2 January" 0 $?
 u='q"u\o'"$(printf '\xc3\xa9\xff')"
 at "2026-01-03 08:30:00" create_device "$u" laptop
 is "a user with quotes, a backslash and odd bytes gets a device" 0 $?
+at "2026-01-04 00:00:00" mfa create carol --device key --type hotp --qr none \
+    </dev/null >/dev/null
+is "carol gets a counter (HOTP) device" 0 $?
 
 expected=$(cat <<'TABLE'
-USER             DEVICE           TYPE     SERIAL           STATUS     CREATED              ENABLED              LAST-USED
-alice            phone            virtual  -                active     2026-01-01T00:00:00Z 2026-01-01T00:00:00Z 2026-01-05T00:00:00Z
-bob              GAKT0001         hardware GAKT0001         active     2026-01-02T12:00:00Z 2026-01-02T12:00:00Z -
+USER             DEVICE           TYPE     SERIAL           STATUS     CREATED              ENABLED              LAST-USED            OTP
+alice            phone            virtual  -                active     2026-01-01T00:00:00Z 2026-01-01T00:00:00Z 2026-01-05T00:00:00Z totp/30s
+bob              GAKT0001         hardware GAKT0001         active     2026-01-02T12:00:00Z 2026-01-02T12:00:00Z -                    totp/30s
 TABLE
 )
-u_row=$(printf '%-16s %-16s %-8s %-16s %-10s %-20s %-20s %s' "$u" laptop virtual - pending 2026-01-03T08:30:00Z - -)
-tok_row=$(printf '%-16s %-16s %-8s %-16s %-10s %-20s %-20s %s' - GAKT0002 hardware GAKT0002 unassigned - - -)
-is "list prints the table" "$expected
+row() { printf '%-16s %-16s %-8s %-16s %-10s %-20s %-20s %-20s %s' "$@"; }
+carol_row=$(row carol key virtual - pending 2026-01-04T00:00:00Z - - hotp)
+u_row=$(row "$u" laptop virtual - pending 2026-01-03T08:30:00Z - - totp/30s)
+tok_row=$(row - GAKT0002 hardware GAKT0002 unassigned - - - totp/30s)
+is "list prints the table, a counter device without a period" "$expected
+$carol_row
 $u_row
 $tok_row" "$(mfa list)"
 is "list USER prints that user only" "$(printf '%s\n' "$expected" | sed -n '1p;3p')" "$(mfa list bob)"
@@ -48,21 +54,26 @@ is "list --json parses and holds exactly the store" "ok" "$(python3 - "$json" "$
 import json, sys
 got = json.loads(sys.argv[1])
 u = sys.argv[2].encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+T = {"otp": "totp", "period": 30, "counter": None}
 want = [
     {"user": "alice", "device": "phone", "type": "virtual", "serial": None,
      "status": "active", "created": "2026-01-01T00:00:00Z",
      "enabled": "2026-01-01T00:00:00Z", "last_used": "2026-01-05T00:00:00Z",
-     "last_used_periods_ahead": 0},
+     "last_used_periods_ahead": 0, **T},
     {"user": "bob", "device": "GAKT0001", "type": "hardware",
      "serial": "GAKT0001", "status": "active",
      "created": "2026-01-02T12:00:00Z", "enabled": "2026-01-02T12:00:00Z",
-     "last_used": None, "last_used_periods_ahead": 0},
+     "last_used": None, "last_used_periods_ahead": 0, **T},
+    {"user": "carol", "device": "key", "type": "virtual", "serial": None,
+     "status": "pending", "created": "2026-01-04T00:00:00Z",
+     "enabled": None, "last_used": None, "last_used_periods_ahead": 0,
+     "otp": "hotp", "period": None, "counter": 0},
     {"user": u, "device": "laptop", "type": "virtual", "serial": None,
      "status": "pending", "created": "2026-01-03T08:30:00Z",
-     "enabled": None, "last_used": None, "last_used_periods_ahead": 0},
+     "enabled": None, "last_used": None, "last_used_periods_ahead": 0, **T},
     {"user": "-", "device": "GAKT0002", "type": "hardware",
      "serial": "GAKT0002", "status": "unassigned", "created": None,
-     "enabled": None, "last_used": None, "last_used_periods_ahead": 0},
+     "enabled": None, "last_used": None, "last_used_periods_ahead": 0, **T},
 ]
 print("ok" if got == want else "got %r" % got)
 PY

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Every writing verb refuses a non-root caller with one line and exit 1,
-# after its arguments parsed and before anything is touched.
+# Every writing verb refuses a non-root caller with one line, after its
+# arguments parsed and before anything is touched: another user's devices
+# (self-service acts on the caller's own only), root's options, root's verbs.
 . "$AWSMFA_SRCDIR/tests/enroll/enroll_lib.sh"
 write_conf
 create_device alice
@@ -16,19 +17,29 @@ as_nobody() {
 	runuser -u nobody -- "$SANDBOX/mfa-enroll" --conf "$CONF" "$@" </dev/null
 }
 
-while read -r verb args; do
+# Self-service verbs act on the caller alone (awsmfa-self): another
+# user's name is refused by the client, root's options are usage errors;
+# the rest are root's.
+own="1 mfa-enroll: %s: you may only manage your own MFA devices (you are nobody, not %s)"
+while IFS='|' read -r want verb args; do
 	# shellcheck disable=SC2086
 	err=$(as_nobody $verb $args 2>&1 >/dev/null)
-	is "$verb as nobody" "1 mfa-enroll: must be run as root" "$? $err"
+	got="$? $err"
+	case $want in
+	own) want=$(printf "$own" "$verb" "${args%% *}") ;;
+	root) want="1 mfa-enroll: must be run as root" ;;
+	usage) want="2 ${got#2 }"; case $got in "2 mfa-enroll: $verb: bad"*) ;; *) want=usage ;; esac ;;
+	esac
+	is "$verb $args as nobody" "$want" "$got"
 done <<VERBS
-create bob
-create bob --device x --qr-file $SANDBOX/nobody.png
-enable alice default 123456 654321
-resync alice default 123456 654321
-deactivate alice default
-deactivate alice --all
-import-tokens $SANDBOX/t.csv
-recovery-codes alice --count 2
+own|create|bob
+usage|create|bob --device x --qr-file $SANDBOX/nobody.png
+own|enable|alice default 123456 654321
+own|resync|alice default 123456 654321
+own|deactivate|alice default
+usage|deactivate|alice --all
+root|import-tokens|$SANDBOX/t.csv
+usage|recovery-codes|alice --count 2
 VERBS
 is "the store is untouched" "$before" "$(cd "$STORE" && cat -- * 2>/dev/null | sha256sum)"
 check "no QR file was written" test ! -e "$SANDBOX/nobody.png"

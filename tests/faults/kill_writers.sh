@@ -117,8 +117,13 @@ for w in $WRITERS; do
 done
 total=$(wc -l <"$SANDBOX/points")
 diag "seed $SEED: $KILLS of $total kill points"
-shuf -n "$KILLS" --random-source=<(yes "$SEED") "$SANDBOX/points" \
-    >"$SANDBOX/chosen"
+# One point of each writer first, so that a small sample (the sanitizer
+# run's) still kills every writer; then the others in shuffled order.
+shuf --random-source=<(yes "$SEED") "$SANDBOX/points" >"$SANDBOX/shuffled"
+awk '!seen[$1]++' "$SANDBOX/shuffled" >"$SANDBOX/chosen"
+rest=$((KILLS - $(wc -l <"$SANDBOX/chosen")))
+[ "$rest" -gt 0 ] &&
+    awk 'seen[$1]++' "$SANDBOX/shuffled" | head -n "$rest" >>"$SANDBOX/chosen"
 
 kills=0 old=0 new=0 failed_kills=0 notkilled=0
 declare -A per

@@ -19,6 +19,7 @@ same_device(const struct mfa_device *a, const struct mfa_device *b)
 {
 	return strcmp(a->name, b->name) == 0 && a->type == b->type &&
 	    strcmp(a->serial, b->serial) == 0 && a->alg == b->alg &&
+	    a->kind == b->kind && a->counter == b->counter &&
 	    a->digits == b->digits && a->period == b->period &&
 	    a->secret_len == b->secret_len &&
 	    memcmp(a->secret, b->secret, a->secret_len) == 0 &&

@@ -165,7 +165,7 @@ is "the conninfo comes from db_admin_conninfo by default" \
     "0 awsmfa schema version 1 in database \"awsmfa\" (was version 1), upgraded in place by postgres." \
     "$? $(head -n 1 <<<"$out")"
 check "it says which policy it set" grep -q \
-    "^Fleet policy from $SANDBOX/awsmfa.conf: window 2, resync_window 60, lockout after 3 failures for 600 s, max_devices 8, host_failures_per_minute 40.$" \
+    "^Fleet policy from $SANDBOX/awsmfa.conf: window 2, resync_window 60, hotp_look_ahead 10, lockout after 3 failures for 600 s, max_devices 8, host_failures_per_minute 40.$" \
     <<<"$out"
 is "and the database holds it, for every server" "2|60|3|600|8|40" \
     "$(sql postgres -c "SELECT win, resync_window, max_failures, lockout_seconds, max_devices, host_failures_per_minute FROM awsmfa.settings")"

@@ -122,7 +122,7 @@ eve phone - t sha1 6 30 0 0
 frank phone - t sha1 6 30 5 0
  T2 T2 f sha256 8 60  " "$rows"
 is "the tokens and who holds them" "T1 sha1 6 30 bob
-T2 sha256 8 60 " "$(sql admin1 -F' ' -c 'SELECT * FROM awsmfa.list_tokens()')"
+T2 sha256 8 60 " "$(sql admin1 -F' ' -c 'SELECT serial, alg, digits, period, user_name FROM awsmfa.list_tokens()')"
 is "dave's pending device keeps its creation time, and no last step" \
     "$T0 0 0 " "$(sql admin1 -F' ' -c "SELECT created, enabled, last_used,
     last_step FROM awsmfa.list_devices('dave')")"

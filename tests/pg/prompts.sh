@@ -196,8 +196,11 @@ INI
 	    "$n" "$(settled "${tags[@]}")"
 	is "another login on the same host gets through the pooler" PAM_SUCCESS \
 	    "$(auth pooled zed "$(totp "$sb" 2)")"
+	# One after the other, as above: the pooler's max_client_conn is
+	# below their number.
 	for i in $(seq "$n"); do
 		answer "p$i" "$(totp "${secret[i]}" 2)"
+		finished "p$i" >/dev/null 2>&1
 	done
 	is "and each waiting login decides" "$n" "$(finished "${tags[@]}")"
 fi

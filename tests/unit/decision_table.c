@@ -13,6 +13,12 @@
 #define D6(n)			DEV(n, 6, 30, OTP_SHA1, 0)
 #define D8(n)			DEV(n, 8, 30, OTP_SHA1, 0)
 #define PENDING(n)		{ (n), 6, 30, OTP_SHA1, 0, 1 }
+/* A counter (HOTP) device: period 0, its "steps" are counters.  H6 is
+ * enabled with the codes of counters at - 1 and at, so that its counter
+ * is then at + 1; the look-ahead is the default 10, the enable and resync
+ * search 100 counters. */
+#define H6(n, at)		DEV(n, 6, 0, OTP_SHA1, at)
+#define HPENDING(n)		{ (n), 6, 0, OTP_SHA1, 0, 1 }
 
 #define LOGIN(t, ...)	{ .kind = A_LOGIN, .dt = (t), __VA_ARGS__ }
 #define TRY(t, ...)	{ .kind = A_TRY, .dt = (t), __VA_ARGS__ }
@@ -27,6 +33,9 @@
 #define INVITE(t, s)	{ .kind = A_INVITE, .dt = (t), .k = (s) }
 #define REVOKE(t)	{ .kind = A_REVOKE, .dt = (t) }
 #define ENABLE(t, d)	{ .kind = A_ENABLE, .dt = (t), .dev = (d) }
+/* Enable with CODE2 of step (HOTP: counter) n of the moment. */
+#define ENABLE_AT(t, d, n, ...) { .kind = A_ENABLE, .dt = (t), .dev = (d), \
+	.k = (n), __VA_ARGS__ }
 #define MEND		{ .kind = A_MEND }
 
 #define STEP(d, n)	.in = I_STEP, .dev = (d), .k = (n)
@@ -473,6 +482,51 @@ const struct dec_scenario dec_scenarios[] = {
 	LOGIN(0, STEP("a", 0), IS_ERROR),
 	LOGIN(0, BADRC, IS_ERROR),
 	PEEK(0, VERIFY_ERROR, 0),
+} },
+{ "HOTP: the next 10 counters accepted, the 11th refused; one-time use",
+    "hotp", .dev = { H6("h", 1) }, .act = {
+	LOGIN(0, STEP("h", 12), IS_BAD, F(1), NOLOCK, REASON("wrong code")),
+	LOGIN(0, STEP("h", 11), IS_OK, F(0), NOLOCK, DEVICE("h")),
+	LOGIN(0, STEP("h", 11), IS_REUSED, F(1), REASON("code already used")),
+	LOGIN(0, STEP("h", 5), IS_REUSED, F(2)),
+	LOGIN(0, STEP("h", 2), IS_REUSED, F(3)),
+	LOGIN(0, STEP("h", 12), IS_OK, F(0)),
+	LOGIN(0, STEP("h", 23), IS_BAD, F(1)),
+	LOGIN(0, STEP("h", 22), IS_OK, F(0)),
+	LOGIN(900, STEP("h", 23), IS_OK, F(0)),
+} },
+{ "HOTP: enable takes counters c, c+1 within the 100 from its counter",
+    "hotpen", .dev = { HPENDING("h") }, .act = {
+	LOGIN(0, STEP("h", 0), IS_NODEVICE),
+	ENABLE_AT(0, "h", 101, IS_BAD),
+	ENABLE_AT(0, "h", 100),
+	LOGIN(0, STEP("h", 100), IS_REUSED, F(1)),
+	LOGIN(0, STEP("h", 1), IS_BAD, F(2)),
+	LOGIN(0, STEP("h", 101), IS_OK, F(0)),
+} },
+{ "HOTP: resync finds two consecutive codes further out, never back",
+    "hotprs", .dev = { H6("h", 1) }, .act = {
+	LOGIN(0, STEP("h", 40), IS_BAD, F(1)),
+	RESYNC(0, "h", 41, 0, 0, NOLOCK),
+	LOGIN(0, STEP("h", 41), IS_REUSED, F(2)),
+	LOGIN(0, STEP("h", 42), IS_OK, F(0)),
+	RESYNC(0, "h", 20, 0, 0, IS_BAD),
+	RESYNC(0, "h", 144, 0, 0, IS_BAD),
+	RESYNC(0, "h", 143, 0, 0),
+	LOGIN(0, STEP("h", 143), IS_REUSED, F(1)),
+	LOGIN(0, STEP("h", 144), IS_OK, F(0)),
+} },
+{ "HOTP: lockout as for TOTP; a right code refused while locked",
+    "hotplk", .dev = { H6("h", 1) }, .act = {
+	LOGIN(0, WRONG("h"), IS_BAD, F(1)),
+	LOGIN(0, STEP("h", 2), IS_OK, F(0)),
+	LOGIN(1, WRONG("h"), IS_BAD, F(1)),
+	LOGIN(1, WRONG("h"), IS_BAD, F(2)),
+	LOGIN(1, WRONG("h"), IS_BAD, F(3)),
+	LOGIN(1, STEP("h", 2), IS_REUSED, F(4)),
+	LOGIN(2, WRONG("h"), IS_BAD, F(5), LOCK(2)),
+	LOGIN(3, STEP("h", 3), IS_LOCKED, F(5), LOCK(2)),
+	LOGIN(303, STEP("h", 3), IS_OK, F(0), NOLOCK),
 } },
 };
 

@@ -29,7 +29,8 @@ static const char *const all_keys[] = {
 	"store_dir", "issuer", "digits", "period", "algorithm", "window",
 	"resync_window", "max_devices", "max_failures", "lockout_seconds",
 	"recovery_codes", "require_groups", "store", "db_conninfo",
-	"db_admin_conninfo", "db_timeout", "db_break_glass",
+	"db_admin_conninfo", "db_timeout", "db_break_glass", "self_service",
+	"self_enrol_without_invitation",
 };
 
 static char tmpdir[64];
@@ -60,6 +61,8 @@ assert_defaults(const struct awsmfa_config *cfg)
 	assert_int_equal(cfg->db_timeout, d.db_timeout);
 	assert_int_equal(cfg->host_failures_per_minute, 100);
 	assert_int_equal(cfg->nbreak_glass, 0);
+	assert_int_equal(cfg->self_service, 1);
+	assert_int_equal(cfg->self_enrol_without_invitation, 0);
 }
 
 static void

@@ -150,9 +150,14 @@ oath(const struct dev_state *d, int64_t step, unsigned n,
 	FILE		*p;
 	unsigned	 i;
 
-	snprintf(cmd, sizeof(cmd), "oathtool --totp=%s -d %u -s %u -w %u "
-	    "-N @%lld %s", alg_lower(d->alg), d->digits, d->period, n - 1,
-	    (long long)(step * d->period), d->hex);
+	/* A counter (HOTP) device's "step" is its counter. */
+	if (d->period == 0)
+		snprintf(cmd, sizeof(cmd), "oathtool --hotp -d %u -c %lld "
+		    "-w %u %s", d->digits, (long long)step, n - 1, d->hex);
+	else
+		snprintf(cmd, sizeof(cmd), "oathtool --totp=%s -d %u -s %u "
+		    "-w %u -N @%lld %s", alg_lower(d->alg), d->digits,
+		    d->period, n - 1, (long long)(step * d->period), d->hex);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	for (i = 0; i < n; i++) {
@@ -162,6 +167,14 @@ oath(const struct dev_state *d, int64_t step, unsigned n,
 		memcpy(out[i], line, d->digits + 1);
 	}
 	assert_int_equal(pclose(p), 0);
+}
+
+/* The step of moment t for d: counters do not move with the clock, so
+ * an HOTP device's steps count from 0. */
+static int64_t
+step_at(const struct dev_state *d, int64_t t)
+{
+	return d->period == 0 ? 0 : t / d->period;
 }
 
 static struct dev_state *
@@ -205,10 +218,11 @@ setup_device(struct backend *b, const struct dec_device *d,
 	char			 err[MFA_ERRLEN], c[2][OTP_CODE_BUFLEN];
 
 	H.cfg.digits = d->digits;
-	H.cfg.period = d->period;
+	if (d->period != 0)
+		H.cfg.period = d->period;
 	H.cfg.algorithm = d->alg;
-	if (backend_create(b, H.user, d->name, e, &md, err,
-	    sizeof(err)) != 0)
+	if (backend_create(b, H.user, d->name, d->period == 0 ? OTP_HOTP :
+	    OTP_TOTP, e, &md, err, sizeof(err)) != 0)
 		fail_msg("create %s: %s", d->name, err);
 	ds->name = d->name;
 	ds->digits = d->digits;
@@ -218,7 +232,7 @@ setup_device(struct backend *b, const struct dec_device *d,
 	OPENSSL_cleanse(&md, sizeof(md));
 	if (d->pending)
 		return;
-	oath(ds, e / d->period + d->at - 1, 2, c);
+	oath(ds, step_at(ds, e) + d->at - 1, 2, c);
 	if (backend_enable(b, H.user, d->name, c[0], c[1], e, err,
 	    sizeof(err)) != 0)
 		fail_msg("enable %s: %s", d->name, err);
@@ -266,7 +280,8 @@ wrong_code(const struct dev_state *d, int64_t t, char out[OTP_CODE_BUFLEN])
 
 	for (i = 0; i < DEC_MAX_DEVICES && H.dev[i].name != NULL; i++)
 		if (H.dev[i].digits == d->digits)
-			oath(&H.dev[i], t / H.dev[i].period - WRONG_SPAN,
+			oath(&H.dev[i], H.dev[i].period == 0 ? 0 :
+			    step_at(&H.dev[i], t) - WRONG_SPAN,
 			    2 * WRONG_SPAN + 1, near[n++]);
 	for (cand = 0;; cand++) {
 		snprintf(out, OTP_CODE_BUFLEN, "%0*u", (int)d->digits, cand);
@@ -311,8 +326,8 @@ make_input(const struct dec_act *a, int64_t t, char *buf)
 	switch (a->in) {
 	case I_STEP:
 	case I_AT:
-		step = a->in == I_STEP ? t / d->period + a->k :
-		    (H.base + a->k) / d->period;
+		step = a->in == I_STEP ? step_at(d, t) + a->k :
+		    step_at(d, H.base + a->k);
 		oath(d, step, 1, (char (*)[OTP_CODE_BUFLEN])code);
 		break;
 	case I_TEXT:
@@ -504,13 +519,20 @@ do_resync(unsigned i, const struct dec_act *a)
 	char				 err[MFA_ERRLEN] = "";
 	char				 c[2][OTP_CODE_BUFLEN];
 	int64_t				 t = set_clock(H.base + a->dt);
+	int				 r;
 
-	oath(d, t / d->period + a->k - 1, 2, c);
+	oath(d, step_at(d, t) + a->k - 1, 2, c);
 	admin_open(&b);
-	if (backend_resync(&b, H.user, a->dev, c[0], c[1], t, &rep, err,
-	    sizeof(err)) != 0)
-		fail_msg("resync %s: %s", a->dev, err);
+	r = backend_resync(&b, H.user, a->dev, c[0], c[1], t, &rep, err,
+	    sizeof(err));
 	backend_close(&b);
+	/* IS_BAD: the pair lies beyond the search and must be refused. */
+	if (a->want == VERIFY_BAD) {
+		check_num(i, a, "resync refused", r != 0, 1);
+		return;
+	}
+	if (r != 0)
+		fail_msg("resync %s: %s", a->dev, err);
 	check_num(i, a, "resync: drift", rep.drift, a->drift);
 	check_num(i, a, "resync: periods set back",
 	    (long long)rep.reset_periods, a->reset);
@@ -545,21 +567,25 @@ do_invite(const struct dec_act *a, int revoke)
 }
 
 /* `mfa-enroll enable` of a pending device, with the codes of the
- * moment's step and the one before. */
+ * moment's step + k and the one before (IS_BAD: refused). */
 static void
-do_enable(const struct dec_act *a)
+do_enable(unsigned i, const struct dec_act *a)
 {
 	struct backend		 b;
 	const struct dev_state	*d = dev_named(a->dev);
 	char			 err[MFA_ERRLEN], c[2][OTP_CODE_BUFLEN];
 	int64_t			 t = set_clock(H.base + a->dt);
+	int			 r;
 
-	oath(d, t / d->period - 1, 2, c);
+	oath(d, step_at(d, t) + a->k - 1, 2, c);
 	admin_open(&b);
-	if (backend_enable(&b, H.user, a->dev, c[0], c[1], t, err,
-	    sizeof(err)) != 0)
-		fail_msg("enable %s: %s", a->dev, err);
+	r = backend_enable(&b, H.user, a->dev, c[0], c[1], t, err,
+	    sizeof(err));
 	backend_close(&b);
+	if (a->want == VERIFY_BAD)
+		check_num(i, a, "enable refused", r != 0, 1);
+	else if (r != 0)
+		fail_msg("enable %s: %s", a->dev, err);
 }
 
 /* The file store's record, changed behind its back; the database's
@@ -635,7 +661,7 @@ play(const struct run *r, const char *user, int *broke)
 			break;
 		case A_ENABLE:
 			host_close();
-			do_enable(a);
+			do_enable(i, a);
 			break;
 		case A_END:
 			break;
