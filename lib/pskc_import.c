@@ -3,9 +3,9 @@
  * PSKC key packages into tokens.  libpskc reads the fields; the rules a
  * token must meet (serial, secret length, digits, period) are the CSV's,
  * judged once in token_import.c on the lines pskc_tokens_csv writes.
- * Here only what PSKC alone can get wrong is refused: an algorithm that
- * is not OATH TOTP, a response that is not decimal, a time origin other
- * than the Unix epoch, a missing field.
+ * Here only what PSKC alone can get wrong is refused: an algorithm other
+ * than OATH TOTP or HOTP, a response that is not decimal, a time origin
+ * other than the Unix epoch, a missing field.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -76,12 +76,11 @@ key_token(pskc_key_t *key, struct hw_token *t, char *why, size_t whylen)
 
 	memset(t, 0, sizeof(*t));
 	if (alg != NULL && strcmp(alg, URN_PSKC "hotp") == 0)
-		return mfa_fail(why, whylen, MFA_ERR_INVALID, "counter-based "
-		    "(HOTP) tokens need HOTP devices, which this version "
-		    "cannot store yet");
-	if (alg == NULL || strcmp(alg, URN_PSKC "totp") != 0)
+		t->kind = OTP_HOTP;
+	else if (alg == NULL || strcmp(alg, URN_PSKC "totp") != 0)
 		return mfa_fail(why, whylen, MFA_ERR_INVALID, "algorithm %s is "
-		    "not OATH TOTP (" URN_PSKC "totp)", alg ? alg : "(none)");
+		    "neither OATH TOTP nor HOTP (" URN_PSKC "totp or hotp)",
+		    alg ? alg : "(none)");
 	serial = pskc_get_device_serialno(key);
 	/* The rule of serials, and no comma or newline in the CSV line. */
 	if (serial == NULL || !record_name_ok(serial))
@@ -103,11 +102,19 @@ key_token(pskc_key_t *key, struct hw_token *t, char *why, size_t whylen)
 	    PSKC_VALUEFORMAT_DECIMAL)
 		return mfa_fail(why, whylen, MFA_ERR_INVALID,
 		    "ResponseFormat Encoding is not DECIMAL");
-	v = pskc_get_key_data_timeinterval(key, &present);
-	t->period = present ? v : 30;	/* RFC 6030 4.3.3's default */
-	if (pskc_get_key_data_time(key, &present) != 0 && present)
-		return mfa_fail(why, whylen, MFA_ERR_INVALID, "a Time origin "
-		    "other than 0 (the Unix epoch) is not supported");
+	if (t->kind == OTP_HOTP) {
+		/* The next code's counter; a new token starts at 0. */
+		t->counter = pskc_get_key_data_counter(key, &present);
+		if (!present)
+			t->counter = 0;
+	} else {
+		v = pskc_get_key_data_timeinterval(key, &present);
+		t->period = present ? v : 30;	/* RFC 6030 4.3.3 */
+		if (pskc_get_key_data_time(key, &present) != 0 && present)
+			return mfa_fail(why, whylen, MFA_ERR_INVALID, "a Time "
+			    "origin other than 0 (the Unix epoch) is not "
+			    "supported");
+	}
 	sec = pskc_get_key_data_secret(key, &seclen);
 	if (sec == NULL || seclen == 0)
 		return mfa_fail(why, whylen, MFA_ERR_INVALID, "no Secret");
@@ -264,8 +271,14 @@ pskc_tokens_csv(const struct inventory *tokens, char **csv, size_t *len)
 	for (i = 0; i < tokens->n; i++) {
 		t = &tokens->tok[i];
 		hex_encode(t->secret, t->secret_len, hex);
-		n = snprintf(s + o, cap - o, "%s,hex:%s,%u,%u,%s\n", t->serial,
-		    hex, t->digits, t->period, otp_alg_name(t->alg));
+		if (t->kind == OTP_HOTP)
+			n = snprintf(s + o, cap - o, "%s,hex:%s,%u,,%s,%llu\n",
+			    t->serial, hex, t->digits, otp_alg_name(t->alg),
+			    (unsigned long long)t->counter);
+		else
+			n = snprintf(s + o, cap - o, "%s,hex:%s,%u,%u,%s\n",
+			    t->serial, hex, t->digits, t->period,
+			    otp_alg_name(t->alg));
 		if (n < 0 || (size_t)n >= cap - o) {	/* cannot happen */
 			OPENSSL_cleanse(hex, sizeof(hex));
 			wipe_free(s, cap);

@@ -24,7 +24,8 @@ int	pskc_parse_tokens(const char *xml, size_t len,
 	    const struct pskc_keys *k, struct inventory *tokens,
 	    char ***where, char *err, size_t errlen);
 
-/* The tokens as import CSV lines ("serial,hex:SECRET,digits,period,alg"),
+/* The tokens as import CSV lines ("serial,hex:SECRET,digits,period,alg"
+ * for TOTP, "serial,hex:SECRET,digits,,alg,counter" for HOTP),
  * line i + 1 being token i: the one import path of both stores reads
  * them whole or not at all.  The caller wipes it: wipe_free(*csv,
  * *len + 1).  MFA_OK, MFA_ERR_NOMEM. */

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # import-tokens of PSKC files (RFC 6030): written by another implementation
 # (python3-pskc) plain, with a pre-shared key and with a password, and
-# RFC 6030's own figures; the tokens then enable and log in with
-# oathtool's codes.  A wrong key or MAC, a cut file, a bad key package and
+# RFC 6030's own figures; TOTP and HOTP tokens then enable and log in
+# with oathtool's codes.  A wrong key or MAC, a cut file, a bad key package and
 # XML's entity tricks are refused, and then nothing is imported.
 . "$AWSMFA_SRCDIR/tests/enroll/enroll_lib.sh"
 write_conf
@@ -72,27 +72,48 @@ mfa enable carol W-1 "$(oathtool --totp -N "@$((t - 30))" $HEX32)" \
     "$(oathtool --totp -N "@$t" $HEX32)" >/dev/null
 is "the decrypted seed enables with oathtool's codes" 0 $?
 
-# RFC 6030's figures 6 (pre-shared key) and 7 (PBKDF2): HOTP tokens,
-# refused by name after their MACs were checked; as TOTP they import.
+# RFC 6030's figures 6 (pre-shared key) and 7 (PBKDF2): one HOTP key
+# package each, RFC 4226's seed with 8 digits from counter 0.
 printf '12345678901234567890123456789012\n' > "$D/rfc.key"
 printf 'qwerty\n' > "$D/rfc.pw"
-err=$(mfa import-tokens --psk-file "$D/rfc.key" "$FIG/rfc6030-figure6.xml" 2>&1 >/dev/null | head -n 1)
-is "RFC 6030 figure 6 decrypts; HOTP is refused by name" "mfa-enroll: $FIG/rfc6030-figure6.xml: line 20, key package 1 (Id 12345678): counter-based (HOTP) tokens need HOTP devices, which this version cannot store yet" "$err"
+hotp() { oathtool --hotp --digits="$1" -c "$2" "$3"; }
+is "RFC 6030 figure 6 (pre-shared key) imports" "1 hardware token imported." \
+    "$(mfa import-tokens --psk-file "$D/rfc.key" "$FIG/rfc6030-figure6.xml")"
+is "its HOTP token enables with oathtool's codes 0 and 1" \
+    "MFA device 987654321 of user dave is enabled." \
+    "$(mfa enable dave 987654321 "$(hotp 8 0 $HEX)" "$(hotp 8 1 $HEX)")"
+login mfa dave "$(hotp 8 2 $HEX)"
+is "dave logs in with the next press" 0 $?
 err=$(mfa import-tokens --password-file "$D/rfc.pw" "$FIG/rfc6030-figure7.xml" 2>&1 >/dev/null | head -n 1)
-is "RFC 6030 figure 7 decrypts; HOTP is refused by name" "mfa-enroll: $FIG/rfc6030-figure7.xml: line 40, key package 1 (Id 123456): counter-based (HOTP) tokens need HOTP devices, which this version cannot store yet" "$err"
-sed 's/pskc:hotp/pskc:totp/' "$FIG/rfc6030-figure6.xml" > "$D/fig6.xml"
-is "figure 6's key package as TOTP imports" "1 hardware token imported." \
-    "$(mfa import-tokens --psk-file "$D/rfc.key" "$D/fig6.xml")"
-t=$(date +%s)
-mfa enable dave 987654321 "$(oathtool --totp --digits=8 -N "@$((t - 30))" $HEX)" \
-    "$(oathtool --totp --digits=8 -N "@$t" $HEX)" >/dev/null
-is "figure 6's secret is RFC 4226's seed (8 digits)" 0 $?
+is "figure 7 (PBKDF2) decrypts; its serial is taken now" "mfa-enroll: $FIG/rfc6030-figure7.xml: line 40, key package 1 (Id 123456): serial 987654321 is already in the inventory" "$err"
+# The serial lies outside what the MAC covers: a new one, same seed.
+sed 's/987654321/987654322/' "$FIG/rfc6030-figure7.xml" > "$D/fig7.xml"
+is "figure 7 under another serial imports" "1 hardware token imported." \
+    "$(mfa import-tokens --password-file "$D/rfc.pw" "$D/fig7.xml")"
+is "and enables with the same codes" \
+    "MFA device 987654322 of user erin is enabled." \
+    "$(mfa enable erin 987654322 "$(hotp 8 0 $HEX)" "$(hotp 8 1 $HEX)")"
+
+# HOTP from python3-pskc, counter and Suite read.
+gen "$D/hotp.xml" plain "H-1:hotp:6:5::$HEX" "H-2:hotp:8:0:HMAC-SHA256:$HEX32"
+is "HOTP key packages import" "2 hardware tokens imported." \
+    "$(mfa import-tokens "$D/hotp.xml")"
+is "H-1 enables from its counter 5" "MFA device H-1 of user frank is enabled." \
+    "$(mfa enable frank H-1 "$(hotp 6 5 $HEX)" "$(hotp 6 6 $HEX)")"
+# oathtool's --hotp is SHA1 only; TOTP at time c * 30 is HOTP of c.
+h256() { oathtool --totp=sha256 --digits=8 -N "@$(($1 * 30))" $HEX32; }
+is "H-2 is SHA256 with 8 digits" "MFA device H-2 of user gina is enabled." \
+    "$(mfa enable gina H-2 "$(h256 0)" "$(h256 1)")"
+login mfa frank "$(hotp 6 7 $HEX)"
+is "frank logs in with press 7" 0 $?
+login mfa frank "$(hotp 6 7 $HEX)"
+is "but only once" 1 $?
 
 # One bad key package refuses the whole file.
 before=$(inv)
-gen "$D/mixed.xml" plain "M-1:totp:6:30::$HEX" "M-2:hotp:6:0::$HEX"
+gen "$D/mixed.xml" plain "M-1:totp:6:30::$HEX" "M-2:ocra:6:0::$HEX"
 err=$(mfa import-tokens "$D/mixed.xml" 2>&1 >/dev/null | head -n 1)
-is "an HOTP key package among TOTP ones is named" "mfa-enroll: $D/mixed.xml: line 21, key package 2 (Id key2): counter-based (HOTP) tokens need HOTP devices, which this version cannot store yet" "$err"
+is "an algorithm other than TOTP or HOTP is named" "mfa-enroll: $D/mixed.xml: line 21, key package 2 (Id key2): algorithm urn:ietf:params:xml:ns:keyprov:pskc:ocra is neither OATH TOTP nor HOTP (urn:ietf:params:xml:ns:keyprov:pskc:totp or hotp)" "$err"
 gen "$D/short.xml" plain "S-1:totp:6:30::$HEX" "S-2:totp:6:30::00112233"
 err=$(mfa import-tokens "$D/short.xml" 2>&1 >/dev/null | head -n 1)
 is "a short seed is named by its key package" "mfa-enroll: $D/short.xml: line 21, key package 2 (Id key2): the secret has 4 bytes, fewer than 16" "$err"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 # import-tokens of a PSKC file on a PostgreSQL store: the same import call
-# as the CSV, whole or not at all, and the imported token logs in.
+# as the CSV, whole or not at all, and the imported TOTP and HOTP tokens
+# log in.
 . "$AWSMFA_SRCDIR/tests/pg/pglib.sh"
 command -v oathtool >/dev/null || skip_all "oathtool missing"
 PY=/usr/bin/python3	# Debian's, which python3-pskc installs into
@@ -55,9 +56,17 @@ gen "$SANDBOX/b.xml" psk $PSK "PG-3:totp:6:30::$HEX" "PG-1:totp:6:30::$HEX"
 err=$(mfa import-tokens --psk-file "$SANDBOX/psk.key" "$SANDBOX/b.xml" 2>&1)
 is "a serial already there refuses the file" 1 $?
 check "and says which" grep -q "PG-1 is already in the inventory" <<<"$err"
-gen "$SANDBOX/c.xml" psk $PSK "PG-4:totp:6:30::$HEX" "PG-5:hotp:6:0::$HEX"
+gen "$SANDBOX/c.xml" psk $PSK "PG-4:totp:6:30::$HEX" "PG-5:totp:6:30::0011"
 err=$(mfa import-tokens --psk-file "$SANDBOX/psk.key" "$SANDBOX/c.xml" 2>&1 | head -n 1)
-is "an HOTP key package is named" "mfa-enroll: $SANDBOX/c.xml: line 36, key package 2 (Id key2): counter-based (HOTP) tokens need HOTP devices, which this version cannot store yet" "$err"
+is "a short seed is named by its key package" "mfa-enroll: $SANDBOX/c.xml: line 36, key package 2 (Id key2): the secret has 2 bytes, fewer than 16" "$err"
 is "neither file imported a token" "PG-1" "$(hw)"
+
+# HOTP: the counter goes to the database with the token.
+gen "$SANDBOX/d.xml" psk $PSK "PG-6:hotp:6:3::$HEX"
+is "an HOTP key package imports" "1 hardware token imported." \
+    "$(mfa import-tokens --psk-file "$SANDBOX/psk.key" "$SANDBOX/d.xml")"
+is "and enables from its counter 3" "MFA device PG-6 of user bob is enabled." \
+    "$(mfa enable bob PG-6 "$(oathtool --hotp -c 3 $HEX)" "$(oathtool --hotp -c 4 $HEX)")"
+is "bob logs in with press 5" PAM_SUCCESS "$(auth bob "$(oathtool --hotp -c 5 $HEX)")"
 
 done_testing
