@@ -170,7 +170,7 @@ do_create(struct helper *h)
 
 	if (h->req.device[0] == '\0')
 		snprintf(h->req.device, sizeof(h->req.device), "default");
-	r = backend_create(&h->be, h->user, h->req.device, OTP_TOTP,
+	r = backend_create(&h->be, h->user, h->req.device,
 	    (int64_t)time(NULL), &d, err, sizeof(err));
 	if (r != MFA_OK)
 		return done(h, r, err);
