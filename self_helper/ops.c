@@ -170,7 +170,9 @@ do_create(struct helper *h)
 
 	if (h->req.device[0] == '\0')
 		snprintf(h->req.device, sizeof(h->req.device), "default");
-	r = backend_create(&h->be, h->user, h->req.device,
+	/* A user's own device is a phone app's: time-based.  Counter
+	 * tokens are hardware an admin assigns (import-tokens). */
+	r = backend_create(&h->be, h->user, h->req.device, OTP_TOTP,
 	    (int64_t)time(NULL), &d, err, sizeof(err));
 	if (r != MFA_OK)
 		return done(h, r, err);
