@@ -100,9 +100,12 @@ overlay_test() {
 	grep -E '^(not ok|1\.\.0 # SKIP)' "$log" | sed 's/^/     /'
 }
 
+# lib/'s rooms, as Makefile.am's LIB_ROOMS: one -I each.
+lib_includes=$(printf -- '-I lib/%s ' util codes record pskc config policy self filestore backend pg)
+
 cppcheck_all() {
 	cppcheck --enable=warning,portability,performance --error-exitcode=1 \
-	    --inline-suppr -q -D_GNU_SOURCE -DSTORE_PLUGIN_PATH='"0"' -I lib \
+	    --inline-suppr -q -D_GNU_SOURCE -DSTORE_PLUGIN_PATH='"0"' $lib_includes \
 	    --suppress=missingIncludeSystem \
 	    lib pam_module enroll_tool self_helper
 }
@@ -111,10 +114,10 @@ cppcheck_all() {
 # any finding fails.  Two files at a time, one per core.
 clang_tidy_all() {
 	local flags
-	flags="-std=gnu11 -D_GNU_SOURCE -DPACKAGE_VERSION=\\\"0\\\" -DSTORE_PLUGIN_PATH=\\\"0\\\" -I lib $(pkg-config --cflags \
+	flags="-std=gnu11 -D_GNU_SOURCE -DPACKAGE_VERSION=\\\"0\\\" -DSTORE_PLUGIN_PATH=\\\"0\\\" $lib_includes $(pkg-config --cflags \
 	    libconfig libcrypto libqrencode libpng libpq libpskc libxml-2.0)"
 	# shellcheck disable=SC2016 # $0 is the file, inside sh -c
-	printf '%s\n' lib/*.c pam_module/*.c enroll_tool/*.c self_helper/*.c |
+	printf '%s\n' lib/*/*.c pam_module/*.c enroll_tool/*.c self_helper/*.c |
 	    xargs -P 2 -n 1 sh -c 'clang-tidy --quiet "$0" -- '"$flags"
 }
 

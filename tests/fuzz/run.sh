@@ -13,14 +13,16 @@ deps=$(pkg-config --cflags --libs libcrypto libconfig libpq libpskc libxml-2.0)
 # The core the module and mfa-enroll share; db-init's and migrate's files
 # are mfa-enroll's alone (their schema is generated at build time).
 core=()
-for f in "$src"/lib/*.c; do
+for f in "$src"/lib/*/*.c; do
 	# The plugin's entry point needs the files above.
 	case ${f##*/} in db_schema.c | db_admin.c | db_migrate.c | pg_plugin.c) continue ;; esac
 	core+=("$f")
 done
 flags=(-g -O1 -fsanitize=fuzzer-no-link,address,undefined
-    -fno-sanitize-recover=undefined -D_GNU_SOURCE -I "$src/lib"
+    -fno-sanitize-recover=undefined -D_GNU_SOURCE
     -DSTORE_PLUGIN_PATH='"/nonexistent/store-pgsql.so"')
+# lib/'s rooms, one folder each.
+for d in "$src"/lib/*/; do flags+=(-I "$d"); done
 # The core once, two files at a time (one per core), then each target
 # links against it: compiling lib/ for every target cost a minute.
 mkdir -p "$out/core"
