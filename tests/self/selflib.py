@@ -48,6 +48,12 @@ class Site:
         self.sb.write('pam.d/login',
                       'auth required %s conf=%s\n' % (MODULE, self.conf))
         self.sock = self.sb.path('self.sock')
+        # The users run their own copy of the client: the build folder
+        # may be one they cannot enter (a clone in root's home).
+        os.mkdir(self.sb.path('bin'), 0o755)
+        self.enroll = self.sb.path('bin', 'mfa-enroll')
+        e2e.shutil.copy(ENROLL, self.enroll)
+        os.chmod(self.enroll, 0o755)
         # The sanitizer runtimes (check.sh) must come first.  ASan's
         # crypt() interceptor finds no real crypt() when libcrypt only
         # arrives later with pam_unix (a call to address 0): a sanitized
@@ -83,17 +89,17 @@ class Site:
     def client(self, user, *args, timeout=30):
         """mfa-enroll as user on a pseudo-terminal."""
         import pexpect
-        return pexpect.spawn('runuser', ['-u', user.name, '--', ENROLL,
+        return pexpect.spawn('runuser', ['-u', user.name, '--', self.enroll,
                                          '--socket', self.sock] + list(args),
-                             encoding='utf-8', timeout=timeout,
+                             cwd='/', encoding='utf-8', timeout=timeout,
                              dimensions=(80, 160),
                              env=dict(e2e.client_env(), LANG='C.UTF-8'))
 
     def run_as(self, user, *args, stdin=''):
         """mfa-enroll as user without a terminal: (status, output)."""
-        r = subprocess.run(['runuser', '-u', user.name, '--', ENROLL,
+        r = subprocess.run(['runuser', '-u', user.name, '--', self.enroll,
                             '--socket', self.sock] + list(args),
-                           input=stdin, stdout=subprocess.PIPE,
+                           cwd='/', input=stdin, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True,
                            env=e2e.client_env(), timeout=60)
         return r.returncode, r.stdout
@@ -164,7 +170,8 @@ def raw(site, user, data, close=True):
     """Sends bytes as user straight to the socket; the helper's frames."""
     r = subprocess.run(['runuser', '-u', user.name, '--', '/usr/bin/python3',
                         '-c', RAW, site.sock, 'close' if close else 'open'],
-                       input=data, stdout=subprocess.PIPE, timeout=60)
+                       cwd='/', input=data, stdout=subprocess.PIPE,
+                       timeout=60)
     b = bytes.fromhex(r.stdout.decode().strip() or '')
     frames = []
     while len(b) >= 3:

@@ -70,7 +70,7 @@ try:
     # device yet, nullok).
     log = io.StringIO()
     child = pexpect.spawn('ssh', ssh_argv(d, dave.name, '%s --socket %s '
-                                          'create' % (selflib.ENROLL,
+                                          'create' % (site.enroll,
                                                       site.sock)),
                           timeout=30, encoding='utf-8',
                           dimensions=(80, 160),
