@@ -307,12 +307,41 @@ unwrap_secret(struct unwrap *u, xmlNodePtr sec)
 	return MFA_OK;
 }
 
+/*
+ * 1 when an element under top has a sibling of its name.  libpskc keeps
+ * one value of each element of a key package and loses an earlier one
+ * it had read (a repeated Secret leaks a copy of the first secret, which
+ * is never wiped), so a repeat is refused before libpskc sees it.
+ * Policy's KeyUsage is the one element RFC 6030 lets repeat.  libxml2
+ * bounds the depth of a document, and so this recursion.
+ */
+static int
+repeated(xmlNodePtr top)
+{
+	xmlNodePtr	c, d;
+
+	for (c = top->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		for (d = c->next; d != NULL; d = d->next)
+			if (named(d, (const char *)c->name) &&
+			    !named(c, "KeyUsage"))
+				return 1;
+		if (repeated(c))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 unwrap_package(struct unwrap *u, xmlNodePtr kp)
 {
 	xmlNodePtr	d = child(child(kp, "Key"), "Data"), n;
 	int		r;
 
+	if (repeated(kp))
+		return mfa_fail(u->err, u->errlen, MFA_ERR_INVALID,
+		    "an element appears twice");
 	for (n = d != NULL ? d->children : NULL; n != NULL; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;

@@ -122,6 +122,13 @@ is "a serial already in the inventory is named" "mfa-enroll: $D/plain.xml: line 
 head -c 400 "$D/plain.xml" > "$D/cut.xml"
 err=$(mfa import-tokens "$D/cut.xml" 2>&1 >/dev/null | head -n 1)
 is "a cut file is refused" "mfa-enroll: $D/cut.xml: not well-formed XML near line 11 (cut short?)" "$err"
+# A second Secret in a key package: libpskc would keep one and lose the
+# other unwiped (the fuzzer found it), so the file is refused first.
+awk '/<\/pskc:Secret>/ && !done { print; print "<pskc:Secret><pskc:PlainValue>MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=</pskc:PlainValue></pskc:Secret>"; done = 1; next } { print }' \
+    "$D/plain.xml" >"$D/twice.xml"
+err=$(mfa import-tokens "$D/twice.xml" 2>&1 >/dev/null | head -n 1)
+is "an element twice in a key package is refused" \
+    "mfa-enroll: $D/twice.xml: line 3, key package 1 (Id key1): an element appears twice" "$err"
 is "none of these imported anything" "$before" "$(inv)"
 err=$(mfa import-tokens --psk-file "$D/psk.key" "$D/plain.xml" 2>&1 >/dev/null | head -n 1)
 is "a key for a plain file is refused" "mfa-enroll: $D/plain.xml: a key or password was given but the file is not encrypted" "$err"
