@@ -4,7 +4,7 @@
 
 BUILD_DEPS="build-essential autoconf automake libtool pkg-config
     libssl-dev libconfig-dev libqrencode-dev libpng-dev libpam0g-dev
-    libpq-dev libpskc-dev"
+    libpq-dev libpskc-dev libxml2-dev"
 RUN_DEPS="libpam-wrapper pamtester oathtool libfaketime"
 TEST_DEPS="libcmocka-dev faketime zbar-tools python3 python3-pexpect
     openssh-server openssh-client sudo mandoc groff-base valgrind clang

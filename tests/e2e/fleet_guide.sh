@@ -9,6 +9,9 @@
 # usage: overlay.sh fleet_guide.sh SRCDIR BUILDDIR
 AWSMFA_SRCDIR=$1 AWSMFA_BUILDDIR=$2
 . "$AWSMFA_SRCDIR/tests/lib.sh"
+# From /, as an admin would: the clone may be in root's home, which the
+# postgres user's commands cannot enter.
+cd / || exit 1
 export DEBIAN_FRONTEND=noninteractive
 
 command -v pg_createcluster >/dev/null || skip_all "postgresql-common is not installed"
