@@ -307,28 +307,45 @@ unwrap_secret(struct unwrap *u, xmlNodePtr sec)
 	return MFA_OK;
 }
 
+/* 1 when two element children of p share a name (KeyUsage aside). */
+static int
+twice_under(xmlNodePtr p)
+{
+	xmlNodePtr	c, d;
+
+	for (c = p->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || named(c, "KeyUsage"))
+			continue;
+		for (d = c->next; d != NULL; d = d->next)
+			if (named(d, (const char *)c->name))
+				return 1;
+	}
+	return 0;
+}
+
 /*
  * 1 when an element under top has a sibling of its name.  libpskc keeps
  * one value of each element of a key package and loses an earlier one
  * it had read (a repeated Secret leaks a copy of the first secret, which
  * is never wiped), so a repeat is refused before libpskc sees it.
- * Policy's KeyUsage is the one element RFC 6030 lets repeat.  libxml2
- * bounds the depth of a document, and so this recursion.
+ * Policy's KeyUsage is the one element RFC 6030 lets repeat.  A walk
+ * without recursion, as wipe_tree's.
  */
 static int
 repeated(xmlNodePtr top)
 {
-	xmlNodePtr	c, d;
+	xmlNodePtr	n = top;
 
-	for (c = top->children; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		for (d = c->next; d != NULL; d = d->next)
-			if (named(d, (const char *)c->name) &&
-			    !named(c, "KeyUsage"))
-				return 1;
-		if (repeated(c))
+	while (n != NULL) {
+		if (n->type == XML_ELEMENT_NODE && twice_under(n))
 			return 1;
+		if (n->children != NULL) {
+			n = n->children;
+			continue;
+		}
+		while (n != top && n->next == NULL)
+			n = n->parent;
+		n = n == top ? NULL : n->next;
 	}
 	return 0;
 }
