@@ -5,6 +5,10 @@
 #include "db_admin.h"
 #include "mfaerr.h"
 
+/* A conninfo is parsed by libpq itself, so a mistake is reported as the
+ * admin wrote it; one that holds a password is refused: the config says
+ * how to connect, not with what secret (a passfile or a client
+ * certificate holds that).  err gets the reason alone. */
 int
 db_admin_conninfo_ok(const char *conninfo, char *err, size_t errlen)
 {
@@ -15,18 +19,17 @@ db_admin_conninfo_ok(const char *conninfo, char *err, size_t errlen)
 
 	if ((opts = PQconninfoParse(conninfo, &msg)) == NULL) {
 		n = msg != NULL ? strcspn(msg, "\n") : 0;
-		rc = mfa_fail(err, errlen, MFA_ERR_INVALID, "conninfo: %.*s",
-		    (int)n, n > 0 ? msg : "cannot be parsed");
+		rc = mfa_fail(err, errlen, MFA_ERR_INVALID, "%.*s", (int)n,
+		    n > 0 ? msg : "cannot be parsed");
 		PQfreemem(msg);
 		return rc;
 	}
 	for (o = opts; o->keyword != NULL; o++)
 		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
-		    *o->val != '\0') {
-			rc = mfa_fail(err, errlen, MFA_ERR_INVALID, "conninfo "
-			    "holds a password: use a passfile (passfile=) or a "
-			    "client certificate");
-		}
+		    *o->val != '\0')
+			rc = mfa_fail(err, errlen, MFA_ERR_INVALID, "holds a "
+			    "password: use a passfile (passfile=) or a client "
+			    "certificate");
 	PQconninfoFree(opts);
 	return rc;
 }
@@ -35,10 +38,11 @@ int
 db_admin_connect(struct db_conn *c, const char *conninfo, char *err,
     size_t errlen)
 {
+	char	why[MFA_ERRLEN];
 	int	r;
 
-	if ((r = db_admin_conninfo_ok(conninfo, err, errlen)) != MFA_OK)
-		return r;
+	if ((r = db_admin_conninfo_ok(conninfo, why, sizeof(why))) != MFA_OK)
+		return mfa_fail(err, errlen, r, "conninfo: %s", why);
 	return db_connect(c, conninfo, db_deadline(DB_ADMIN_TIMEOUT), err,
 	    errlen);
 }

@@ -14,35 +14,6 @@
 #include "mfaerr.h"
 #include "store_plugin.h"
 
-/* A conninfo is parsed by libpq itself, so a mistake is reported as the
- * admin wrote it; one that holds a password is refused: the config says
- * how to connect, not with what secret (a passfile or a client
- * certificate holds that). */
-static int
-conninfo_check(const char *conninfo, char *why, size_t whylen)
-{
-	PQconninfoOption	*opts, *o;
-	char			*msg = NULL;
-	size_t			 n;
-	int			 rc = MFA_OK;
-
-	if ((opts = PQconninfoParse(conninfo, &msg)) == NULL) {
-		n = msg != NULL ? strcspn(msg, "\n") : 0;
-		rc = mfa_fail(why, whylen, MFA_ERR_INVALID, "%.*s", (int)n,
-		    n > 0 ? msg : "cannot be parsed");
-		PQfreemem(msg);
-		return rc;
-	}
-	for (o = opts; o->keyword != NULL; o++)
-		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
-		    *o->val != '\0')
-			rc = mfa_fail(why, whylen, MFA_ERR_INVALID, "holds a "
-			    "password: use a passfile (passfile=) or a client "
-			    "certificate");
-	PQconninfoFree(opts);
-	return rc;
-}
-
 static int
 fleet_connect(struct db_conn **c, const char *conninfo, char *err,
     size_t errlen)
@@ -83,7 +54,7 @@ static const struct store_plugin plugin = {
 	.login = &backend_pg_ops,
 	.admin = &backend_pg_admin_ops,
 	.fleet = &fleet_ops,
-	.conninfo_check = conninfo_check,
+	.conninfo_check = db_admin_conninfo_ok,
 };
 
 const struct store_plugin *

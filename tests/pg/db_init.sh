@@ -171,6 +171,6 @@ is "and the database holds it, for every server" "2|60|3|600|8|40" \
     "$(sql postgres -c "SELECT win, resync_window, max_failures, lockout_seconds, max_devices, host_failures_per_minute FROM awsmfa.settings")"
 err=$("$ENROLL" db-init --key-file "$key" --conninfo "$(conninfo postgres) password=x" 2>&1 >/dev/null)
 is "a conninfo with a password is refused" \
-    "1 mfa-enroll: conninfo holds a password: use a passfile (passfile=) or a client certificate" \
+    "1 mfa-enroll: conninfo: holds a password: use a passfile (passfile=) or a client certificate" \
     "$? $err"
 done_testing
