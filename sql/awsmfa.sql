@@ -9,8 +9,9 @@
 -- functions under one row lock per user.  Login hosts belong to
 -- awsmfa_host and may only CALL awsmfa.login (and the two functions it
 -- calls), awsmfa.peek and awsmfa.has_user; admins
--- belong to awsmfa_admin and call the lifecycle functions.  Neither can
--- read a table.  Tables and functions belong to awsmfa_owner, a NOLOGIN
+-- belong to awsmfa_admin and call the lifecycle functions; awsmfa-self on a
+-- login host belongs to awsmfa_self and calls the self_ functions.  None
+-- can read a table.  Tables and functions belong to awsmfa_owner, a NOLOGIN
 -- role that alone may read the key file.
 
 \set ON_ERROR_STOP on
@@ -25,6 +26,7 @@ SET LOCAL ROLE awsmfa_owner;
 \ir unlock.sql
 \ir lifecycle.sql
 \ir invite.sql
+\ir self.sql
 \ir migrate.sql
 RESET ROLE;
 \ir grants.sql

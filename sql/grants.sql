@@ -42,3 +42,22 @@ GRANT EXECUTE ON FUNCTION
 	awsmfa.list_invitations(text),
 	awsmfa.unlock_host(text)
     TO awsmfa_admin;
+
+-- awsmfa-self (sql/self.sql): the two procedures and the definer
+-- functions they call, which hold the rules whoever calls them.
+GRANT EXECUTE ON PROCEDURE
+	awsmfa.self_prove(bytea, bytea, integer),
+	awsmfa.self_pair(text, text, text, bytea, bytea, integer)
+    TO awsmfa_self;
+GRANT EXECUTE ON FUNCTION
+	awsmfa.self_prove_count(bytea, bytea, integer),
+	awsmfa.self_prove_judge(bigint, bytea),
+	awsmfa.self_pair_count(text, bytea, integer),
+	awsmfa.self_pair_judge(bigint, text, text, bytea, bytea),
+	awsmfa.self_list(text),
+	awsmfa.self_create(text, bytea, text, text, integer, integer),
+	awsmfa.self_abandon(text, bytea, text),
+	awsmfa.self_deactivate(text, bytea, text),
+	awsmfa.self_recovery(text, bytea, text[]),
+	awsmfa.schema_version()
+    TO awsmfa_self;

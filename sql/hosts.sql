@@ -115,7 +115,7 @@ BEGIN
 END $$;
 
 -- What `mfa-enroll hosts` shows (awsmfa_admin): every login role in
--- awsmfa_host (directly or through a group), and any role still
+-- awsmfa_host or awsmfa_self (directly or through a group), and any role still
 -- quarantined, with its charged attempts of the current budget minute
 -- and since when it is quarantined (NULL: it is not).
 CREATE OR REPLACE FUNCTION awsmfa.list_hosts()
@@ -126,7 +126,7 @@ AS $$
 	WITH RECURSIVE member(oid) AS (
 		SELECT m.member FROM pg_auth_members m
 		    JOIN pg_roles g ON g.oid = m.roleid
-		    WHERE g.rolname = 'awsmfa_host'
+		    WHERE g.rolname IN ('awsmfa_host', 'awsmfa_self')
 		UNION
 		SELECT m.member FROM pg_auth_members m
 		    JOIN member x ON m.roleid = x.oid),

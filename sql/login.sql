@@ -179,6 +179,83 @@ SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$ SELECT set_config('lock_timeout',
     greatest(least(p_ms, 60000), 1) || 'ms', true) $$;
 
+-- Counts an attempt at p_name's codes as a miss (lib/verify.c) before it
+-- is judged, in the caller's transaction, with its attempts row
+-- 'pending' (reason p_why) and the pending row the judge takes
+-- (pending_take): a lock that has run out gives a fresh set of tries; an
+-- accepted answer undoes the count.  The user's row is locked already.
+-- Returns the attempt.
+CREATE OR REPLACE FUNCTION awsmfa.count_pending(p_name text, p_shown text,
+    p_input bytea, p_ms bigint, p_why text) RETURNS bigint
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+DECLARE
+	t	bigint := now_s();
+	u	record;
+	a	bigint;
+	salt	bytea := gen_random_bytes(16);
+BEGIN
+	SELECT x.failures, x.locked_until, s.max_failures, s.lockout_seconds
+	    INTO u FROM users x, settings s WHERE x.name = p_name;
+	IF u.locked_until <> 0 THEN
+		u.failures := 0;
+		u.locked_until := 0;
+	END IF;
+	IF u.lockout_seconds <> 0 THEN
+		u.failures := least(u.failures + 1, 2147483647);
+		IF u.failures >= u.max_failures THEN
+			u.locked_until := t + u.lockout_seconds;
+		END IF;
+	END IF;
+	UPDATE users SET failures = u.failures, locked_until = u.locked_until
+	    WHERE name = p_name;
+	INSERT INTO attempts (user_name, device, result, reason)
+	    VALUES (p_shown, NULL, 'pending', p_why) RETURNING id INTO a;
+	PERFORM host_charge(p_shown);
+	-- This host's counts that can no longer be judged.
+	DELETE FROM pending WHERE host_role = session_user AND
+	    deadline < clock_timestamp();
+	INSERT INTO pending (attempt, host_role, xact, user_name, salt, digest,
+	    deadline) VALUES (a, session_user, pg_current_xact_id(),
+	    p_name, salt, hmac(coalesce(p_input, ''), salt, 'sha256'),
+	    statement_timestamp() + p_ms * interval '1 millisecond');
+	RETURN a;
+END $$;
+
+-- The pending attempt p_attempt of this session's role, taken for its one
+-- judgement: found only when an earlier, committed transaction counted
+-- it, with this same input, and its deadline has not passed; why says
+-- what was wrong otherwise ('not counted', 'too late').  The row goes
+-- whatever the outcome.  Lock waits from here on end by its deadline.
+CREATE OR REPLACE FUNCTION awsmfa.pending_take(p_attempt bigint,
+    p_input bytea, OUT p awsmfa.pending, OUT why text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$
+BEGIN
+	why := 'not counted';
+	-- Even the wait for another judge of the same row ends in time.
+	PERFORM login_bound((SELECT (extract(epoch FROM x.deadline -
+	    clock_timestamp()) * 1000)::bigint FROM pending x
+	    WHERE x.attempt = p_attempt));
+	DELETE FROM pending x WHERE x.attempt = p_attempt AND
+	    x.host_role = session_user RETURNING x.* INTO p;
+	IF NOT FOUND OR p.xact = pg_current_xact_id() OR
+	    hmac(coalesce(p_input, ''), p.salt, 'sha256') <> p.digest THEN
+		p := NULL;
+		RETURN;
+	END IF;
+	IF clock_timestamp() >= p.deadline THEN
+		why := 'too late';
+		p := NULL;
+		RETURN;
+	END IF;
+	why := NULL;
+	PERFORM login_bound((extract(epoch FROM p.deadline -
+	    clock_timestamp()) * 1000)::bigint);
+END $$;
+
 -- The first transaction of a login.  p_ms: the milliseconds the module
 -- still waits (what is left of db_timeout).  Settles what needs no
 -- secret (no record, no active device, locked) with its attempts row;
@@ -195,7 +272,6 @@ DECLARE
 	ms	bigint := least(greatest(coalesce(p_ms, 0), 0), 60000);
 	n	record := login_name(p_user);
 	u	record;
-	salt	bytea := gen_random_bytes(16);
 BEGIN
 	-- The server gives up before the module: a fifth of the time left
 	-- is for the answer's way back and the commit.
@@ -206,10 +282,10 @@ BEGIN
 		reason := 'host quarantined';
 		RETURN;
 	END IF;
-	SELECT x.failures, x.locked_until, s.max_failures, s.lockout_seconds,
-	    EXISTS (SELECT 1 FROM devices d WHERE d.user_name = x.name AND
-		d.active) OR invited(x.name, t) AS active INTO u
-	    FROM users x, settings s WHERE x.name = n.name FOR UPDATE OF x;
+	SELECT x.locked_until, EXISTS (SELECT 1 FROM devices d
+		WHERE d.user_name = x.name AND d.active) OR
+	    invited(x.name, t) AS active INTO u
+	    FROM users x WHERE x.name = n.name FOR UPDATE OF x;
 	IF NOT FOUND THEN
 		-- The file store's words (lib/verify.c): a name no record
 		-- can have (check_user's rule), or none.
@@ -232,31 +308,7 @@ BEGIN
 		END IF;
 		RETURN;
 	END IF;
-	-- Counted as a miss (lib/verify.c): a lock that has run out gives a
-	-- fresh set of tries; an accepted code undoes this in login_judge.
-	IF u.locked_until <> 0 THEN
-		u.failures := 0;
-		u.locked_until := 0;
-	END IF;
-	IF u.lockout_seconds <> 0 THEN
-		u.failures := least(u.failures + 1, 2147483647);
-		IF u.failures >= u.max_failures THEN
-			u.locked_until := t + u.lockout_seconds;
-		END IF;
-	END IF;
-	UPDATE users SET failures = u.failures, locked_until = u.locked_until
-	    WHERE name = n.name;
-	INSERT INTO attempts (user_name, device, result, reason)
-	    VALUES (n.shown, NULL, 'pending', 'not judged')
-	    RETURNING id INTO attempt;
-	PERFORM host_charge(n.shown);
-	-- This host's counts that can no longer be judged.
-	DELETE FROM pending WHERE host_role = session_user AND
-	    deadline < clock_timestamp();
-	INSERT INTO pending (attempt, host_role, xact, user_name, salt, digest,
-	    deadline) VALUES (attempt, session_user, pg_current_xact_id(),
-	    n.name, salt, hmac(coalesce(p_input, ''), salt, 'sha256'),
-	    statement_timestamp() + ms * interval '1 millisecond');
+	attempt := count_pending(n.name, n.shown, p_input, ms, 'not judged');
 	result := 'pending';
 END $$;
 
@@ -282,30 +334,19 @@ AS $$
 DECLARE
 	t	bigint := now_s();
 	code	text := encode(coalesce(p_input, ''), 'escape');
-	p	record;
+	tk	record;
+	p	awsmfa.pending;
 	u	record;
 	m	record;
 	inv	boolean := false;
 BEGIN
 	result := 'refused';
-	reason := 'not counted';
-	-- Even the wait for another judge of the same row ends in time.
-	PERFORM login_bound((SELECT (extract(epoch FROM x.deadline -
-	    clock_timestamp()) * 1000)::bigint FROM pending x
-	    WHERE x.attempt = p_attempt));
-	-- One judgement per count: the row goes whatever the outcome.
-	DELETE FROM pending x WHERE x.attempt = p_attempt AND
-	    x.host_role = session_user RETURNING x.* INTO p;
-	IF NOT FOUND OR p.xact = pg_current_xact_id() OR
-	    hmac(coalesce(p_input, ''), p.salt, 'sha256') <> p.digest THEN
+	SELECT * INTO tk FROM pending_take(p_attempt, p_input);
+	IF tk.why IS NOT NULL THEN
+		reason := tk.why;
 		RETURN;
 	END IF;
-	reason := 'too late';
-	IF clock_timestamp() >= p.deadline THEN
-		RETURN;
-	END IF;
-	PERFORM login_bound((extract(epoch FROM p.deadline -
-	    clock_timestamp()) * 1000)::bigint);
+	p := tk.p;
 	SELECT s.win, s.hotp_look_ahead AS la INTO u FROM users x, settings s
 	    WHERE x.name = p.user_name FOR UPDATE OF x;
 	IF NOT FOUND THEN

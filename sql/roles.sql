@@ -11,6 +11,10 @@ BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'awsmfa_admin') THEN
 		CREATE ROLE awsmfa_admin NOLOGIN;
 	END IF;
+	-- awsmfa-self on a login host (issue 20 part 4, sql/self.sql).
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'awsmfa_self') THEN
+		CREATE ROLE awsmfa_self NOLOGIN;
+	END IF;
 END $$;
 
 -- Parameters of calls are codes (and, for migrate, secrets): keep them
@@ -28,6 +32,8 @@ ALTER ROLE awsmfa_host SET log_parameter_max_length = 0;
 ALTER ROLE awsmfa_host SET log_parameter_max_length_on_error = 0;
 ALTER ROLE awsmfa_admin SET log_parameter_max_length = 0;
 ALTER ROLE awsmfa_admin SET log_parameter_max_length_on_error = 0;
+ALTER ROLE awsmfa_self SET log_parameter_max_length = 0;
+ALTER ROLE awsmfa_self SET log_parameter_max_length_on_error = 0;
 
 -- A session that leaves a transaction open holds a user's row lock, and
 -- every other host's login of that user waits behind it: end such a
@@ -41,7 +47,7 @@ END $$;
 
 -- One login host may hold at most 20 of the server's connections, so a
 -- host (or its stolen credential) cannot take every slot from the
--- others.  CONNECTION LIMIT is a role's own, not inherited from
+-- others; its self-service role (awsmfa_self) as well.  CONNECTION LIMIT is a role's own, not inherited from
 -- awsmfa_host: each login role of the group without one gets it, here
 -- and on every later db-init; a limit the DBA chose is kept.
 -- Superusers ignore the limit and are left alone.
@@ -51,7 +57,8 @@ DECLARE
 BEGIN
 	FOR r IN SELECT rolname FROM pg_roles
 	    WHERE rolcanlogin AND NOT rolsuper AND rolconnlimit = -1 AND
-		pg_has_role(oid, 'awsmfa_host', 'MEMBER')
+		(pg_has_role(oid, 'awsmfa_host', 'MEMBER') OR
+		pg_has_role(oid, 'awsmfa_self', 'MEMBER'))
 	LOOP
 		EXECUTE format('ALTER ROLE %I CONNECTION LIMIT 20', r);
 	END LOOP;
@@ -64,7 +71,7 @@ GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_file(text) TO awsmfa_owner;
 
 CREATE SCHEMA IF NOT EXISTS awsmfa AUTHORIZATION awsmfa_owner;
 REVOKE ALL ON SCHEMA awsmfa FROM PUBLIC;
-GRANT USAGE ON SCHEMA awsmfa TO awsmfa_host, awsmfa_admin;
+GRANT USAGE ON SCHEMA awsmfa TO awsmfa_host, awsmfa_admin, awsmfa_self;
 
 -- pgcrypto in our own schema, so that the pinned search_path of the
 -- functions names nothing another role can create objects in.
