@@ -80,13 +80,17 @@ open_store(struct helper *h)
 		say(h, SELF_ERROR, "%s", why);
 		return -1;
 	}
+	/* On PostgreSQL as a role of awsmfa_self (db_self_conninfo),
+	 * which changes nothing without the database's own proof. */
 	if (r == MFA_OK)
 		r = backend_open(&h->be, &h->cfg, BACKEND_ADMIN |
-		    BACKEND_CREATE, err, sizeof(err));
+		    BACKEND_CREATE | BACKEND_SELF, err, sizeof(err));
 	if (r == MFA_OK) {
 		h->have_be = 1;
-		r = backend_list(&h->be, h->user, (int64_t)time(NULL),
-		    row_count, h, err, sizeof(err));
+		h->in_db = backend_self_in_store(&h->be);
+		r = h->in_db ? backend_self_list(&h->be, h->user, row_count,
+		    h, err, sizeof(err)) : backend_list(&h->be, h->user,
+		    (int64_t)time(NULL), row_count, h, err, sizeof(err));
 	}
 	if (r != MFA_OK) {
 		syslog(LOG_ERR, "%s", err);
@@ -163,14 +167,19 @@ serve(struct helper *h)
 		say(h, SELF_ERROR, "%s", why);
 		return -1;
 	}
-	if (proof_run(h, proof) == -1) {
+	/* Where the store judges proofs, PAM checks the password alone
+	 * and the database the code (proof_db). */
+	if (proof_run(h, h->in_db && proof == PROOF_PASSWORD_CODE ?
+	    PROOF_PASSWORD : proof) == -1 ||
+	    (h->in_db && proof == PROOF_PASSWORD_CODE && proof_db(h) == -1)) {
 		self_audit(h, "failure", "authentication failed");
 		say(h, SELF_ERROR, "authentication failed: nothing changed");
 		return -1;
 	}
 	/* pam_awsmfa asked no code, so it did not look at the lock: a
-	 * locked-out user proves nothing with a device's codes either. */
-	if (proof == PROOF_PASSWORD && locked(h))
+	 * locked-out user proves nothing with a device's codes either.
+	 * The database looks at it in every call that judges a code. */
+	if (proof == PROOF_PASSWORD && !h->in_db && locked(h))
 		return -1;
 	return ops_run(h);
 }

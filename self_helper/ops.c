@@ -27,8 +27,8 @@ when(int64_t t, char buf[32])
 		snprintf(buf, 32, "-");
 }
 
-static int
-done(struct helper *h, int r, const char *err)
+int
+ops_done(struct helper *h, int r, const char *err)
 {
 	self_audit(h, r == 0 ? "success" : "failure", r == 0 ? NULL : err);
 	if (r != 0)
@@ -56,21 +56,22 @@ list_row(void *arg, const struct backend_row *row)
 	    en, used);
 }
 
-static int
-do_list(struct helper *h)
+int
+ops_list(struct helper *h)
 {
 	char	err[MFA_ERRLEN];
 	int	r;
 
 	say(h, SELF_INFO, "MFA devices of %s:", h->user);
-	r = backend_list(&h->be, h->user, (int64_t)time(NULL), list_row, h,
-	    err, sizeof(err));
-	return r == MFA_OK ? 0 : done(h, r, err);
+	r = h->in_db ? backend_self_list(&h->be, h->user, list_row, h, err,
+	    sizeof(err)) : backend_list(&h->be, h->user, (int64_t)time(NULL),
+	    list_row, h, err, sizeof(err));
+	return r == MFA_OK ? 0 : ops_done(h, r, err);
 }
 
 /* Two codes: from the request, else asked for. */
-static int
-two_codes(struct helper *h, char **c1, char **c2)
+int
+ops_two_codes(struct helper *h, char **c1, char **c2)
 {
 	*c1 = *c2 = NULL;
 	if (h->req.code1[0] != '\0' && h->req.code2[0] != '\0') {
@@ -106,7 +107,7 @@ enable_once(struct helper *h, char *err, size_t errlen)
 	char	*c1, *c2;
 	int	 r;
 
-	if (two_codes(h, &c1, &c2) == -1)
+	if (ops_two_codes(h, &c1, &c2) == -1)
 		return mfa_fail(err, errlen, MFA_ERR_INVALID, "no codes "
 		    "given");
 	r = backend_enable(&h->be, h->user, h->req.device, c1, c2,
@@ -126,13 +127,13 @@ do_enable(struct helper *h)
 	r = enable_once(h, err, sizeof(err));
 	if (r == MFA_OK)
 		say(h, SELF_INFO, "MFA device %s is enabled.", h->req.device);
-	return done(h, r, err);
+	return ops_done(h, r, err);
 }
 
 /* The secret goes to the peer alone, over its connection: the URI for
  * the client to draw, the grouped base32 for typing. */
-static int
-show_secret(struct helper *h, const struct mfa_device *d, char *err,
+int
+ops_show_secret(struct helper *h, const struct mfa_device *d, char *err,
     size_t errlen)
 {
 	char	grouped[2 * OTP_SECRET_MAX * 8 / 5 + 16], *uri;
@@ -175,8 +176,8 @@ do_create(struct helper *h)
 	r = backend_create(&h->be, h->user, h->req.device, OTP_TOTP,
 	    (int64_t)time(NULL), &d, err, sizeof(err));
 	if (r != MFA_OK)
-		return done(h, r, err);
-	r = show_secret(h, &d, err, sizeof(err));
+		return ops_done(h, r, err);
+	r = ops_show_secret(h, &d, err, sizeof(err));
 	OPENSSL_cleanse(&d, sizeof(d));
 	if (r == MFA_OK)
 		say(h, SELF_INFO, "Enter two consecutive codes from the app "
@@ -186,7 +187,7 @@ do_create(struct helper *h)
 		if (r == MFA_OK) {
 			say(h, SELF_INFO, "MFA device %s is enabled.",
 			    h->req.device);
-			return done(h, 0, NULL);
+			return ops_done(h, 0, NULL);
 		}
 		if (r == MFA_ERR_INVALID && strcmp(err, "no codes given") ==
 		    0)
@@ -198,7 +199,7 @@ do_create(struct helper *h)
 	    "removed", h->req.device);
 	(void)backend_deactivate(&h->be, h->user, h->req.device, err,
 	    sizeof(err));
-	return done(h, MFA_ERR_REFUSED, why);
+	return ops_done(h, MFA_ERR_REFUSED, why);
 }
 
 static int
@@ -208,8 +209,8 @@ do_resync(struct helper *h)
 	char				err[MFA_ERRLEN], *c1, *c2;
 	int				r;
 
-	if (two_codes(h, &c1, &c2) == -1)
-		return done(h, MFA_ERR_INVALID, "no codes given");
+	if (ops_two_codes(h, &c1, &c2) == -1)
+		return ops_done(h, MFA_ERR_INVALID, "no codes given");
 	r = backend_resync(&h->be, h->user, h->req.device, c1, c2,
 	    (int64_t)time(NULL), &rep, err, sizeof(err));
 	wipe_free_str(c1);
@@ -218,12 +219,12 @@ do_resync(struct helper *h)
 	if (r == MFA_OK)
 		say(h, SELF_INFO, "MFA device %s is resynchronised.",
 		    h->req.device);
-	return done(h, r, err);
+	return ops_done(h, r, err);
 }
 
 /* The last device: what follows is said before it happens. */
-static int
-confirmed(struct helper *h)
+int
+ops_confirmed(struct helper *h)
 {
 	char	*a;
 	int	 yes;
@@ -246,18 +247,30 @@ do_deactivate(struct helper *h)
 	int	r;
 
 	if (!h->dev_exists)
-		return done(h, MFA_ERR_NOENT, "you have no MFA device of "
+		return ops_done(h, MFA_ERR_NOENT, "you have no MFA device of "
 		    "that name");
 	if (self_is_last(h->req.verb, h->nactive, h->dev_active) &&
-	    !confirmed(h))
-		return done(h, MFA_ERR_REFUSED, "not confirmed: nothing "
+	    !ops_confirmed(h))
+		return ops_done(h, MFA_ERR_REFUSED, "not confirmed: nothing "
 		    "changed");
 	r = backend_deactivate(&h->be, h->user, h->req.device, err,
 	    sizeof(err));
 	if (r == MFA_OK)
 		say(h, SELF_INFO, "MFA device %s is deactivated.",
 		    h->req.device);
-	return done(h, r, err);
+	return ops_done(h, r, err);
+}
+
+void
+ops_show_recovery(struct helper *h, char (*codes)[RECOVERY_CODE_BUFLEN],
+    unsigned n)
+{
+	unsigned	i;
+
+	say(h, SELF_INFO, "Your new recovery codes, each good for one login; "
+	    "the old ones no longer work:");
+	for (i = 0; i < n; i++)
+		say(h, SELF_INFO, "  %s", codes[i]);
 }
 
 static int
@@ -265,29 +278,27 @@ do_recovery(struct helper *h)
 {
 	char		(*codes)[RECOVERY_CODE_BUFLEN];
 	char		  err[MFA_ERRLEN];
-	unsigned	  i, n = h->cfg.recovery_codes;
+	unsigned	  n = h->cfg.recovery_codes;
 	int		  r;
 
 	if ((codes = calloc(n, sizeof(*codes))) == NULL)
-		return done(h, MFA_ERR_NOMEM, "out of memory");
+		return ops_done(h, MFA_ERR_NOMEM, "out of memory");
 	r = backend_recovery_codes(&h->be, h->user, n, codes, err,
 	    sizeof(err));
-	if (r == MFA_OK) {
-		say(h, SELF_INFO, "Your new recovery codes, each good for "
-		    "one login; the old ones no longer work:");
-		for (i = 0; i < n; i++)
-			say(h, SELF_INFO, "  %s", codes[i]);
-	}
+	if (r == MFA_OK)
+		ops_show_recovery(h, codes, n);
 	wipe_free(codes, n * sizeof(*codes));
-	return done(h, r, err);
+	return ops_done(h, r, err);
 }
 
 int
 ops_run(struct helper *h)
 {
+	if (h->in_db)
+		return ops_db_run(h);
 	switch (h->req.verb) {
 	case SELF_LIST:
-		return do_list(h);
+		return ops_list(h);
 	case SELF_CREATE:
 		return do_create(h);
 	case SELF_ENABLE:

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "backend_admin.h"
+#include "backend_self.h"
 #include "config.h"
 #include "selfpolicy.h"
 #include "selfproto.h"
@@ -32,6 +33,8 @@ struct helper {
 	int			 dev_active;	/* req.device is active */
 	int			 dev_exists;	/* req.device is there */
 	int			 invited;	/* an invitation row is there */
+	int			 in_db;		/* the store judges proofs */
+	struct backend_ticket	 ticket;	/* in_db: the proof's */
 };
 
 /* peer.c: the caller from SO_PEERCRED on fd, its name from NSS.  0 or
@@ -54,5 +57,23 @@ int	proof_run(struct helper *h, enum self_proof proof);
 
 /* ops.c: the verb, once proven.  0 on success. */
 int	ops_run(struct helper *h);
+/* The pieces of the conversation ops_db.c shares: the end of a verb
+ * (audit, and the error line), two codes from the request or asked, the
+ * new secret to the peer, the last device's confirmation, the list, the
+ * new recovery codes. */
+int	ops_done(struct helper *h, int r, const char *err);
+int	ops_two_codes(struct helper *h, char **c1, char **c2);
+int	ops_show_secret(struct helper *h, const struct mfa_device *d,
+	    char *err, size_t errlen);
+int	ops_confirmed(struct helper *h);
+int	ops_list(struct helper *h);
+void	ops_show_recovery(struct helper *h,
+	    char (*codes)[RECOVERY_CODE_BUFLEN], unsigned n);
+
+/* ops_db.c: on a store that judges the proofs (PostgreSQL).  proof_db
+ * asks for the code (or invitation) and gets h->ticket; 0 when it
+ * held. */
+int	proof_db(struct helper *h);
+int	ops_db_run(struct helper *h);
 
 #endif

@@ -33,17 +33,24 @@ static int
 check_conninfos(const struct store_plugin *p, const struct awsmfa_config *cfg,
     char *err, size_t errlen)
 {
+	const struct {
+		const char	*key, *v;
+		unsigned	 line;
+	} c[] = {
+		{ "db_conninfo", cfg->db_conninfo, cfg->db_conninfo_line },
+		{ "db_admin_conninfo", cfg->db_admin_conninfo,
+		    cfg->db_admin_conninfo_line },
+		{ "db_self_conninfo", cfg->db_self_conninfo,
+		    cfg->db_self_conninfo_line },
+	};
 	char	why[MFA_ERRLEN];
+	size_t	i;
 
-	if (cfg->db_conninfo[0] != '\0' && p->conninfo_check(cfg->db_conninfo,
-	    why, sizeof(why)) != MFA_OK)
-		return config_fail(cfg, cfg->db_conninfo_line, "db_conninfo",
-		    why, err, errlen);
-	if (cfg->db_admin_conninfo[0] != '\0' &&
-	    p->conninfo_check(cfg->db_admin_conninfo, why, sizeof(why)) !=
-	    MFA_OK)
-		return config_fail(cfg, cfg->db_admin_conninfo_line,
-		    "db_admin_conninfo", why, err, errlen);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		if (c[i].v[0] != '\0' && p->conninfo_check(c[i].v, why,
+		    sizeof(why)) != MFA_OK)
+			return config_fail(cfg, c[i].line, c[i].key, why, err,
+			    errlen);
 	return MFA_OK;
 }
 

@@ -33,6 +33,8 @@
 #define BACKEND_ADMIN	0x1	/* mfa-enroll: db_admin_conninfo, and each
 				 * call gets db_timeout of its own */
 #define BACKEND_CREATE	0x2	/* the file store is made when missing */
+#define BACKEND_SELF	0x4	/* awsmfa-self, with BACKEND_ADMIN: on
+				 * PostgreSQL db_self_conninfo */
 
 struct backend_ops;
 struct store_plugin;

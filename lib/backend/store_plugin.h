@@ -22,11 +22,12 @@
 
 /* Raise with any change to the tables below or to struct backend,
  * struct awsmfa_config or struct store. */
-#define STORE_PLUGIN_VERSION	3
+#define STORE_PLUGIN_VERSION	4
 #define STORE_PLUGIN_SYMBOL	"awsmfa_store_plugin_v1"
 #define STORE_PLUGIN_PACKAGE	"libpam-awsmfa-pgsql"
 
 struct backend_admin_ops;
+struct backend_self_ops;
 
 /* db-init and migrate, on a connection of their own (db_admin.h). */
 struct store_fleet_ops {
@@ -49,6 +50,7 @@ struct store_plugin {
 	const struct backend_ops	*login;
 	const struct backend_admin_ops	*admin;
 	const struct store_fleet_ops	*fleet;
+	const struct backend_self_ops	*self;	/* awsmfa-self's */
 	/* NULL when conninfo can be used; else why not, in why. */
 	int	(*conninfo_check)(const char *conninfo, char *why,
 		    size_t whylen);

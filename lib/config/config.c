@@ -54,6 +54,8 @@ static const struct key keys[] = {
 	    offsetof(struct awsmfa_config, db_conninfo), 0, 0 },
 	{ "db_admin_conninfo", config_parse_conninfo,
 	    offsetof(struct awsmfa_config, db_admin_conninfo), 0, 0 },
+	{ "db_self_conninfo", config_parse_conninfo,
+	    offsetof(struct awsmfa_config, db_self_conninfo), 0, 0 },
 	UINT_KEY(db_timeout, 1, 60),
 	UINT_KEY(host_failures_per_minute, 1, 1000000),
 	{ "db_break_glass", config_parse_break_glass, 0, 0, 0 },

@@ -39,6 +39,8 @@ struct awsmfa_config {
 	enum store_kind	 store;			/* store: "file" (default) */
 	char		 db_conninfo[CONFIG_CONNINFO_MAX];	/* module's */
 	char		 db_admin_conninfo[CONFIG_CONNINFO_MAX]; /* mfa-enroll's */
+	/* awsmfa-self's, a role of awsmfa_self (sql/self.sql) */
+	char		 db_self_conninfo[CONFIG_CONNINFO_MAX];
 	unsigned	 db_timeout;		/* s per login, 1..60, default 5 */
 	/* a login host's charged attempts a minute before it is
 	 * quarantined (sql/hosts.sql), 1..1000000, default 100 */
@@ -52,6 +54,7 @@ struct awsmfa_config {
 	 * libpq's syntax, which only the PostgreSQL plugin reads. */
 	char		 source[256];
 	unsigned	 store_line, db_conninfo_line, db_admin_conninfo_line;
+	unsigned	 db_self_conninfo_line;
 	/* users manage their own devices through awsmfa-self (default 1) */
 	int		 self_service;
 	/* a user without any device enrols on the password alone (0) */

@@ -43,8 +43,11 @@ config_parse_conninfo(const struct key *k, const config_setting_t *s,
 	memcpy(field, v, n + 1);
 	if (k->off == offsetof(struct awsmfa_config, db_conninfo))
 		cfg->db_conninfo_line = (unsigned)config_setting_source_line(s);
-	else
+	else if (k->off == offsetof(struct awsmfa_config, db_admin_conninfo))
 		cfg->db_admin_conninfo_line =
+		    (unsigned)config_setting_source_line(s);
+	else
+		cfg->db_self_conninfo_line =
 		    (unsigned)config_setting_source_line(s);
 	return MFA_OK;
 }

@@ -24,17 +24,6 @@
 #include "otp.h"
 #include "recovery.h"
 
-/* Room for what is sent (pg_input): an 8-digit code or a recovery code
- * in its normal form. */
-#define PG_INPUT_MAX	64
-/* Sent for an input no code or recovery code can be, so that it still
- * counts as an attempt: neither a digit nor a base32 letter. */
-#define PG_NOT_A_CODE	"!"
-/* The longest user name a record can have (sql/login.sql), and room for
- * one byte more in bytea's hex form. */
-#define PG_USER_MAX	256
-#define PG_USER_HEX	(2 + 2 * (PG_USER_MAX + 1) + 1)
-
 struct answer {
 	const char	*name;
 	enum verify_result r;
@@ -66,20 +55,28 @@ static const char *const reasons[] = {
 };
 
 static const char *
-conninfo(const struct backend *b)
+conninfo(const struct backend *b, const char **key)
 {
-	return (b->flags & BACKEND_ADMIN) ? b->cfg->db_admin_conninfo :
-	    b->cfg->db_conninfo;
+	if (b->flags & BACKEND_SELF) {
+		*key = "db_self_conninfo";
+		return b->cfg->db_self_conninfo;
+	}
+	if (b->flags & BACKEND_ADMIN) {
+		*key = "db_admin_conninfo";
+		return b->cfg->db_admin_conninfo;
+	}
+	*key = "db_conninfo";
+	return b->cfg->db_conninfo;
 }
 
 static int
 pg_open(struct backend *b, char *err, size_t errlen)
 {
-	if (conninfo(b)[0] == '\0')
+	const char	*key;
+
+	if (conninfo(b, &key)[0] == '\0')
 		return mfa_fail(err, errlen, MFA_ERR_CONFIG, "store is "
-		    "\"postgresql\" but %s is not set",
-		    (b->flags & BACKEND_ADMIN) ? "db_admin_conninfo" :
-		    "db_conninfo");
+		    "\"postgresql\" but %s is not set", key);
 	b->db.pg = NULL;
 	b->db.reach = DB_REACH_NO;
 	b->budget_ms = (int64_t)b->cfg->db_timeout * 1000;
@@ -117,8 +114,9 @@ pg_close(struct backend *b)
 static int
 pg_reach(struct backend *b, char *err, size_t errlen)
 {
-	int64_t	t0 = db_clock_ms();
-	int	s = MFA_OK;
+	const char	*key;
+	int64_t		 t0 = db_clock_ms();
+	int		 s = MFA_OK;
 
 	if (b->flags & BACKEND_ADMIN)
 		b->budget_ms = (int64_t)b->cfg->db_timeout * 1000;
@@ -127,8 +125,8 @@ pg_reach(struct backend *b, char *err, size_t errlen)
 		return MFA_ERR_UNAVAIL;
 	}
 	if (b->db.pg == NULL) {
-		s = db_connect(&b->db, conninfo(b), t0 + b->budget_ms, err,
-		    errlen);
+		s = db_connect(&b->db, conninfo(b, &key), t0 + b->budget_ms,
+		    err, errlen);
 		b->budget_ms -= db_clock_ms() - t0;
 	}
 	if (s == MFA_OK && b->budget_ms <= 0) {
@@ -247,8 +245,8 @@ local_login(struct backend *b, const char *user, const char *input,
  * bytes as they are, so that a name that is not UTF-8 is still recorded
  * as tried.  A longer name than any record can have is cut to one byte
  * over that, which keeps it unknown. */
-static void
-pg_user_bytes(const char *user, char out[PG_USER_HEX])
+void
+backend_pg_user_bytes(const char *user, char out[PG_USER_HEX])
 {
 	static const char	 hex[] = "0123456789abcdef";
 	size_t			 i, n = strnlen(user, PG_USER_MAX + 1);
@@ -273,7 +271,7 @@ pg_may_have_record(struct backend *b, const char *user)
 
 	if (b->fell_back)
 		return backend_file_ops.may_have_record(b, user);
-	pg_user_bytes(user, name);
+	backend_pg_user_bytes(user, name);
 	s = backend_pg_call(b, "SELECT awsmfa.has_user($1)", 1, p, 1, &res,
 	    NULL, 0);
 	if (s == MFA_OK)
@@ -345,7 +343,7 @@ pg_peek(struct backend *b, const char *user, int64_t now,
 	*digits_mask = 0;
 	if (b->fell_back)
 		return local_peek(b, user, now, digits_mask, err, errlen);
-	pg_user_bytes(user, name);
+	backend_pg_user_bytes(user, name);
 	s = backend_pg_call(b, "SELECT awsmfa.peek($1)", 1, p, 1, &res, err,
 	    errlen);
 	if (s != MFA_OK && fall_back(b, user, s))
@@ -363,8 +361,8 @@ pg_peek(struct backend *b, const char *user, int64_t now,
  * nothing else), else an invitation as "inv" and its 20 characters
  * (invite_normalize), else PG_NOT_A_CODE.  A NUL byte makes the input
  * neither. */
-static void
-pg_input(const char *in, size_t len, char out[PG_INPUT_MAX + 1])
+void
+backend_pg_input(const char *in, size_t len, char out[PG_INPUT_MAX + 1])
 {
 	char		code[OTP_CODE_BUFLEN], norm[RECOVERY_CODE_BUFLEN];
 	unsigned	d;
@@ -436,9 +434,9 @@ pg_login(struct backend *b, const char *user, const char *input,
 		return out->result;
 	}
 	if ((s = pg_reach(b, err, errlen)) == MFA_OK) {
-		pg_user_bytes(user, name);
+		backend_pg_user_bytes(user, name);
 		snprintf(ms, sizeof(ms), "%lld", (long long)b->budget_ms);
-		pg_input(input, inputlen, code);
+		backend_pg_input(input, inputlen, code);
 		s = backend_pg_call(b, "CALL awsmfa.login($1, $2, $3, NULL, "
 		    "NULL, NULL)", 3, p, 3, &res, err, errlen);
 		OPENSSL_cleanse(code, sizeof(code));

@@ -8,7 +8,32 @@
 #include <stdint.h>
 
 #include "backend_admin.h"
+#include "backend_self.h"
 #include "db_call.h"
+
+/* Room for what is sent (backend_pg_input): an 8-digit code or a recovery code
+ * in its normal form. */
+#define PG_INPUT_MAX	64
+/* Sent for an input no code or recovery code can be, so that it still
+ * counts as an attempt: neither a digit nor a base32 letter. */
+#define PG_NOT_A_CODE	"!"
+/* The longest user name a record can have (sql/login.sql), and room for
+ * one byte more in bytea's hex form. */
+#define PG_USER_MAX	256
+#define PG_USER_HEX	(2 + 2 * (PG_USER_MAX + 1) + 1)
+
+/* The user name as bytea's hex text, as the database takes it (a name
+ * that is not UTF-8 is still recorded as tried). */
+void	backend_pg_user_bytes(const char *user, char out[PG_USER_HEX]);
+/* What is sent for an answer typed at a prompt, cut as lib/verify.c
+ * cuts it: a code, a recovery code, an invitation, or PG_NOT_A_CODE. */
+void	backend_pg_input(const char *in, size_t len,
+	    char out[PG_INPUT_MAX + 1]);
+/* count new recovery codes into codes and the array literal of their
+ * hashes into *arr (malloc'd); codes wiped on failure. */
+int	backend_pg_recovery_array(unsigned count,
+	    char (*codes)[RECOVERY_CODE_BUFLEN], char **arr, char *err,
+	    size_t errlen);
 
 int	backend_pg_call(struct backend *b, const char *sql, int n,
 	    const char *const *params, int nfields, PGresult **res, char *err,
@@ -52,5 +77,6 @@ int	backend_pg_unlock_host(struct backend *, const char *, uint64_t *,
 
 extern const struct backend_ops backend_pg_ops;
 extern const struct backend_admin_ops backend_pg_admin_ops;
+extern const struct backend_self_ops backend_pg_self_ops;
 
 #endif

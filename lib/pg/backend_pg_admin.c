@@ -170,41 +170,55 @@ array_of(const char *const *v, size_t n, size_t each)
 }
 
 int
-backend_pg_recovery_codes(struct backend *b, const char *user,
-    unsigned count, char (*codes)[RECOVERY_CODE_BUFLEN], char *err,
+backend_pg_recovery_array(unsigned count,
+    char (*codes)[RECOVERY_CODE_BUFLEN], char **arr, char *err,
     size_t errlen)
 {
-	char		(*hash)[RECORD_HASH_MAX + 1], *arr = NULL;
-	const char	*ptr[RECORD_MAX_RECOVERY], *p[2];
-	PGresult	*res = NULL;
+	char		(*hash)[RECORD_HASH_MAX + 1];
+	const char	*ptr[RECORD_MAX_RECOVERY];
 	unsigned	 i;
-	int		 rc;
+	int		 rc = MFA_OK;
 
+	*arr = NULL;
 	if (count == 0 || count > RECORD_MAX_RECOVERY)
 		return mfa_fail(err, errlen, MFA_ERR_INVALID,
 		    "count must be 1 to %d", RECORD_MAX_RECOVERY);
 	if ((hash = calloc(count, sizeof(*hash))) == NULL)
 		return mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");
-	for (i = 0; i < count; i++) {
-		if (recovery_generate(codes[i], hash[i]) != 0) {
+	for (i = 0; i < count && rc == MFA_OK; i++) {
+		if (recovery_generate(codes[i], hash[i]) != 0)
 			rc = mfa_fail(err, errlen, MFA_ERR_IO,
 			    "cannot make recovery codes");
-			goto out;
-		}
 		ptr[i] = hash[i];
 	}
-	if ((arr = array_of(ptr, count, RECORD_HASH_MAX)) == NULL) {
+	if (rc == MFA_OK && (*arr = array_of(ptr, count, RECORD_HASH_MAX)) ==
+	    NULL)
 		rc = mfa_fail(err, errlen, MFA_ERR_NOMEM, "out of memory");
-		goto out;
-	}
+	free(hash);
+	if (rc != MFA_OK)
+		OPENSSL_cleanse(codes, count * sizeof(*codes));
+	return rc;
+}
+
+int
+backend_pg_recovery_codes(struct backend *b, const char *user,
+    unsigned count, char (*codes)[RECOVERY_CODE_BUFLEN], char *err,
+    size_t errlen)
+{
+	const char	*p[2];
+	PGresult	*res = NULL;
+	char		*arr;
+	int		 rc;
+
+	if ((rc = backend_pg_recovery_array(count, codes, &arr, err,
+	    errlen)) != MFA_OK)
+		return rc;
 	p[0] = user;
 	p[1] = arr;
 	rc = one_call(b, "SELECT awsmfa.set_recovery($1, $2)", 2, p, 1, &res,
 	    err, errlen);
- out:
 	PQclear(res);
 	free(arr);
-	free(hash);
 	if (rc != MFA_OK)
 		OPENSSL_cleanse(codes, count * sizeof(*codes));
 	return rc;

@@ -153,14 +153,17 @@ check_key(struct db_conn *c, const char *key_file, char *err, size_t errlen)
 	return MFA_OK;
 }
 /* The fleet-wide policy, from the config of the admin who runs db-init:
- * every login server then gets the same window, HOTP look-ahead, lockout
- * and failure budget per login host. */
+ * every login server then gets the same window, HOTP look-ahead, lockout,
+ * failure budget per login host and self-service rules (a login host's
+ * own config cannot widen those). */
 static int
 set_policy(struct db_conn *c, const struct awsmfa_config *cfg, char *err,
     size_t errlen)
 {
 	char		 v[7][16];
-	const char	*p[7] = { v[0], v[1], v[2], v[3], v[4], v[5], v[6] };
+	const char	*p[9] = { v[0], v[1], v[2], v[3], v[4], v[5], v[6],
+			    cfg->self_service ? "t" : "f",
+			    cfg->self_enrol_without_invitation ? "t" : "f" };
 
 	snprintf(v[0], sizeof(v[0]), "%u", cfg->window);
 	snprintf(v[1], sizeof(v[1]), "%u", cfg->resync_window);
@@ -172,7 +175,8 @@ set_policy(struct db_conn *c, const struct awsmfa_config *cfg, char *err,
 	return db_admin_run(c, "UPDATE awsmfa.settings SET win = $1, "
 	    "resync_window = $2, max_failures = $3, lockout_seconds = $4, "
 	    "max_devices = $5, host_failures_per_minute = $6, "
-	    "hotp_look_ahead = $7", 7, p, err, errlen);
+	    "hotp_look_ahead = $7, self_service = $8, "
+	    "self_enrol_without_invitation = $9", 9, p, err, errlen);
 }
 
 static int

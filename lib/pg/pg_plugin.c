@@ -54,6 +54,7 @@ static const struct store_plugin plugin = {
 	.login = &backend_pg_ops,
 	.admin = &backend_pg_admin_ops,
 	.fleet = &fleet_ops,
+	.self = &backend_pg_self_ops,
 	.conninfo_check = db_admin_conninfo_ok,
 };
 

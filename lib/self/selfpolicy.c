@@ -65,10 +65,12 @@ self_store_supported(const struct awsmfa_config *cfg, const char **why)
 		    "(self_service = false); ask your administrator";
 		return -1;
 	}
-	/* There the proofs belong inside the database (issue 20 part 4). */
-	if (cfg->store != STORE_KIND_FILE) {
-		*why = "self-service is not available on the PostgreSQL store "
-		    "yet; ask your administrator";
+	/* There the proofs are judged inside the database, for a role of
+	 * awsmfa_self (sql/self.sql), never with the host's own role. */
+	if (cfg->store != STORE_KIND_FILE && cfg->db_self_conninfo[0] ==
+	    '\0') {
+		*why = "self-service on the PostgreSQL store needs "
+		    "db_self_conninfo in awsmfa.conf; ask your administrator";
 		return -1;
 	}
 	return 0;

@@ -190,3 +190,64 @@ def request(**fields):
 def uri_of(text):
     m = re.search(r'(otpauth://totp/\S+)', text)
     return m.group(1) if m else None
+
+
+class Postgres:
+    """A PostgreSQL server of the test's own (initdb in the sandbox, a
+    socket there and no TCP), the fleet's schema with a new key, and the
+    login roles host_a (awsmfa_host), admin1 (awsmfa_admin) and self_a
+    (awsmfa_self); stopped at exit.  Never the machine's cluster."""
+
+    def __init__(self, site):
+        import glob
+        bins = sorted(glob.glob('/usr/lib/postgresql/*/bin/initdb'))
+        if not bins or not e2e.shutil.which('psql'):
+            site.tap.skip_all('PostgreSQL server not installed')
+        self.bin = os.path.dirname(bins[-1])
+        self.dir = site.sb.path('pg')
+        os.mkdir(self.dir, 0o755)
+        e2e.shutil.chown(self.dir, 'postgres', 'postgres')
+        self.port = '5432'
+        self._pg(['initdb', '-D', self.dir + '/data', '-A', 'trust',
+                  '-U', 'postgres'])
+        self._pg(['pg_ctl', '-D', self.dir + '/data', '-l',
+                  self.dir + '/log', '-w', '-o',
+                  "-p %s -k %s -c listen_addresses=''" % (self.port,
+                                                          self.dir),
+                  'start'])
+        site.sb.at_exit(self._pg, ['pg_ctl', '-D', self.dir + '/data',
+                                   '-m', 'immediate', '-w', 'stop'])
+        key = site.sb.path('db.key')
+        with open(key, 'w') as f:
+            f.write(os.urandom(32).hex() + '\n')
+        os.chmod(key, 0o600)
+        e2e.shutil.chown(key, 'postgres', 'postgres')
+        self.sql('postgres', 'CREATE DATABASE awsmfa', db='postgres')
+        e2e.run(self._psql('postgres') + [
+            '-v', 'key_file=' + key, '-f',
+            os.path.join(os.environ['AWSMFA_SRCDIR'], 'sql/awsmfa.sql')],
+            check=True)
+        for role, group in (('host_a', 'awsmfa_host'),
+                            ('admin1', 'awsmfa_admin'),
+                            ('self_a', 'awsmfa_self')):
+            self.sql('postgres', 'CREATE ROLE %s LOGIN IN ROLE %s' %
+                     (role, group))
+
+    def _pg(self, argv):
+        subprocess.run(['runuser', '-u', 'postgres', '--',
+                        os.path.join(self.bin, argv[0])] + argv[1:],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=True, cwd='/')
+
+    def _psql(self, role, db='awsmfa'):
+        return ['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-At',
+                '-h', self.dir, '-p', self.port, '-U', role, '-d', db]
+
+    def conninfo(self, role):
+        return 'host=%s port=%s dbname=awsmfa user=%s' % (
+            self.dir, self.port, role)
+
+    def sql(self, role, query, db='awsmfa'):
+        """The rows of query as role, '|'-separated lines."""
+        r = e2e.run(self._psql(role, db) + ['-c', query])
+        return r.stdout.strip()
