@@ -217,12 +217,14 @@ class Device:
                 return c
 
 
-def enrol(conf, user, device='default'):
+def enrol(conf, user, device='default', enroll=None):
     """create --qr none, then enable with the codes of the previous and the
     current period, as a person copying two codes from the app does.  The
     device's next code (the next period, inside the login window) is then
-    free for a login at once."""
-    r = run([ENROLL, '--conf', conf, 'create', user, '--device', device,
+    free for a login at once.  enroll: another mfa-enroll (the build
+    tree's, which finds the build tree's PostgreSQL plugin)."""
+    enroll = enroll or ENROLL
+    r = run([enroll, '--conf', conf, 'create', user, '--device', device,
              '--qr', 'none'], env=tool_env())
     if r.returncode != 0:
         raise RuntimeError('mfa-enroll create: ' + r.stdout)
@@ -234,7 +236,7 @@ def enrol(conf, user, device='default'):
     while time.time() % dev.period > dev.period - 3:
         time.sleep(0.2)
     step = dev.step_now()
-    r = run([ENROLL, '--conf', conf, 'enable', user, device,
+    r = run([enroll, '--conf', conf, 'enable', user, device,
              dev.code(step - 1), dev.code(step)], env=tool_env())
     if r.returncode != 0:
         raise RuntimeError('mfa-enroll enable: ' + r.stdout)
