@@ -88,9 +88,7 @@ open_store(struct helper *h)
 	if (r == MFA_OK) {
 		h->have_be = 1;
 		h->in_db = backend_self_in_store(&h->be);
-		r = h->in_db ? backend_self_list(&h->be, h->user, row_count,
-		    h, err, sizeof(err)) : backend_list(&h->be, h->user,
-		    (int64_t)time(NULL), row_count, h, err, sizeof(err));
+		r = call_list(h, row_count, h, err, sizeof(err));
 	}
 	if (r != MFA_OK) {
 		syslog(LOG_ERR, "%s", err);

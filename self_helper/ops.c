@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The verbs of self-service once the user has passed the proof: the
- * same lib/ calls as mfa-enroll's, on the peer's own account only. */
+/* The verbs of self-service once the user has passed the proof, on the
+ * peer's own account only: the conversation, the same on both stores;
+ * the store's calls are calls.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,8 @@ when(int64_t t, char buf[32])
 		snprintf(buf, 32, "-");
 }
 
-int
-ops_done(struct helper *h, int r, const char *err)
+static int
+done(struct helper *h, int r, const char *err)
 {
 	self_audit(h, r == 0 ? "success" : "failure", r == 0 ? NULL : err);
 	if (r != 0)
@@ -56,22 +57,20 @@ list_row(void *arg, const struct backend_row *row)
 	    en, used);
 }
 
-int
-ops_list(struct helper *h)
+static int
+do_list(struct helper *h)
 {
 	char	err[MFA_ERRLEN];
 	int	r;
 
 	say(h, SELF_INFO, "MFA devices of %s:", h->user);
-	r = h->in_db ? backend_self_list(&h->be, h->user, list_row, h, err,
-	    sizeof(err)) : backend_list(&h->be, h->user, (int64_t)time(NULL),
-	    list_row, h, err, sizeof(err));
-	return r == MFA_OK ? 0 : ops_done(h, r, err);
+	r = call_list(h, list_row, h, err, sizeof(err));
+	return r == MFA_OK ? 0 : done(h, r, err);
 }
 
 /* Two codes: from the request, else asked for. */
-int
-ops_two_codes(struct helper *h, char **c1, char **c2)
+static int
+two_codes(struct helper *h, char **c1, char **c2)
 {
 	*c1 = *c2 = NULL;
 	if (h->req.code1[0] != '\0' && h->req.code2[0] != '\0') {
@@ -89,32 +88,19 @@ ops_two_codes(struct helper *h, char **c1, char **c2)
 	return -1;
 }
 
-/* A pair that does not prove the device counts against the lockout as
- * a wrong code at a login does (lib/device_self.c). */
-static void
-count_refused(struct helper *h, int r)
-{
-	char	err[MFA_ERRLEN];
-
-	if (r == MFA_ERR_REFUSED && backend_self_failure(&h->be, h->user,
-	    (int64_t)time(NULL), err, sizeof(err)) != MFA_OK)
-		syslog(LOG_ERR, "%s", err);
-}
-
+/* Two codes, then the store's judgement of them. */
 static int
-enable_once(struct helper *h, char *err, size_t errlen)
+pair_once(struct helper *h, int resync, char *err, size_t errlen)
 {
 	char	*c1, *c2;
 	int	 r;
 
-	if (ops_two_codes(h, &c1, &c2) == -1)
+	if (two_codes(h, &c1, &c2) == -1)
 		return mfa_fail(err, errlen, MFA_ERR_INVALID, "no codes "
 		    "given");
-	r = backend_enable(&h->be, h->user, h->req.device, c1, c2,
-	    (int64_t)time(NULL), err, errlen);
+	r = call_pair(h, resync, c1, c2, err, errlen);
 	wipe_free_str(c1);
 	wipe_free_str(c2);
-	count_refused(h, r);
 	return r;
 }
 
@@ -124,16 +110,16 @@ do_enable(struct helper *h)
 	char	err[MFA_ERRLEN];
 	int	r;
 
-	r = enable_once(h, err, sizeof(err));
+	r = pair_once(h, 0, err, sizeof(err));
 	if (r == MFA_OK)
 		say(h, SELF_INFO, "MFA device %s is enabled.", h->req.device);
-	return ops_done(h, r, err);
+	return done(h, r, err);
 }
 
 /* The secret goes to the peer alone, over its connection: the URI for
  * the client to draw, the grouped base32 for typing. */
-int
-ops_show_secret(struct helper *h, const struct mfa_device *d, char *err,
+static int
+show_secret(struct helper *h, const struct mfa_device *d, char *err,
     size_t errlen)
 {
 	char	grouped[2 * OTP_SECRET_MAX * 8 / 5 + 16], *uri;
@@ -171,23 +157,20 @@ do_create(struct helper *h)
 
 	if (h->req.device[0] == '\0')
 		snprintf(h->req.device, sizeof(h->req.device), "default");
-	/* A user's own device is a phone app's: time-based.  Counter
-	 * tokens are hardware an admin assigns (import-tokens). */
-	r = backend_create(&h->be, h->user, h->req.device, OTP_TOTP,
-	    (int64_t)time(NULL), &d, err, sizeof(err));
+	r = call_create(h, &d, err, sizeof(err));
 	if (r != MFA_OK)
-		return ops_done(h, r, err);
-	r = ops_show_secret(h, &d, err, sizeof(err));
+		return done(h, r, err);
+	r = show_secret(h, &d, err, sizeof(err));
 	OPENSSL_cleanse(&d, sizeof(d));
 	if (r == MFA_OK)
 		say(h, SELF_INFO, "Enter two consecutive codes from the app "
 		    "to enable it.");
 	for (i = 0; r == MFA_OK && i < ENABLE_TRIES; i++) {
-		r = enable_once(h, err, sizeof(err));
+		r = pair_once(h, 0, err, sizeof(err));
 		if (r == MFA_OK) {
 			say(h, SELF_INFO, "MFA device %s is enabled.",
 			    h->req.device);
-			return ops_done(h, 0, NULL);
+			return done(h, 0, NULL);
 		}
 		if (r == MFA_ERR_INVALID && strcmp(err, "no codes given") ==
 		    0)
@@ -197,34 +180,26 @@ do_create(struct helper *h)
 	}
 	snprintf(why, sizeof(why), "MFA device %s was not enabled and is "
 	    "removed", h->req.device);
-	(void)backend_deactivate(&h->be, h->user, h->req.device, err,
-	    sizeof(err));
-	return ops_done(h, MFA_ERR_REFUSED, why);
+	call_abandon(h);
+	return done(h, MFA_ERR_REFUSED, why);
 }
 
 static int
 do_resync(struct helper *h)
 {
-	struct device_resync_report	rep;
-	char				err[MFA_ERRLEN], *c1, *c2;
-	int				r;
+	char	err[MFA_ERRLEN];
+	int	r;
 
-	if (ops_two_codes(h, &c1, &c2) == -1)
-		return ops_done(h, MFA_ERR_INVALID, "no codes given");
-	r = backend_resync(&h->be, h->user, h->req.device, c1, c2,
-	    (int64_t)time(NULL), &rep, err, sizeof(err));
-	wipe_free_str(c1);
-	wipe_free_str(c2);
-	count_refused(h, r);
+	r = pair_once(h, 1, err, sizeof(err));
 	if (r == MFA_OK)
 		say(h, SELF_INFO, "MFA device %s is resynchronised.",
 		    h->req.device);
-	return ops_done(h, r, err);
+	return done(h, r, err);
 }
 
 /* The last device: what follows is said before it happens. */
-int
-ops_confirmed(struct helper *h)
+static int
+confirmed(struct helper *h)
 {
 	char	*a;
 	int	 yes;
@@ -247,30 +222,17 @@ do_deactivate(struct helper *h)
 	int	r;
 
 	if (!h->dev_exists)
-		return ops_done(h, MFA_ERR_NOENT, "you have no MFA device of "
+		return done(h, MFA_ERR_NOENT, "you have no MFA device of "
 		    "that name");
 	if (self_is_last(h->req.verb, h->nactive, h->dev_active) &&
-	    !ops_confirmed(h))
-		return ops_done(h, MFA_ERR_REFUSED, "not confirmed: nothing "
+	    !confirmed(h))
+		return done(h, MFA_ERR_REFUSED, "not confirmed: nothing "
 		    "changed");
-	r = backend_deactivate(&h->be, h->user, h->req.device, err,
-	    sizeof(err));
+	r = call_deactivate(h, err, sizeof(err));
 	if (r == MFA_OK)
 		say(h, SELF_INFO, "MFA device %s is deactivated.",
 		    h->req.device);
-	return ops_done(h, r, err);
-}
-
-void
-ops_show_recovery(struct helper *h, char (*codes)[RECOVERY_CODE_BUFLEN],
-    unsigned n)
-{
-	unsigned	i;
-
-	say(h, SELF_INFO, "Your new recovery codes, each good for one login; "
-	    "the old ones no longer work:");
-	for (i = 0; i < n; i++)
-		say(h, SELF_INFO, "  %s", codes[i]);
+	return done(h, r, err);
 }
 
 static int
@@ -278,37 +240,50 @@ do_recovery(struct helper *h)
 {
 	char		(*codes)[RECOVERY_CODE_BUFLEN];
 	char		  err[MFA_ERRLEN];
-	unsigned	  n = h->cfg.recovery_codes;
+	unsigned	  i, n = h->cfg.recovery_codes;
 	int		  r;
 
 	if ((codes = calloc(n, sizeof(*codes))) == NULL)
-		return ops_done(h, MFA_ERR_NOMEM, "out of memory");
-	r = backend_recovery_codes(&h->be, h->user, n, codes, err,
-	    sizeof(err));
-	if (r == MFA_OK)
-		ops_show_recovery(h, codes, n);
+		return done(h, MFA_ERR_NOMEM, "out of memory");
+	r = call_recovery(h, n, codes, err, sizeof(err));
+	if (r == MFA_OK) {
+		say(h, SELF_INFO, "Your new recovery codes, each good for "
+		    "one login; the old ones no longer work:");
+		for (i = 0; i < n; i++)
+			say(h, SELF_INFO, "  %s", codes[i]);
+	}
 	wipe_free(codes, n * sizeof(*codes));
-	return ops_done(h, r, err);
+	return done(h, r, err);
 }
 
 int
 ops_run(struct helper *h)
 {
-	if (h->in_db)
-		return ops_db_run(h);
+	int	r = -1;
+
 	switch (h->req.verb) {
 	case SELF_LIST:
-		return ops_list(h);
+		r = do_list(h);
+		break;
 	case SELF_CREATE:
-		return do_create(h);
+		r = do_create(h);
+		break;
 	case SELF_ENABLE:
-		return do_enable(h);
+		r = do_enable(h);
+		break;
 	case SELF_RESYNC:
-		return do_resync(h);
+		r = do_resync(h);
+		break;
 	case SELF_DEACTIVATE:
-		return do_deactivate(h);
+		r = do_deactivate(h);
+		break;
 	case SELF_RECOVERY:
-		return do_recovery(h);
+		r = do_recovery(h);
+		break;
 	}
-	return -1;
+	/* The database's tickets are good for minutes: not in memory
+	 * longer than the verb. */
+	OPENSSL_cleanse(&h->ticket, sizeof(h->ticket));
+	OPENSSL_cleanse(&h->enrol, sizeof(h->enrol));
+	return r;
 }

@@ -108,3 +108,28 @@ proof_run(struct helper *h, enum self_proof proof)
 	pam_end(pamh, rc);
 	return rc == PAM_SUCCESS ? 0 : -1;
 }
+
+/*
+ * The code (or recovery code, or invitation) proof_run's password does
+ * not cover, judged by the database: it counts the answer before it
+ * judges it, spends a code, and gives h->ticket.
+ */
+int
+proof_db(struct helper *h)
+{
+	char	err[MFA_ERRLEN], *answer;
+	int	r;
+
+	if (ask(h, 0, h->nactive > 0 ? "MFA code: " : "Invitation: ",
+	    &answer) == -1)
+		return -1;
+	r = backend_self_prove(&h->be, h->user, answer, strlen(answer),
+	    &h->ticket, err, sizeof(err));
+	wipe_free_str(answer);
+	if (r != MFA_OK && r != MFA_ERR_REFUSED)
+		syslog(LOG_ERR, "%s", err);
+	else if (r != MFA_OK)
+		syslog(LOG_NOTICE, "user %s: self-service %s proof refused: "
+		    "%s", h->user, selfproto_verb_name(h->req.verb), err);
+	return r == MFA_OK ? 0 : -1;
+}

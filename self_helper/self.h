@@ -35,6 +35,7 @@ struct helper {
 	int			 invited;	/* an invitation row is there */
 	int			 in_db;		/* the store judges proofs */
 	struct backend_ticket	 ticket;	/* in_db: the proof's */
+	struct backend_ticket	 enrol;		/* in_db: create's */
 };
 
 /* peer.c: the caller from SO_PEERCRED on fd, its name from NSS.  0 or
@@ -54,26 +55,25 @@ void	self_audit(struct helper *h, const char *result, const char *reason);
 /* proof.c: the helper's own PAM transaction (service mfa-enroll) with
  * the prompts relayed to the client.  0 when the user passed. */
 int	proof_run(struct helper *h, enum self_proof proof);
+/* Where the store judges proofs (in_db): asks for the code, recovery
+ * code or invitation and has the database judge it; 0 with h->ticket
+ * when it held. */
+int	proof_db(struct helper *h);
 
 /* ops.c: the verb, once proven.  0 on success. */
 int	ops_run(struct helper *h);
-/* The pieces of the conversation ops_db.c shares: the end of a verb
- * (audit, and the error line), two codes from the request or asked, the
- * new secret to the peer, the last device's confirmation, the list, the
- * new recovery codes. */
-int	ops_done(struct helper *h, int r, const char *err);
-int	ops_two_codes(struct helper *h, char **c1, char **c2);
-int	ops_show_secret(struct helper *h, const struct mfa_device *d,
-	    char *err, size_t errlen);
-int	ops_confirmed(struct helper *h);
-int	ops_list(struct helper *h);
-void	ops_show_recovery(struct helper *h,
-	    char (*codes)[RECOVERY_CODE_BUFLEN], unsigned n);
-
-/* ops_db.c: on a store that judges the proofs (PostgreSQL).  proof_db
- * asks for the code (or invitation) and gets h->ticket; 0 when it
- * held. */
-int	proof_db(struct helper *h);
-int	ops_db_run(struct helper *h);
+/* calls.c: the store's calls for the verbs, files or PostgreSQL; each
+ * MFA_OK or an MFA_ERR_* with one line in err. */
+int	call_list(struct helper *h, backend_row_fn *fn, void *arg, char *err,
+	    size_t errlen);
+int	call_create(struct helper *h, struct mfa_device *d, char *err,
+	    size_t errlen);
+/* Enable (resync 0) or resync req.device with two codes. */
+int	call_pair(struct helper *h, int resync, const char *c1,
+	    const char *c2, char *err, size_t errlen);
+void	call_abandon(struct helper *h);
+int	call_deactivate(struct helper *h, char *err, size_t errlen);
+int	call_recovery(struct helper *h, unsigned n,
+	    char (*codes)[RECOVERY_CODE_BUFLEN], char *err, size_t errlen);
 
 #endif
