@@ -482,6 +482,15 @@ static const char *const pg_advice[] = {
 	"FROM pg_roles WHERE rolcanlogin AND NOT rolsuper AND "
 	"rolconnlimit = -1 AND pg_has_role(oid, 'awsmfa_host', 'MEMBER') "
 	"HAVING count(*) > 0",
+	/* awsmfa-self's role is safe to leave on a login host because it
+	 * changes nothing without the database's proof; one that is also
+	 * an admin needs none (sql/self.sql). */
+	"SELECT format('login role %I is in awsmfa_self and awsmfa_admin: "
+	"a stolen self-service credential then changes devices without any "
+	"proof (REVOKE awsmfa_admin FROM %I)', rolname, rolname) "
+	"FROM pg_roles WHERE rolcanlogin AND NOT rolsuper AND "
+	"pg_has_role(oid, 'awsmfa_self', 'MEMBER') AND "
+	"pg_has_role(oid, 'awsmfa_admin', 'MEMBER') ORDER BY rolname",
 };
 
 /* The warnings of pg_advice through fn; the number of problems (a

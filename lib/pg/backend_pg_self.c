@@ -14,7 +14,7 @@
 
 #include "backend_pg.h"
 #include "mfaerr.h"
-#include "wipe.h"
+#include "record.h"
 
 /* One row of nfields, its first two fields result and reason: MFA_OK
  * with *res for result "ok" (and the kinds of ok a proof has), else
@@ -165,13 +165,17 @@ pg_self_create(struct backend *b, const char *user, const char *device,
 		out->alg = b->cfg->algorithm;
 		out->digits = b->cfg->digits;
 		out->period = b->cfg->period;
+		out->status = DEVICE_PENDING;
+		out->last_step = RECORD_NO_STEP;
 		memcpy(out->secret, k, len);
 		out->secret_len = len;
 	} else if (rc == MFA_OK)
 		rc = mfa_fail(err, errlen, MFA_ERR_DB,
 		    "database: unexpected answer");
-	if (k != NULL)
-		wipe_free(k, len);
+	if (k != NULL) {
+		OPENSSL_cleanse(k, len);
+		PQfreemem(k);
+	}
 	/* The secret's text form stays in the result's memory. */
 	OPENSSL_cleanse(PQgetvalue(res, 0, 2), strlen(PQgetvalue(res, 0, 2)));
 	PQclear(res);

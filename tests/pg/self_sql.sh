@@ -165,6 +165,13 @@ out=$(sql self_a -c "SELECT result FROM awsmfa.self_create('carol', NULL, 'phone
 is "under self_enrol_without_invitation: allowed" ok "$out"
 sql postgres -c "UPDATE awsmfa.settings SET self_enrol_without_invitation = false" >/dev/null
 
+# check warns of a self-service role that is an admin too.
+psql_as postgres -c 'CREATE ROLE self_admin LOGIN IN ROLE awsmfa_self, awsmfa_admin' || exit 1
+out=$(mfa check 2>&1)
+check "check warns of a self role that is also an admin" \
+    grep -q "warning: database: login role self_admin is in awsmfa_self and awsmfa_admin" <<<"$out"
+is "and of no other self role" 1 "$(grep -c 'in awsmfa_self and awsmfa_admin' <<<"$out")"
+
 # self_service = false turns it all off.
 sql postgres -c "UPDATE awsmfa.settings SET self_service = false" >/dev/null
 f0=$(failures alice)
