@@ -41,6 +41,11 @@ ask(struct helper *h, int echo, const char *prompt, char **answer)
 	int			 r = -1;
 
 	*answer = NULL;
+	/* A person may take minutes to answer, or never do: no database
+	 * connection waits with them (the next call reconnects), so that
+	 * users at prompts cannot take the self role's slots. */
+	if (h->have_be)
+		backend_release(&h->be);
 	if (selfproto_write(h->fd, echo ? SELF_PROMPT_ECHO : SELF_PROMPT,
 	    prompt, strlen(prompt), err, sizeof(err)) != MFA_OK)
 		return -1;

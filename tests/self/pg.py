@@ -107,6 +107,16 @@ try:
     tap.ok(site.login(carol, codes[0]) if codes else False,
            'a new recovery code logs in')
 
+    # A user at a prompt holds no connection of the self role.
+    waiting = [site.client(carol, 'recovery-codes') for _ in range(3)]
+    for c in waiting:
+        c.expect('Password: ')
+    tap.is_('three users at a prompt: no connection of the self role',
+            '0', pg.sql('postgres', "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE usename = 'self_a'"))
+    for c in waiting:
+        c.close(force=True)
+
     # Resync with two consecutive codes of the device.
     s = dev.step_now() + 4
     st, out = site.run_as(carol, 'resync', 'default', dev.code(s),
