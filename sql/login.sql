@@ -256,6 +256,18 @@ BEGIN
 	    clock_timestamp()) * 1000)::bigint);
 END $$;
 
+-- The transaction that accepts an answer commits as the fleet's
+-- replication promises (README: Replication), whatever the caller's
+-- session or role says: an acceptance a failover could forget would let
+-- the code be accepted again.  A setting above 'on' (remote_apply) is
+-- kept.  The count's commit may be faster: the judge's carries it.
+CREATE OR REPLACE FUNCTION awsmfa.durable_commit() RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, awsmfa, pg_temp
+AS $$ SELECT set_config('synchronous_commit', 'on', true)
+    WHERE current_setting('synchronous_commit') IN ('off', 'local',
+    'remote_write') $$;
+
 -- The first transaction of a login.  p_ms: the milliseconds the module
 -- still waits (what is left of db_timeout).  Settles what needs no
 -- secret (no record, no active device, locked) with its attempts row;
@@ -341,6 +353,7 @@ DECLARE
 	inv	boolean := false;
 BEGIN
 	result := 'refused';
+	PERFORM durable_commit();
 	SELECT * INTO tk FROM pending_take(p_attempt, p_input);
 	IF tk.why IS NOT NULL THEN
 		reason := tk.why;

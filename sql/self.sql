@@ -244,6 +244,7 @@ DECLARE
 	c	text[];
 BEGIN
 	result := 'refused';
+	PERFORM durable_commit();
 	SELECT * INTO tk FROM pending_take(p_attempt, p_pair);
 	IF tk.why IS NOT NULL THEN
 		reason := tk.why;

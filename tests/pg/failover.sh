@@ -5,8 +5,10 @@
 # the standby stopped, the primary's commit of a login waits for it and
 # the module gives up at db_timeout; when the primary then crashes and
 # the standby is promoted, no code is accepted twice and no login the
-# module accepted is lost.  Made asynchronous (synchronous_commit =
-# local, or synchronous_standby_names = ''), this test fails.  Cancelling
+# module accepted is lost, even where the login host's role asks for
+# synchronous_commit = local: the transaction that accepts a code commits
+# synchronously whatever its session says.  Made asynchronous
+# (synchronous_standby_names = ''), this test fails.  Cancelling
 # the wait still reports the update, with a WARNING that the caller must
 # read as a refusal; mfa-enroll check warns once replication is not
 # synchronous.
@@ -74,6 +76,10 @@ is "mfa-enroll check: replication is synchronous, nothing to warn of" \
     "$SANDBOX/host.conf and the PostgreSQL store: no problem found." \
     "$(mfa_check)"
 
+# A host role that would rather not wait for the standby: its accepting
+# commits wait all the same.
+sql postgres -c 'ALTER ROLE host_a SET synchronous_commit = local' >/dev/null
+
 c=$(totp 30)
 is "a code accepted on the primary" "ok code accepted 0" \
     "$(login host_a alice "$c")"
@@ -111,7 +117,7 @@ is "the code being accepted when the primary died: accepted once in all" \
     "1" "$(printf '%s\n' "$r1" "$r2" "$r3" | grep -c '^PAM_SUCCESS$')"
 is "mfa-enroll check warns: no synchronous standby now" \
     "mfa-enroll: warning: database: synchronous_standby_names is empty: a standby promoted after a failover may not know a code the primary accepted, and accept it again (README: Replication)" \
-    "$(mfa_check | grep ': warning: ')"
+    "$(mfa_check | grep ': warning: .*synchronous_standby_names')"
 
 # The promoted server now waits for a standby it does not have.
 sql postgres -c "ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (s2)'" \
