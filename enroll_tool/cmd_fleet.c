@@ -145,11 +145,14 @@ cmd_db_init(struct ctx *c, int argc, char **argv)
 	if (c->have_cfg)
 		printf("Fleet policy from %s: window %u, resync_window %u, "
 		    "hotp_look_ahead %u, lockout after %u failures for %u s, "
-		    "max_devices %u, host_failures_per_minute %u.\n", c->conf,
-		    c->cfg.window, c->cfg.resync_window,
+		    "max_devices %u, host_failures_per_minute %u, "
+		    "self_service %s, self_enrol_without_invitation %s.\n",
+		    c->conf, c->cfg.window, c->cfg.resync_window,
 		    c->cfg.hotp_look_ahead, c->cfg.max_failures,
 		    c->cfg.lockout_seconds, c->cfg.max_devices,
-		    c->cfg.host_failures_per_minute);
+		    c->cfg.host_failures_per_minute,
+		    c->cfg.self_service ? "true" : "false",
+		    c->cfg.self_enrol_without_invitation ? "true" : "false");
 	db_init_todo(&info, key_file);
 	return 0;
 }

@@ -158,6 +158,8 @@ window = 2;
 max_failures = 3;
 lockout_seconds = 600;
 host_failures_per_minute = 40;
+self_service = false;
+self_enrol_without_invitation = true;
 CONF
 chmod 0644 "$SANDBOX/awsmfa.conf"
 out=$("$ENROLL" --conf "$SANDBOX/awsmfa.conf" db-init --key-file "$key" 2>&1)
@@ -165,10 +167,10 @@ is "the conninfo comes from db_admin_conninfo by default" \
     "0 awsmfa schema version 1 in database \"awsmfa\" (was version 1), upgraded in place by postgres." \
     "$? $(head -n 1 <<<"$out")"
 check "it says which policy it set" grep -q \
-    "^Fleet policy from $SANDBOX/awsmfa.conf: window 2, resync_window 60, hotp_look_ahead 10, lockout after 3 failures for 600 s, max_devices 8, host_failures_per_minute 40.$" \
+    "^Fleet policy from $SANDBOX/awsmfa.conf: window 2, resync_window 60, hotp_look_ahead 10, lockout after 3 failures for 600 s, max_devices 8, host_failures_per_minute 40, self_service false, self_enrol_without_invitation true.$" \
     <<<"$out"
-is "and the database holds it, for every server" "2|60|3|600|8|40" \
-    "$(sql postgres -c "SELECT win, resync_window, max_failures, lockout_seconds, max_devices, host_failures_per_minute FROM awsmfa.settings")"
+is "and the database holds it, for every server" "2|60|3|600|8|40|f|t" \
+    "$(sql postgres -c "SELECT win, resync_window, max_failures, lockout_seconds, max_devices, host_failures_per_minute, self_service, self_enrol_without_invitation FROM awsmfa.settings")"
 err=$("$ENROLL" db-init --key-file "$key" --conninfo "$(conninfo postgres) password=x" 2>&1 >/dev/null)
 is "a conninfo with a password is refused" \
     "1 mfa-enroll: conninfo: holds a password: use a passfile (passfile=) or a client certificate" \
