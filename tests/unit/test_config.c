@@ -29,8 +29,8 @@ static const char *const all_keys[] = {
 	"store_dir", "issuer", "digits", "period", "algorithm", "window",
 	"resync_window", "max_devices", "max_failures", "lockout_seconds",
 	"recovery_codes", "require_groups", "store", "db_conninfo",
-	"db_admin_conninfo", "db_timeout", "db_break_glass", "self_service",
-	"self_enrol_without_invitation",
+	"db_admin_conninfo", "db_self_conninfo", "db_timeout",
+	"db_break_glass", "self_service", "self_enrol_without_invitation",
 };
 
 static char tmpdir[64];
@@ -162,6 +162,7 @@ test_fleet_keys(void **state)
 	assert_string_equal(cfg.db_conninfo, "host=db1,db2 dbname=awsmfa "
 	    "target_session_attrs=read-write sslmode=verify-full");
 	assert_string_equal(cfg.db_admin_conninfo, "service=awsmfa-admin");
+	assert_string_equal(cfg.db_self_conninfo, "");
 	assert_int_equal(cfg.db_timeout, 3);
 	config_free(&cfg);
 	parse_ok("store = \"file\";", &cfg);
@@ -179,6 +180,10 @@ test_fleet_keys(void **state)
 	store_err("store = \"postgresql\";\n"
 	    "\ndb_admin_conninfo = \"postgresql://u:pw@db/awsmfa\";",
 	    "t.conf:3: key 'db_admin_conninfo': holds a password: use a "
+	    "passfile (passfile=) or a client certificate");
+	store_err("store = \"postgresql\";\n"
+	    "db_self_conninfo = \"user=web01_self password=x\";",
+	    "t.conf:2: key 'db_self_conninfo': holds a password: use a "
 	    "passfile (passfile=) or a client certificate");
 	store_err("db_conninfo = \"host=db bogus=1\";\n"
 	    "store = \"postgresql\";",
