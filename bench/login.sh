@@ -9,7 +9,10 @@
 #  - login: pam_start_confdir + pam_authenticate + pam_end with a fresh
 #    right code (each sample a later 30 s step on the modules' clock), for
 #    pam_awsmfa on the file store with 1, 1000 and 100,000 users, pam_oath
-#    (1 and 1000 users in its usersfile) and pam_google_authenticator.
+#    (1 and 1000 users in its usersfile) and pam_google_authenticator;
+#  - the floor: the same two rows for pam_permit.so, which does nothing:
+#    what libpam, the harness and mapping any one module cost, which no
+#    module gets under.
 # OTHER_MODULE (e.g. another build's pam_awsmfa.so) gets the same rows,
 # in the same run, for a before/after table.  The column "sshd, crypto
 # ready" has libcrypto also initialised (config read, one digest), as
@@ -27,11 +30,12 @@ MODULE="$BUILD/pam_module/.libs/pam_awsmfa.so"
 SECDIR=/lib/x86_64-linux-gnu/security
 OATH=$SECDIR/pam_oath.so
 GA=$SECDIR/pam_google_authenticator.so
+PERMIT=$SECDIR/pam_permit.so
 B32=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
 HEX=$(printf '%s' "$B32" | base32 -d | od -An -tx1 | tr -d ' \n')
 T0=1767225600
 
-for f in "$LOGIN" "$BENCH" "$MODULE" "$OATH" "$GA" ${OTHER:+"$OTHER"}; do
+for f in "$LOGIN" "$BENCH" "$MODULE" "$OATH" "$GA" "$PERMIT" ${OTHER:+"$OTHER"}; do
 	[ -e "$f" ] || { echo "login.sh: missing $f" >&2; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { echo "login.sh: run as root" >&2; exit 1; }
@@ -74,6 +78,7 @@ for u in 1 1000; do
 	service "oath-$u" "$OATH" "usersfile=$D/oath$u" window=1 digits=6
 done
 service google "$GA" "secret=$D/ga/\${USER}" user=root
+service permit "$PERMIT"
 
 cp -a "$D"/seed/store* "$D/"
 # Only root's record changes: put its seed back (a whole store copy of
@@ -138,9 +143,11 @@ row_login() {
 	    "$(login "$2" ready)" "$(login "$2" bare)"
 }
 [ -z "$OTHER" ] || { echo "# other: $OTHER"; row_load "pam_awsmfa.so (other)" "$OTHER"; }
+row_load "pam_permit.so (floor)" "$PERMIT"
 row_load pam_awsmfa.so "$MODULE"
 row_load pam_oath.so "$OATH"
 row_load pam_google_authenticator.so "$GA"
+row_login "pam_permit (floor)" permit
 for u in 1 1000 100000; do
 	[ -z "$OTHER" ] || row_login "pam_awsmfa (other), $u users" "other-$u"
 	row_login "pam_awsmfa, $u users" "awsmfa-$u"

@@ -76,9 +76,10 @@ open_folder(const char *path, char name[NAME_MAX + 1], int *dfd,
 	return MFA_OK;
 }
 
-/* Why the open file fd cannot be trusted, or MFA_OK. */
+/* Why the open file fd cannot be trusted, or MFA_OK and its size in
+ * *size. */
 static int
-check_file(int fd, const struct ctx *ctx)
+check_file(int fd, off_t *size, const struct ctx *ctx)
 {
 	struct stat	st;
 
@@ -92,6 +93,7 @@ check_file(int fd, const struct ctx *ctx)
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
 		return config_err(ctx, 0, "writable by group or others "
 		    "(mode %04o)", (unsigned)(st.st_mode & 07777));
+	*size = st.st_size;
 	return MFA_OK;
 }
 
@@ -100,7 +102,7 @@ check_file(int fd, const struct ctx *ctx)
  * FIFO planted at the path from hanging the login before fstat sees it.
  */
 static int
-open_checked(const char *path, int *fd, const struct ctx *ctx)
+open_checked(const char *path, int *fd, off_t *size, const struct ctx *ctx)
 {
 	char	name[NAME_MAX + 1] = "";
 	int	dfd, r;
@@ -119,7 +121,7 @@ open_checked(const char *path, int *fd, const struct ctx *ctx)
 		return config_err(ctx, 0, "is a symbolic link");
 	if (*fd == -1)
 		return config_err(ctx, 0, "%s", strerror(errno));
-	if ((r = check_file(*fd, ctx)) != MFA_OK)
+	if ((r = check_file(*fd, size, ctx)) != MFA_OK)
 		close(*fd);
 	return r;
 }
@@ -129,18 +131,33 @@ open_checked(const char *path, int *fd, const struct ctx *ctx)
  * read_all: a regular file reads short only at its end, so the read that
  * asked for one byte more than the file holds already says it is whole,
  * and the login path is spared the second read that would return 0.
+ * The buffer starts at the size fstat saw (a file that grew since gets
+ * the whole limit): 64 KiB up front would move the heap's top up and
+ * back down again in every login.
  */
 static int
-read_text(int fd, char **text, const struct ctx *ctx)
+read_text(int fd, off_t size, char **text, const struct ctx *ctx)
 {
-	char	*buf;
-	size_t	 len = 0, want;
+	char	*buf, *p;
+	size_t	 cap, len = 0, want;
 	ssize_t	 r;
 
-	if ((buf = malloc(CONFIG_MAX_SIZE + 1)) == NULL)
+	cap = CONFIG_MAX_SIZE + 1;
+	if (size >= 0 && size < CONFIG_MAX_SIZE)
+		cap = (size_t)size + 1;
+	if ((buf = malloc(cap)) == NULL)
 		return config_err(ctx, 0, "out of memory");
 	while (len <= CONFIG_MAX_SIZE) {
-		want = CONFIG_MAX_SIZE + 1 - len;
+		if (len == cap) {
+			/* Grown since fstat: up to the limit and one more. */
+			if ((p = realloc(buf, CONFIG_MAX_SIZE + 1)) == NULL) {
+				free(buf);
+				return config_err(ctx, 0, "out of memory");
+			}
+			buf = p;
+			cap = CONFIG_MAX_SIZE + 1;
+		}
+		want = cap - len;
 		r = read(fd, buf + len, want);
 		if (r == -1 && errno == EINTR)
 			continue;
@@ -170,6 +187,7 @@ config_load(const char *path, struct awsmfa_config *cfg, char *err,
 {
 	struct ctx	 ctx;
 	char		*text = NULL;
+	off_t		 size = 0;
 	int		 fd = -1, r;
 
 	if (path == NULL)
@@ -181,8 +199,8 @@ config_load(const char *path, struct awsmfa_config *cfg, char *err,
 	/* config_parse_text sets the defaults itself: only the early
 	 * failures need them here (each costs a gethostname on the login
 	 * path). */
-	if ((r = open_checked(path, &fd, &ctx)) == MFA_OK) {
-		r = read_text(fd, &text, &ctx);
+	if ((r = open_checked(path, &fd, &size, &ctx)) == MFA_OK) {
+		r = read_text(fd, size, &text, &ctx);
 		close(fd);
 	}
 	if (r != MFA_OK) {

@@ -36,6 +36,23 @@ static const char *const all_keys[] = {
 static char tmpdir[64];
 static char err[MFA_ERRLEN];
 
+/* Set, fstat (linked --wrap=fstat) says a regular file is one byte: as
+ * if the file grew between config_load's fstat and its read. */
+static int stale_size;
+
+int __real_fstat(int, struct stat *);
+int __wrap_fstat(int, struct stat *);
+
+int
+__wrap_fstat(int fd, struct stat *st)
+{
+	int r = __real_fstat(fd, st);
+
+	if (r == 0 && stale_size && S_ISREG(st->st_mode))
+		st->st_size = 1;
+	return r;
+}
+
 static void
 assert_defaults(const struct awsmfa_config *cfg)
 {
@@ -715,6 +732,42 @@ test_load_bad_content(void **state)
 	free(big);
 }
 
+/* The buffer starts at the size fstat saw; a file that is longer by the
+ * time it is read is still read whole, up to the same limit. */
+static void
+test_load_grown(void **state)
+{
+	struct awsmfa_config cfg;
+	const char *p;
+	char *big;
+
+	(void)state;
+	need_root();
+	stale_size = 1;
+	p = make_file("grown.conf", "# grown\ndigits = 7;\n", 0600, 0);
+	assert_int_equal(config_load(p, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.digits, 7);
+	config_free(&cfg);
+	assert_non_null(big = malloc(65537));
+	memset(big, ' ', 65537);
+	p = make_file_n("grown-big.conf", big, 65536, 0600, 0);
+	assert_int_equal(config_load(p, &cfg, err, sizeof(err)), 0);
+	assert_defaults(&cfg);
+	config_free(&cfg);
+	p = make_file_n("grown-huge.conf", big, 65537, 0600, 0);
+	load_err(p, ": larger than 65536 bytes");
+	free(big);
+}
+
+/* Even when an assertion above ends the test early. */
+static int
+fresh_size(void **state)
+{
+	(void)state;
+	stale_size = 0;
+	return 0;
+}
+
 static void
 test_load_missing(void **state)
 {
@@ -968,6 +1021,7 @@ main(void)
 		cmocka_unit_test(test_sample_file),
 		cmocka_unit_test(test_load_good),
 		cmocka_unit_test(test_load_bad_content),
+		cmocka_unit_test_teardown(test_load_grown, fresh_size),
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_load_symlink),
 		cmocka_unit_test(test_load_not_root),
