@@ -322,6 +322,8 @@ judge_results(struct db_conn *c, int s, PGresult **res, char *err,
 	return MFA_ERR_DB;
 }
 
+/* A call's start: nothing of the last call's result, warnings or
+ * reachability may be read as this one's. */
 static int
 ready(struct db_conn *c, PGresult **res, char *err, size_t errlen)
 {
