@@ -8,7 +8,7 @@
 # logins through a pgbouncer in transaction mode on the login host's Unix
 # socket (the deployment README.md describes).  A PostgreSQL server of its
 # own is started in a temporary folder and stopped at the end.  Run as
-# root from a build tree:
+# root from a build tree where make check has built tests/intree/:
 #	bench/pg.sh [BUILDDIR]	(env: N logins per row, default 2000; BENCH_DIR,
 #	default /var/tmp: where the cluster lives, /dev/shm to leave out the disk;
 #	BEFORE=BUILDDIR: another build's module against this one, interleaved)
@@ -25,11 +25,13 @@ BUILD=$(cd "${1:-.}" && pwd)
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 N=${N:-2000}
 BENCH="$BUILD/bench/bench"
-MODULE="$BUILD/pam_module/.libs/pam_awsmfa.so"
+# The in-tree module: it loads this build's plugin, not plugindir's.
+MODULE="$BUILD/tests/intree/.libs/pam_awsmfa.so"
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 HEX=48656c6c6f21deadbeef48656c6c6f21deadbeef
 [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
 [ -x "$PGBIN/initdb" ] || { echo "bench: no PostgreSQL server" >&2; exit 1; }
+[ -e "$MODULE" ] || { echo "bench: no $MODULE (make check builds it)" >&2; exit 1; }
 
 D=$(mktemp -d "${BENCH_DIR:-/var/tmp}/awsmfa-pgbench.XXXXXX")
 chmod 0755 "$D"
@@ -164,7 +166,7 @@ if [ -n "${BEFORE:-}" ]; then
 		sed 's/$/ nullok/' "$D/pam.d/$k" >"$D/pam.d/$k-nullok"
 	done
 	for k in $kinds; do
-		sed "s|$MODULE|$BEFORE/pam_module/.libs/pam_awsmfa.so|" \
+		sed "s|$MODULE|$BEFORE/tests/intree/.libs/pam_awsmfa.so|" \
 		    "$D/pam.d/$k" >"$D/pam.d/$k-before"
 	done
 	first=0

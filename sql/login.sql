@@ -173,6 +173,12 @@ END $$;
 
 -- Bounds every lock wait of this transaction to ms (at least 1: 0 would
 -- mean no bound), so that nothing of a login waits past the module.
+-- What runs long without waiting on a lock is bounded by the
+-- statement_timeout the module sends (the same four fifths of the time
+-- left) in the pipeline of its call, before it (lib/pg/db_call.c
+-- db_exec_bounded): a running statement cannot shorten its own timer,
+-- and a SET of its own could reach another server connection behind a
+-- pooler.  The timer lasts the whole CALL, its COMMITs included.
 CREATE OR REPLACE FUNCTION awsmfa.login_bound(p_ms bigint) RETURNS void
 LANGUAGE sql VOLATILE
 SET search_path = pg_catalog, awsmfa, pg_temp
@@ -452,13 +458,16 @@ BEGIN
 END $$;
 
 -- One login, as the module calls it: CALL awsmfa.login(user, input, ms,
--- NULL, NULL, NULL).  The count is committed before the judge runs, so
--- CALL inside a transaction block fails ("invalid transaction
--- termination") before anything is judged.  PostgreSQL refuses COMMIT in
--- a SECURITY DEFINER procedure or one with SET, so this one runs with the
--- caller's rights and search_path, and names everything in full; the
--- rules are in the two definer functions, whatever order a host calls
--- them in.
+-- NULL, NULL, NULL), behind a set_config of statement_timeout and
+-- lock_timeout to four fifths of ms, local, in the same pipeline
+-- (see login_bound): a judge still running then is cancelled and rolled
+-- back, and only the count, committed before it, stays.  The count is
+-- committed before the judge runs, so CALL inside a transaction block
+-- fails ("invalid transaction termination") before anything is judged.
+-- PostgreSQL refuses COMMIT in a SECURITY DEFINER procedure or one with
+-- SET, so this one runs with the caller's rights and search_path, and
+-- names everything in full; the rules are in the two definer functions,
+-- whatever order a host calls them in.
 CREATE OR REPLACE PROCEDURE awsmfa.login(p_user bytea, p_input bytea,
     p_ms integer, OUT result text, OUT device text, OUT reason text)
 LANGUAGE plpgsql

@@ -24,6 +24,9 @@
 #include "otp.h"
 #include "recovery.h"
 
+/* The most a login tells the database it has left (sql/login.sql). */
+#define PG_LEFT_MAX_MS	60000
+
 struct answer {
 	const char	*name;
 	enum verify_result r;
@@ -136,10 +139,30 @@ pg_reach(struct backend *b, char *err, size_t errlen)
 	return s;
 }
 
+/*
+ * What the server may spend of the time left on a login's call, as
+ * sql/login.sql's login_count bounds its lock waits and the judge's
+ * deadline: four fifths of it (of a minute at most), the rest being for
+ * the way there and back.  The server then stops the call
+ * (statement_timeout) before this side gives up, and a login given up
+ * on cannot commit later, as long as the statement reaches the server
+ * within that fifth: the server's timer starts when it gets it.  At
+ * least 1 ms: 0 would mean no bound.
+ */
+static int64_t
+server_ms(int64_t left)
+{
+	if (left > PG_LEFT_MAX_MS)
+		left = PG_LEFT_MAX_MS;
+	return left * 4 / 5 < 1 ? 1 : left * 4 / 5;
+}
+
 /* One call with what is left of the budget (mfa-enroll: a whole
  * db_timeout per call), connecting first if needed; the time it took is
  * taken off the budget.  A login's calls expect one row of nfields
- * columns; anything else is a failure, not an answer to read. */
+ * columns; anything else is a failure, not an answer to read.  A login's
+ * call runs under the server's bound above; mfa-enroll's calls, an
+ * admin's at a terminal, keep the server's settings. */
 int
 backend_pg_call(struct backend *b, const char *sql, int n,
     const char *const *params, int nfields, PGresult **res, char *err,
@@ -153,7 +176,11 @@ backend_pg_call(struct backend *b, const char *sql, int n,
 		return s;
 	t0 = db_clock_ms();
 	b->db.deadline = t0 + b->budget_ms;
-	s = db_exec(&b->db, sql, n, params, res, err, errlen);
+	if (b->flags & BACKEND_ADMIN)
+		s = db_exec(&b->db, sql, n, params, res, err, errlen);
+	else
+		s = db_exec_bounded(&b->db, server_ms(b->budget_ms), sql, n,
+		    params, res, err, errlen);
 	b->budget_ms -= db_clock_ms() - t0;
 	/* A database that answered, even with an error or a WARNING, is
 	 * not down: no break-glass for the rest of this login. */

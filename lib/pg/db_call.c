@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "db_call.h"
+#include "db_env.h"
 #include "mfaerr.h"
 
 int64_t
@@ -94,75 +96,6 @@ drop(struct db_conn *c, int s)
 {
 	db_close(c);
 	return s;
-}
-
-/*
- * libpq takes each connection option the conninfo leaves out from the
- * environment (PGSERVICE and PGSERVICEFILE, PGHOSTADDR, PGOPTIONS,
- * PGSSLMODE, ...), and Kerberos reads KRB5CCNAME.  Under su or sudo that
- * environment is the calling user's, who could send the module to a
- * server of theirs, or make it unreachable to force break-glass.  While
- * connecting those variables are set aside, so the config's conninfo is
- * all that counts; they are put back before returning to the caller.
- */
-struct env_aside {
-	char	**saved;
-	size_t	  n;
-};
-
-static int
-env_libpq_reads(const char *e)
-{
-	return strncmp(e, "PG", 2) == 0 || strncmp(e, "KRB5", 4) == 0 ||
-	    strncmp(e, "HOME=", 5) == 0;
-}
-
-/* No cap on how many: a limit the caller could exceed would be a way to
- * make the connection fail on purpose. */
-static int
-env_set_aside(struct env_aside *a)
-{
-	extern char	**environ;
-	char		 *name;
-	size_t		  i, k, want = 0;
-
-	a->n = 0;
-	for (i = 0; environ[i] != NULL; i++)
-		want += env_libpq_reads(environ[i]);
-	if ((a->saved = calloc(want + 1, sizeof(*a->saved))) == NULL)
-		return MFA_ERR_NOMEM;
-	for (i = 0; environ[i] != NULL && a->n < want; i++) {
-		if (!env_libpq_reads(environ[i]))
-			continue;
-		if ((a->saved[a->n] = strdup(environ[i])) == NULL) {
-			while (a->n > 0)
-				free(a->saved[--a->n]);
-			free(a->saved);
-			return MFA_ERR_NOMEM;
-		}
-		a->n++;
-	}
-	for (k = 0; k < a->n; k++) {
-		name = a->saved[k];
-		name[strcspn(name, "=")] = '\0';
-		(void)unsetenv(name);
-	}
-	return MFA_OK;
-}
-
-static void
-env_put_back(struct env_aside *a)
-{
-	size_t	k;
-
-	for (k = 0; k < a->n; k++) {
-		/* set_aside cut each "NAME=value" at its '='. */
-		(void)setenv(a->saved[k], a->saved[k] + strlen(a->saved[k]) + 1,
-		    1);
-		free(a->saved[k]);
-	}
-	free(a->saved);
-	a->n = 0;
 }
 
 /*
@@ -336,27 +269,28 @@ collect(struct db_conn *c, PGresult **res, char *err, size_t errlen)
 	}
 }
 
-int
-db_exec(struct db_conn *c, const char *sql, int nparams,
-    const char *const *params, PGresult **res, char *err, size_t errlen)
+/* Sends sql with its text parameters; in pipeline mode it is queued
+ * behind what was sent before it. */
+static int
+send_params(struct db_conn *c, const char *sql, int nparams,
+    const char *const *params, char *err, size_t errlen)
 {
-	int		 s;
-	const char	*sqlstate;
-
-	*res = NULL;
-	c->reach = DB_REACH_NO;
-	if (c->pg == NULL) {
-		seterr(err, errlen, "database: no connection");
-		return MFA_ERR_DB;
-	}
-	c->warned = 0;
 	if (!PQsendQueryParams(c->pg, sql, nparams, NULL, params, NULL, NULL,
 	    0)) {
 		pg_err(err, errlen, "database", PQerrorMessage(c->pg));
-		return drop(c, MFA_ERR_DB);
+		return MFA_ERR_DB;
 	}
-	if ((s = flush(c, err, errlen)) == MFA_OK)
-		s = collect(c, res, err, errlen);
+	return MFA_OK;
+}
+
+/* The status of a call whose results were read (s), as db_exec returns
+ * it; *res is kept only for MFA_OK. */
+static int
+judge_results(struct db_conn *c, int s, PGresult **res, char *err,
+    size_t errlen)
+{
+	const char	*sqlstate;
+
 	if (s == MFA_OK && c->warned) {
 		seterr(err, errlen, "database: the server sent a warning, "
 		    "its answer is not trusted");
@@ -386,6 +320,137 @@ db_exec(struct db_conn *c, const char *sql, int nparams,
 	PQclear(*res);
 	*res = NULL;
 	return MFA_ERR_DB;
+}
+
+/* A call's start: nothing of the last call's result, warnings or
+ * reachability may be read as this one's. */
+static int
+ready(struct db_conn *c, PGresult **res, char *err, size_t errlen)
+{
+	*res = NULL;
+	c->reach = DB_REACH_NO;
+	c->warned = 0;
+	if (c->pg == NULL) {
+		seterr(err, errlen, "database: no connection");
+		return MFA_ERR_DB;
+	}
+	return MFA_OK;
+}
+
+int
+db_exec(struct db_conn *c, const char *sql, int nparams,
+    const char *const *params, PGresult **res, char *err, size_t errlen)
+{
+	int	s;
+
+	if ((s = ready(c, res, err, errlen)) != MFA_OK)
+		return s;
+	if ((s = send_params(c, sql, nparams, params, err, errlen)) != MFA_OK)
+		return drop(c, s);
+	if ((s = flush(c, err, errlen)) == MFA_OK)
+		s = collect(c, res, err, errlen);
+	return judge_results(c, s, res, err, errlen);
+}
+
+/*
+ * The server's own bound on the statement that follows it in the same
+ * pipeline: statement_timeout cannot be shortened from inside a running
+ * statement, and a SET sent on its own may reach another server
+ * connection behind a pooler in transaction mode.  Sent before Sync, it
+ * runs in the statement's first transaction on the same server
+ * connection (a pooler hands the connection back only at ReadyForQuery,
+ * which only Sync brings); local to that transaction, so nothing of it
+ * outlives the call.  The timer starts with the statement's Execute and
+ * lasts its whole run, the COMMITs inside a procedure included.
+ */
+static const char bound_sql[] =
+    "SELECT pg_catalog.set_config('statement_timeout', $1, true), "
+    "pg_catalog.set_config('lock_timeout', $1, true)";
+
+static int
+send_bounded(struct db_conn *c, int64_t ms, const char *sql, int nparams,
+    const char *const *params, char *err, size_t errlen)
+{
+	char		 v[32];
+	const char	*p[1] = { v };
+	int		 s;
+
+	/* 0 would mean no bound at all. */
+	snprintf(v, sizeof(v), "%lldms", (long long)(ms < 1 ? 1 :
+	    ms > INT_MAX ? INT_MAX : ms));
+	if (!PQenterPipelineMode(c->pg)) {
+		pg_err(err, errlen, "database", PQerrorMessage(c->pg));
+		return MFA_ERR_DB;
+	}
+	if ((s = send_params(c, bound_sql, 1, p, err, errlen)) != MFA_OK ||
+	    (s = send_params(c, sql, nparams, params, err, errlen)) != MFA_OK)
+		return s;
+	if (!PQpipelineSync(c->pg)) {
+		pg_err(err, errlen, "database", PQerrorMessage(c->pg));
+		return MFA_ERR_DB;
+	}
+	return MFA_OK;
+}
+
+/* The pipeline's end: its Sync, then back to one statement at a time. */
+static int
+collect_sync(struct db_conn *c, char *err, size_t errlen)
+{
+	PGresult	*r;
+	int		 s, synced;
+
+	if ((s = await_result(c, err, errlen)) != MFA_OK)
+		return s;
+	r = PQgetResult(c->pg);
+	synced = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+	PQclear(r);
+	if (!synced || !PQexitPipelineMode(c->pg)) {
+		seterr(err, errlen, "database: the pipeline did not end");
+		return MFA_ERR_DB;
+	}
+	return MFA_OK;
+}
+
+/* The bound's result, then the statement's, then the Sync.  A bound
+ * that did not take is a failure of the call, not an unbounded run: the
+ * statement behind it was not run (PGRES_PIPELINE_ABORTED). */
+static int
+collect_bounded(struct db_conn *c, PGresult **res, char *err, size_t errlen)
+{
+	PGresult	*b = NULL;
+	int		 s, bound;
+
+	if ((s = collect(c, &b, err, errlen)) != MFA_OK) {
+		PQclear(b);
+		return s;
+	}
+	bound = b != NULL && PQresultStatus(b) == PGRES_TUPLES_OK;
+	if (!bound)
+		pg_err(err, errlen, "database: statement_timeout",
+		    b != NULL ? PQresultErrorField(b, PG_DIAG_MESSAGE_PRIMARY) :
+		    NULL);
+	PQclear(b);
+	if (!bound)
+		return MFA_ERR_DB;
+	if ((s = collect(c, res, err, errlen)) != MFA_OK)
+		return s;
+	return collect_sync(c, err, errlen);
+}
+
+int
+db_exec_bounded(struct db_conn *c, int64_t ms, const char *sql, int nparams,
+    const char *const *params, PGresult **res, char *err, size_t errlen)
+{
+	int	s;
+
+	if ((s = ready(c, res, err, errlen)) != MFA_OK)
+		return s;
+	if ((s = send_bounded(c, ms, sql, nparams, params, err,
+	    errlen)) != MFA_OK)
+		return drop(c, s);
+	if ((s = flush(c, err, errlen)) == MFA_OK)
+		s = collect_bounded(c, res, err, errlen);
+	return judge_results(c, s, res, err, errlen);
 }
 
 /* Reads every result of a script; the first error's message is kept. */

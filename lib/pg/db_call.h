@@ -2,9 +2,12 @@
 /* Calls into PostgreSQL that end by a deadline, whatever the network or
  * the server does: libpq's asynchronous API driven by poll() against one
  * deadline for the whole login (connection included), never a blocking
- * call, never statement_timeout, and never PQcancel: a cancelled commit
- * that waits for a synchronous standby is still committed locally, so the
- * one safe answer to a late reply is to drop the connection and refuse. */
+ * call, and never PQcancel: a cancelled commit that waits for a
+ * synchronous standby is still committed locally, so the one safe answer
+ * to a late reply is to drop the connection and refuse.  The server is
+ * told a bound of its own (db_exec_bounded) so that it stops what this
+ * side gave up on, but this side never waits on it: the deadline holds
+ * without it. */
 #ifndef AWSMFA_DB_CALL_H
 #define AWSMFA_DB_CALL_H
 
@@ -37,6 +40,14 @@ int	db_connect(struct db_conn *c, const char *conninfo, int64_t deadline,
  * the connection, since its state is then unknown. */
 int	db_exec(struct db_conn *c, const char *sql, int nparams,
 	    const char *const *params, PGresult **res, char *err,
+	    size_t errlen);
+
+/* db_exec with statement_timeout and lock_timeout set to ms (at least 1)
+ * for sql, in one pipeline that ends in one Sync: the same server
+ * connection behind a pooler in transaction mode, and nothing of the
+ * settings left after it.  The statement runs only if the bound took. */
+int	db_exec_bounded(struct db_conn *c, int64_t ms, const char *sql,
+	    int nparams, const char *const *params, PGresult **res, char *err,
 	    size_t errlen);
 
 /* Runs a script of several statements without parameters (the simple

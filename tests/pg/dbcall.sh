@@ -65,4 +65,35 @@ out=$("$DBCALL" "$ci" 5 "SELECT 1; SELECT 2")
 is "two statements in one call are refused by the server" failed \
     "$(field status "$out")"
 
+# db_exec_bounded: the server's own bound, set in the call's pipeline and
+# gone after it; the timer lasts a procedure's COMMITs, which still work.
+out=$(DBCALL_BOUND_MS=5000 "$DBCALL" "$ci" 5 "SELECT
+    current_setting('statement_timeout'), current_setting('lock_timeout')")
+is "bounded: the statement runs under the bound" "ok 5s|5s" \
+    "$(field status "$out") $(field row "$out")"
+is "and the connection keeps none of it" 0 "$(field after "$out")"
+out=$(DBCALL_BOUND_MS=500 "$DBCALL" "$ci" 5 'SELECT pg_sleep(3)')
+is "bounded: a slow statement is stopped by the server" \
+    "failed database: canceling statement due to statement timeout" \
+    "$(field status "$out") $(field error "$out")"
+check "at the bound (500 ms, took $(field elapsed_ms "$out") ms)" \
+    within 1500 "$out"
+is "the connection stays usable, without the bound" 0 "$(field after "$out")"
+"$DBCALL" "$ci" 5 "CREATE TABLE t (x int)" >/dev/null
+"$DBCALL" "$ci" 5 "CREATE PROCEDURE p() LANGUAGE plpgsql AS \$\$ BEGIN
+    INSERT INTO t VALUES (1); COMMIT; PERFORM pg_sleep(3);
+    INSERT INTO t VALUES (2); COMMIT; END \$\$" >/dev/null
+out=$(DBCALL_BOUND_MS=500 "$DBCALL" "$ci" 5 'CALL p()')
+is "bounded CALL: its COMMIT works, the timer outlasts it" \
+    "failed database: canceling statement due to statement timeout" \
+    "$(field status "$out") $(field error "$out")"
+is "what was committed before the bound stays, nothing after" '{1}' \
+    "$(field row "$("$DBCALL" "$ci" 5 'SELECT array_agg(x) FROM t')")"
+out=$(DBCALL_BOUND_MS=5000 "$DBCALL" "$ci" 5 "DO \$\$BEGIN RAISE WARNING 'careful'; END\$\$")
+is "bounded: a WARNING is not trusted either" warned "$(field status "$out")"
+out=$(DBCALL_BOUND_MS=5000 "$DBCALL" "$ci" 5 "SELECT 1/0")
+is "bounded: an error is failed, in one line" \
+    "failed database: division by zero" \
+    "$(field status "$out") $(field error "$out")"
+
 done_testing

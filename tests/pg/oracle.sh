@@ -238,6 +238,49 @@ for lock in DEVLOCK USERLOCK; do
 		"$((f0 + 1))" "$f1"
 done
 
+# Rule 4 without a lock to wait for: a statement of the judge runs past
+# db_timeout on its own (a slow trigger on the attempts row it updates,
+# installed as the superuser), so lock_timeout cannot be what ends it.
+# The statement_timeout the module sends with its CALL stops it on the
+# server before the module gives up; the judge's transaction is rolled
+# back: the code unspent, nothing accepted, and the count, committed by
+# the first transaction of the CALL, kept with its row still 'pending'.
+# Without it the server would run on after the module gave up, and
+# commit the login (the code spent, the count undone) seconds later.
+sql postgres -c "CREATE FUNCTION public.slow() RETURNS trigger
+    LANGUAGE plpgsql AS \$\$ BEGIN PERFORM pg_sleep(4); RETURN NEW; END \$\$" \
+    -c "CREATE TRIGGER slow AFTER UPDATE ON awsmfa.attempts FOR EACH ROW
+    EXECUTE FUNCTION public.slow()" >/dev/null
+unspend
+c=$(right)
+IFS='|' read -r f0 n0 _ <<<"$(state)"
+t0=$(date +%s%N)
+r=$(pam_run "" -- "$DRIVER" -s h -u carol "$c" 2>&1 |
+    sed -n 's/^result: //p' | tail -n 1)
+ms=$((($(date +%s%N) - t0) / 1000000))
+is "a slow statement in the judge: the module gives up" \
+    PAM_AUTHINFO_UNAVAIL "$r"
+check "within db_timeout (2 s; took $ms ms)" test "$ms" -lt 3000
+sleep 0.3
+is "the login's backend no longer runs it" "" "$(sql postgres -c "SELECT
+    state || ' ' || wait_event FROM pg_stat_activity
+    WHERE usename = 'host_a' AND state <> 'idle'")"
+# Past the trigger's sleep: whatever the server would still commit, it
+# has by now.
+sleep 4
+IFS='|' read -r f1 n1 spent <<<"$(state)"
+is "once the statement would have ended, the code is still unspent" \
+    f "$spent"
+is "nothing accepted late" 0 "$(sql postgres -c "SELECT count(*)
+    FROM awsmfa.attempts WHERE user_name = 'carol' AND result = 'ok' AND
+    at > now() - interval '8 seconds'")"
+last=$(sql postgres -c "SELECT result FROM awsmfa.attempts
+    WHERE user_name = 'carol' ORDER BY id DESC LIMIT 1")
+is "the count stays, its row 'pending'" "1 1 pending" \
+    "$((f1 - f0)) $((n1 - n0)) $last"
+sql postgres -c "DROP TRIGGER slow ON awsmfa.attempts" \
+    -c "DROP FUNCTION public.slow()" >/dev/null
+
 # Rule 7: any argument leaves one attempts row; the answer has three
 # columns.
 odd() {

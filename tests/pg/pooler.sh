@@ -95,6 +95,38 @@ is "15 refused" 15 "$(cat "$SANDBOX"/race.* | grep -c PAM_AUTH_ERR)"
 is "16 attempts recorded" 16 "$(sql postgres -c "SELECT count(*) FROM
     awsmfa.attempts WHERE user_name = 'bob'")"
 
+# Rule 4 through the pooler: the statement_timeout the module sends with
+# its CALL (in the same pipeline, so on the same server connection) stops
+# a judge that runs long on its own, a slow trigger here, before the
+# module gives up: nothing committed late, the count kept.  The setting
+# is local to the call's transaction: the pooled connection that ran it
+# is handed to the next client without it.
+sql postgres -c "CREATE FUNCTION public.slow() RETURNS trigger
+    LANGUAGE plpgsql AS \$\$ BEGIN PERFORM pg_sleep(4); RETURN NEW; END \$\$" \
+    -c "CREATE TRIGGER slow AFTER UPDATE ON awsmfa.attempts FOR EACH ROW
+    EXECUTE FUNCTION public.slow()" >/dev/null
+s=$(enrol dave)
+c=$(totp "$s" 30)
+step=$(sql postgres -c "SELECT last_step FROM awsmfa.devices
+    WHERE user_name = 'dave'")
+is "a slow judge through the pooler: the module gives up" \
+    PAM_AUTHINFO_UNAVAIL "$(auth dave "$c")"
+sleep 0.3
+is "the server connection no longer runs it" "" "$(sql postgres -c "SELECT
+    state || ' ' || wait_event FROM pg_stat_activity
+    WHERE usename = 'host_a' AND state <> 'idle'")"
+sleep 4
+is "once it would have ended: the code unspent, the count kept" "$step|1" \
+    "$(sql postgres -c "SELECT d.last_step, u.failures FROM awsmfa.devices d
+    JOIN awsmfa.users u ON u.name = d.user_name WHERE u.name = 'dave'")"
+is "no statement_timeout left on the pooled connections" "0 0 0" \
+    "$(for _ in 1 2 3; do psql -X -At -h "$B" -p "$BPORT" -U root \
+    -d awsmfa -c 'SHOW statement_timeout'; done | tr '\n' ' ' |
+    sed 's/ $//')"
+sql postgres -c "DROP TRIGGER slow ON awsmfa.attempts" \
+    -c "DROP FUNCTION public.slow()" >/dev/null
+is "and the code then logs in" PAM_SUCCESS "$(auth dave "$c")"
+
 # The database down behind the pooler: pgbouncer holds the first client
 # waiting for a server, so the module ends it at db_timeout with no answer,
 # as a database that does not answer: break-glass for the account named.
