@@ -174,7 +174,7 @@ fuzz
 # and the fleet's attack, failover and network tests), which the two
 # suites above ran from git: the whole check stays under 15 minutes.
 dist_tests=$(make -s -C "$build/gcc" print-tests | tr ' ' '\n' | grep -vE \
-    '^tests/(self/|e2e/(sshd|sudo)\.py|pg/(oracle|failover|netfilter|budget|prompts|pooler|tls|login|lifecycle|migrate)\.sh)' |
+    '^tests/(self/|faults/self_kill_pg\.py|e2e/(sshd|sudo)\.py|pg/(oracle|failover|netfilter|budget|prompts|pooler|tls|login|lifecycle|migrate|self_sql)\.sh)' |
     xargs)
 stage distcheck env AWSMFA_KILLS=60 AWSMFA_FAULT_SAMPLE=60 \
     make -C "$build/gcc" -j2 distcheck TESTS="$dist_tests"
