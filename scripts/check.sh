@@ -75,7 +75,7 @@ configure_in() (
 
 fuzz() {
 	local log="$logs/fuzz.log" t0=$SECONDS p f
-	FUZZ_SECONDS=${FUZZ_SECONDS:-15} tests/fuzz/run.sh "$build/fuzz" >"$log" 2>&1
+	FUZZ_SECONDS=${FUZZ_SECONDS:-10} tests/fuzz/run.sh "$build/fuzz" >"$log" 2>&1
 	p=$(grep -c '^ok ' "$log")
 	f=$(grep -c '^not ok ' "$log")
 	passed=$((passed + p))
