@@ -48,7 +48,6 @@ CREATE INDEX IF NOT EXISTS attempts_host_charged ON awsmfa.attempts
 -- quarantined host gets false, and one attempts row a minute says so.
 CREATE OR REPLACE FUNCTION awsmfa.host_admit(p_user text) RETURNS boolean
 LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$
 DECLARE
 	m	bigint := now_s() / 60;
@@ -90,7 +89,6 @@ AS $$ SELECT greatest(clock_timestamp() - interval '1 minute',
 -- at the budget, so its cost does not grow with an attack.
 CREATE OR REPLACE FUNCTION awsmfa.host_charge(p_user text) RETURNS void
 LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, awsmfa, pg_temp
 AS $$
 DECLARE
 	lim	integer;
