@@ -4,9 +4,10 @@
 real awsmfa-self connecting as a role of awsmfa_self: an invited user
 enrols on the password and the invitation judged in the database, whose
 secret is made there; logs in with a code; the invitation is gone; a
-wrong code proves nothing and counts; resync and deactivate work with
-their proofs; another user cannot act on the devices; every action is in
-awsmfa.attempts with the self role.  Without db_self_conninfo the helper
+wrong code, a spent code, another user's code or no password proves
+nothing; resync and deactivate work with their proofs; another user
+cannot act on the devices; every action is in awsmfa.attempts with the
+self role.  Without db_self_conninfo the helper
 says so in one line.  TAP."""
 import os
 import re
@@ -106,6 +107,24 @@ try:
            'the code spent in self-service does not log in')
     tap.ok(site.login(carol, codes[0]) if codes else False,
            'a new recovery code logs in')
+
+    # The proof table broken once each, on this store too.
+    st, out = site.run_as(carol, 'recovery-codes', stdin='%s\n%s\n' % (
+        'not-' + carol.password, dev.fresh()))
+    tap.ok(st != 0 and 'authentication failed' in out,
+           'without the password: refused before any code', out)
+    spent = dev.fresh()
+    tap.ok(site.login(carol, spent), 'a login spends a code')
+    st, out = site.run_as(carol, 'recovery-codes', stdin='%s\n%s\n' % (
+        carol.password, spent))
+    tap.ok(st != 0 and 'authentication failed' in out,
+           'that spent code proves nothing', out)
+    erin = site.user('pe')
+    other = e2e.enrol(site.conf, erin.name, enroll=selflib.ENROLL)
+    st, out = site.run_as(carol, 'recovery-codes', stdin='%s\n%s\n' % (
+        carol.password, other.fresh()))
+    tap.ok(st != 0 and 'authentication failed' in out,
+           'nor does a code of another user\'s device', out)
 
     # A user at a prompt holds no connection of the self role.
     waiting = [site.client(carol, 'recovery-codes') for _ in range(3)]
