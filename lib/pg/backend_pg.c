@@ -159,14 +159,12 @@ server_ms(int64_t left)
 
 /* One call with what is left of the budget (mfa-enroll: a whole
  * db_timeout per call), connecting first if needed; the time it took is
- * taken off the budget.  A login's calls expect one row of nfields
- * columns; anything else is a failure, not an answer to read.  A login's
- * call runs under the server's bound above; mfa-enroll's calls, an
- * admin's at a terminal, keep the server's settings. */
+ * taken off the budget.  A login's call runs under the server's bound
+ * above; mfa-enroll's calls, an admin's at a terminal, keep the server's
+ * settings. */
 int
 backend_pg_call(struct backend *b, const char *sql, int n,
-    const char *const *params, int nfields, PGresult **res, char *err,
-    size_t errlen)
+    const char *const *params, PGresult **res, char *err, size_t errlen)
 {
 	int64_t	t0;
 	int	s;
@@ -186,8 +184,22 @@ backend_pg_call(struct backend *b, const char *sql, int n,
 	 * not down: no break-glass for the rest of this login. */
 	if (s == MFA_OK || s == MFA_ERR_DBWARN || b->db.pg != NULL)
 		b->answered = 1;
-	if (s == MFA_OK && !(b->flags & BACKEND_ADMIN) &&
-	    (PQntuples(*res) != 1 || PQnfields(*res) != nfields)) {
+	return s;
+}
+
+/* backend_pg_call whose answer must be one row of nfields columns, as
+ * every call of a login's is: anything else is a failure, not an answer
+ * to read. */
+int
+backend_pg_row(struct backend *b, const char *sql, int n,
+    const char *const *params, int nfields, PGresult **res, char *err,
+    size_t errlen)
+{
+	int	s;
+
+	s = backend_pg_call(b, sql, n, params, res, err, errlen);
+	if (s == MFA_OK && (PQntuples(*res) != 1 ||
+	    PQnfields(*res) != nfields)) {
 		seterr(err, errlen, "database: unexpected answer");
 		PQclear(*res);
 		*res = NULL;
@@ -299,7 +311,7 @@ pg_may_have_record(struct backend *b, const char *user)
 	if (b->fell_back)
 		return backend_file_ops.may_have_record(b, user);
 	backend_pg_user_bytes(user, name);
-	s = backend_pg_call(b, "SELECT awsmfa.has_user($1)", 1, p, 1, &res,
+	s = backend_pg_row(b, "SELECT awsmfa.has_user($1)", 1, p, 1, &res,
 	    NULL, 0);
 	if (s == MFA_OK)
 		r = strcmp(PQgetvalue(res, 0, 0), "f") != 0;
@@ -371,7 +383,7 @@ pg_peek(struct backend *b, const char *user, int64_t now,
 	if (b->fell_back)
 		return local_peek(b, user, now, digits_mask, err, errlen);
 	backend_pg_user_bytes(user, name);
-	s = backend_pg_call(b, "SELECT awsmfa.peek($1)", 1, p, 1, &res, err,
+	s = backend_pg_row(b, "SELECT awsmfa.peek($1)", 1, p, 1, &res, err,
 	    errlen);
 	if (s != MFA_OK && fall_back(b, user, s))
 		return local_peek(b, user, now, digits_mask, err, errlen);
@@ -464,7 +476,7 @@ pg_login(struct backend *b, const char *user, const char *input,
 		backend_pg_user_bytes(user, name);
 		snprintf(ms, sizeof(ms), "%lld", (long long)b->budget_ms);
 		backend_pg_input(input, inputlen, code);
-		s = backend_pg_call(b, "CALL awsmfa.login($1, $2, $3, NULL, "
+		s = backend_pg_row(b, "CALL awsmfa.login($1, $2, $3, NULL, "
 		    "NULL, NULL)", 3, p, 3, &res, err, errlen);
 		OPENSSL_cleanse(code, sizeof(code));
 	}

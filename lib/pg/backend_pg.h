@@ -36,6 +36,9 @@ int	backend_pg_recovery_array(unsigned count,
 	    size_t errlen);
 
 int	backend_pg_call(struct backend *b, const char *sql, int n,
+	    const char *const *params, PGresult **res, char *err,
+	    size_t errlen);
+int	backend_pg_row(struct backend *b, const char *sql, int n,
 	    const char *const *params, int nfields, PGresult **res, char *err,
 	    size_t errlen);
 /* A number the database sent in text form; 0 for NULL (or anything that

@@ -30,24 +30,6 @@ alg_lower(enum otp_alg alg, char out[8])
 	out[i] = '\0';
 }
 
-static int
-one_call(struct backend *b, const char *sql, int n, const char *const *p,
-    int nfields, PGresult **res, char *err, size_t errlen)
-{
-	int	r;
-
-	if ((r = backend_pg_call(b, sql, n, p, nfields, res, err, errlen)) !=
-	    MFA_OK)
-		return r;
-	if (PQntuples(*res) != 1 || PQnfields(*res) != nfields) {
-		PQclear(*res);
-		*res = NULL;
-		return mfa_fail(err, errlen, MFA_ERR_DB,
-		    "database: unexpected answer");
-	}
-	return MFA_OK;
-}
-
 int
 backend_pg_create(struct backend *b, const char *user, const char *name,
     enum otp_kind kind, int64_t now, struct mfa_device *out, char *err,
@@ -65,7 +47,7 @@ backend_pg_create(struct backend *b, const char *user, const char *name,
 	alg_lower(b->cfg->algorithm, alg);
 	snprintf(digits, sizeof(digits), "%u", b->cfg->digits);
 	snprintf(period, sizeof(period), "%u", b->cfg->period);
-	if ((rc = one_call(b, "SELECT awsmfa.create_device($1, $2, $3, $4, "
+	if ((rc = backend_pg_row(b, "SELECT awsmfa.create_device($1, $2, $3, $4, "
 	    "$5, $6)", 6, p, 1, &res, err, errlen)) != MFA_OK)
 		return rc;
 	k = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 0),
@@ -106,7 +88,7 @@ backend_pg_enable(struct backend *b, const char *user, const char *device,
 	int		 r;
 
 	(void)now;
-	if ((r = one_call(b, "SELECT awsmfa.enable_device($1, $2, $3, $4)", 4,
+	if ((r = backend_pg_row(b, "SELECT awsmfa.enable_device($1, $2, $3, $4)", 4,
 	    p, 1, &res, err, errlen)) != MFA_OK)
 		return r;
 	PQclear(res);
@@ -124,7 +106,7 @@ backend_pg_resync(struct backend *b, const char *user, const char *device,
 
 	(void)now;
 	memset(rep, 0, sizeof(*rep));
-	if ((r = one_call(b, "SELECT drift, reset_periods, locked_until, "
+	if ((r = backend_pg_row(b, "SELECT drift, reset_periods, locked_until, "
 	    "period FROM awsmfa.resync_device($1, $2, $3, $4)", 4, p, 4, &res,
 	    err, errlen)) != MFA_OK)
 		return r;
@@ -144,7 +126,7 @@ backend_pg_deactivate(struct backend *b, const char *user,
 	PGresult	*res;
 	int		 r;
 
-	if ((r = one_call(b, "SELECT awsmfa.deactivate_device($1, $2)", 2, p,
+	if ((r = backend_pg_row(b, "SELECT awsmfa.deactivate_device($1, $2)", 2, p,
 	    1, &res, err, errlen)) != MFA_OK)
 		return r;
 	PQclear(res);
@@ -215,7 +197,7 @@ backend_pg_recovery_codes(struct backend *b, const char *user,
 		return rc;
 	p[0] = user;
 	p[1] = arr;
-	rc = one_call(b, "SELECT awsmfa.set_recovery($1, $2)", 2, p, 1, &res,
+	rc = backend_pg_row(b, "SELECT awsmfa.set_recovery($1, $2)", 2, p, 1, &res,
 	    err, errlen);
 	PQclear(res);
 	free(arr);
@@ -316,7 +298,7 @@ backend_pg_import_tokens(struct backend *b, const char *csv, size_t len,
 	}
 	for (j = 0; j < TOKEN_ARRAYS; j++)
 		p[j] = arr[j];
-	if ((rc = one_call(b, "SELECT awsmfa.import_tokens($1, $2, $3, $4, "
+	if ((rc = backend_pg_row(b, "SELECT awsmfa.import_tokens($1, $2, $3, $4, "
 	    "$5, $6)", TOKEN_ARRAYS, p, 1, &res, err, errlen)) == MFA_OK)
 		*count = inv.n;
  out:
@@ -348,7 +330,7 @@ backend_pg_invite(struct backend *b, const char *user, int64_t ttl,
 	p[0] = user;
 	p[1] = hash;
 	p[2] = secs;
-	rc = one_call(b, "SELECT awsmfa.invite_user($1, $2, $3)", 3, p, 1,
+	rc = backend_pg_row(b, "SELECT awsmfa.invite_user($1, $2, $3)", 3, p, 1,
 	    &res, err, errlen);
 	if (rc == MFA_OK)
 		*expires = backend_pg_int(res, 0, 0);
@@ -367,7 +349,7 @@ backend_pg_revoke_invite(struct backend *b, const char *user, char *err,
 	PGresult	*res = NULL;
 	int		 rc;
 
-	rc = one_call(b, "SELECT awsmfa.revoke_invite($1)", 1, p, 1, &res,
+	rc = backend_pg_row(b, "SELECT awsmfa.revoke_invite($1)", 1, p, 1, &res,
 	    err, errlen);
 	PQclear(res);
 	return rc;
@@ -384,7 +366,7 @@ list_invitations(struct backend *b, const char *user, backend_row_fn *fn,
 	int			 i, rc;
 
 	if ((rc = backend_pg_call(b, "SELECT user_name, expires, live FROM "
-	    "awsmfa.list_invitations($1)", 1, p, 3, &res, err, errlen)) !=
+	    "awsmfa.list_invitations($1)", 1, p, &res, err, errlen)) !=
 	    MFA_OK)
 		return rc;
 	for (i = 0; i < PQntuples(res) && PQnfields(res) == 3; i++) {
@@ -411,7 +393,7 @@ backend_pg_list(struct backend *b, const char *user, int64_t now,
 	(void)now;
 	if ((rc = backend_pg_call(b, "SELECT user_name, device, serial, "
 	    "active, created, enabled, last_used, ahead, kind, period, "
-	    "counter FROM awsmfa.list_devices($1)", 1, p, 11, &res, err,
+	    "counter FROM awsmfa.list_devices($1)", 1, p, &res, err,
 	    errlen)) != MFA_OK)
 		return rc;
 	if (PQnfields(res) != 11) {
@@ -505,7 +487,7 @@ check_advice(struct backend *b, backend_problem_fn *fn, void *arg)
 	int		 i;
 
 	for (q = 0; q < sizeof(pg_advice) / sizeof(pg_advice[0]); q++) {
-		if (backend_pg_call(b, pg_advice[q], 0, NULL, 1, &res, err,
+		if (backend_pg_call(b, pg_advice[q], 0, NULL, &res, err,
 		    sizeof(err)) != MFA_OK) {
 			fn(arg, err);
 			problems++;
@@ -530,7 +512,7 @@ backend_pg_check(struct backend *b, backend_problem_fn *fn, void *arg)
 	PGresult	*res;
 	unsigned	 problems = 0;
 
-	if (backend_pg_call(b, "SELECT awsmfa.schema_version()", 0, NULL, 1,
+	if (backend_pg_call(b, "SELECT awsmfa.schema_version()", 0, NULL,
 	    &res, err, sizeof(err)) != MFA_OK) {
 		fn(arg, err);
 		return 1;

@@ -9,24 +9,14 @@
 #include "backend_pg.h"
 #include "mfaerr.h"
 
-/* One call whose answer is one row of nfields columns. */
+/* One call of one argument whose answer is one row of nfields columns. */
 static int
 one_row(struct backend *b, const char *sql, const char *arg, int nfields,
     PGresult **res, char *err, size_t errlen)
 {
 	const char	*p[1] = { arg };
-	int		 r;
 
-	if ((r = backend_pg_call(b, sql, 1, p, nfields, res, err, errlen)) !=
-	    MFA_OK)
-		return r;
-	if (PQntuples(*res) != 1 || PQnfields(*res) != nfields) {
-		PQclear(*res);
-		*res = NULL;
-		return mfa_fail(err, errlen, MFA_ERR_DB,
-		    "database: unexpected answer");
-	}
-	return MFA_OK;
+	return backend_pg_row(b, sql, 1, p, nfields, res, err, errlen);
 }
 
 int
@@ -85,7 +75,7 @@ backend_pg_hosts(struct backend *b, backend_host_fn *fn, void *arg,
 	int			 i, r;
 
 	if ((r = backend_pg_call(b, "SELECT host_role, charged, "
-	    "quarantined_since FROM awsmfa.list_hosts()", 0, NULL, 3, &res,
+	    "quarantined_since FROM awsmfa.list_hosts()", 0, NULL, &res,
 	    err, errlen)) != MFA_OK)
 		return r;
 	if (PQnfields(res) != 3) {

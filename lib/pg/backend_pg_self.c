@@ -26,15 +26,9 @@ self_call(struct backend *b, const char *sql, int n, const char *const *p,
 	const char	*result;
 	int		 rc;
 
-	if ((rc = backend_pg_call(b, sql, n, p, nfields, res, err, errlen)) !=
+	if ((rc = backend_pg_row(b, sql, n, p, nfields, res, err, errlen)) !=
 	    MFA_OK)
 		return rc;
-	if (PQntuples(*res) != 1 || PQnfields(*res) != nfields) {
-		PQclear(*res);
-		*res = NULL;
-		return mfa_fail(err, errlen, MFA_ERR_DB,
-		    "database: unexpected answer");
-	}
 	result = PQgetvalue(*res, 0, 0);
 	if (strcmp(result, "ok") == 0 || strcmp(result, "recovery_ok") == 0 ||
 	    strcmp(result, "invite_ok") == 0)
@@ -76,7 +70,7 @@ pg_self_list(struct backend *b, const char *user, backend_row_fn *fn,
 
 	if ((rc = backend_pg_call(b, "SELECT device, serial, active, kind, "
 	    "period, counter, created, enabled, last_used, expires "
-	    "FROM awsmfa.self_list($1)", 1, p, 10, &res, err, errlen)) !=
+	    "FROM awsmfa.self_list($1)", 1, p, &res, err, errlen)) !=
 	    MFA_OK)
 		return rc;
 	for (i = 0; i < PQntuples(res) && PQnfields(res) == 10; i++) {
