@@ -337,6 +337,36 @@ open_config_and_store(struct ctx *c)
 	return 0;
 }
 
+/* resolve_account's answer, from NSS first when the store is a round
+ * trip away: NSS (warm in sshd and sudo, which looked the user up before
+ * PAM) mostly spells the name as typed, and then both spellings are one
+ * key and the store need not be asked.  Only a name NSS spells otherwise
+ * costs the question, "a record under the name as typed?"; and when NSS
+ * fails, the store's answer alone, as resolve_account has it. */
+static int
+resolve_account_remote(struct ctx *c)
+{
+	char	*canon = NULL;
+	int	 r;
+
+	r = groups_canonical_user(c->user, &canon);
+	if (r == -1 && !backend_may_have_record(&c->be, c->user)) {
+		audit(c, LOG_ERR, "error", "user lookup failed", NULL);
+		return -1;
+	}
+	if (canon != NULL && (strcmp(canon, c->user) == 0 ||
+	    backend_may_have_record(&c->be, c->user))) {
+		free(canon);
+		canon = NULL;
+	}
+	c->account = canon != NULL ? canon : strdup(c->user);
+	if (c->account == NULL) {
+		audit(c, LOG_ERR, "error", "out of memory", NULL);
+		return -1;
+	}
+	return 0;
+}
+
 /* The store key.  A record under the name as typed is used as it is: it
  * asks for a device whatever NSS says, and an enrolled user's login needs
  * no NSS lookup.  Otherwise the account's own name (NSS's pw_name) is
@@ -353,6 +383,8 @@ resolve_account(struct ctx *c)
 
 	if (c->account != NULL)
 		return 0;
+	if (backend_lookup_is_remote(&c->be))
+		return resolve_account_remote(c);
 	if (!backend_may_have_record(&c->be, c->user)) {
 		r = groups_canonical_user(c->user, &canon);
 		if (r == -1) {

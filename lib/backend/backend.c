@@ -127,6 +127,12 @@ backend_may_have_record(struct backend *b, const char *user)
 	return b->ops->may_have_record(b, user);
 }
 
+int
+backend_lookup_is_remote(const struct backend *b)
+{
+	return b->cfg->store != STORE_KIND_FILE;
+}
+
 enum verify_result
 backend_peek(struct backend *b, const char *user, int64_t now,
     unsigned *digits_mask,

@@ -74,6 +74,9 @@ void	backend_release(struct backend *b);
 /* 0 when user certainly has no record; 1 when they have one, or when the
  * store cannot tell (the login then judges, and fails closed). */
 int	backend_may_have_record(struct backend *b, const char *user);
+/* 1 when backend_may_have_record asks a server (a round trip a login
+ * pays), 0 when it looks at a local file (cheaper than NSS). */
+int	backend_lookup_is_remote(const struct backend *b);
 
 /* As verify_peek: VERIFY_OK with the code lengths of the active devices
  * (and ANSWER_INVITATION for a live invitation) in *digits_mask,
