@@ -29,14 +29,23 @@ CREATE INDEX IF NOT EXISTS attempts_host_at ON awsmfa.attempts
     (host_role, at);
 
 -- Whether an attempts row is charged to its host: a miss of any kind,
--- a name with no record, and an attempt not yet judged.  Accepted codes,
--- locked users and enrolled users without an active device are not.
+-- a name with no record, an attempt not yet judged, and a judgement of
+-- nothing the host counted.  Accepted codes, locked users and enrolled
+-- users without an active device are not.  ('refused', 'not counted')
+-- was added after the index was made: no row had it before.
+-- PL/pgSQL: the index below evaluates it for each row written, and a
+-- LANGUAGE sql function with a SET clause is planned again each time.
 CREATE OR REPLACE FUNCTION awsmfa.host_charged(p_result text, p_reason text)
 RETURNS boolean
-LANGUAGE sql IMMUTABLE
+LANGUAGE plpgsql IMMUTABLE
 SET search_path = pg_catalog, awsmfa, pg_temp
-AS $$ SELECT p_result IN ('pending', 'bad', 'reused', 'malformed') OR
-    (p_result = 'nodevice' AND p_reason IS DISTINCT FROM 'no active device') $$;
+AS $$
+BEGIN
+	RETURN p_result IN ('pending', 'bad', 'reused', 'malformed') OR
+	    (p_result = 'nodevice' AND
+	    p_reason IS DISTINCT FROM 'no active device') OR
+	    (p_result = 'refused' AND p_reason = 'not counted');
+END $$;
 
 -- Every login is charged while it waits for its judgement ('pending'),
 -- so host_charge runs on each one: it reads only charged rows, at most
@@ -79,10 +88,13 @@ REVOKE ALL ON awsmfa.host_release FROM PUBLIC;
 -- release if that was later.
 CREATE OR REPLACE FUNCTION awsmfa.host_window(p_role name)
 RETURNS timestamptz
-LANGUAGE sql VOLATILE
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, awsmfa, pg_temp
-AS $$ SELECT greatest(clock_timestamp() - interval '1 minute',
-    (SELECT at FROM host_release WHERE role = p_role)) $$;
+AS $$
+BEGIN
+	RETURN greatest(clock_timestamp() - interval '1 minute',
+	    (SELECT at FROM host_release WHERE role = p_role));
+END $$;
 
 -- After a charged attempts row is written: quarantines session_user when
 -- its charged rows of the last minute pass the budget.  The count stops

@@ -5,7 +5,8 @@
 # is quarantined: one statement of wrong codes against 300 users locks out
 # about the budget's worth, its later calls (right codes included) are
 # refused without counting against anyone, with one attempts row a minute,
-# and a flood of names without a record adds a bounded number of rows;
+# and a flood of names without a record, or of judgements of nothing
+# counted, adds a bounded number of rows;
 # other hosts log in all along.  mfa-enroll hosts shows it, hosts
 # --release ends it with a fresh budget, unlock --host frees the users
 # that host locked out and only those, unlock USER one user; all audited
@@ -160,4 +161,18 @@ is "the host role reads no host list" \
 is "nor releases itself" \
     "1 ERROR:  permission denied for function release_host" \
     "$(said sql host_c -c "SELECT awsmfa.release_host('host_c')")"
+
+# Judgements of nothing the host counted (numbers made up): each answers
+# 'refused' and leaves a charged row, so a flood of them runs into the
+# budget and then adds a row a minute.
+sql postgres -c 'CREATE ROLE host_d LOGIN IN ROLE awsmfa_host' >/dev/null
+is "a judgement of a number made up: refused, one row" \
+    "refused|not counted 1" "$(sql host_d -c "SELECT result, reason
+    FROM awsmfa.login_judge(424242, '123456')") $(rows host_d)"
+sql host_d -c "SELECT count(*) FROM (SELECT awsmfa.login_judge(g, '1')
+    FROM generate_series(1, 3000) g) x" >/dev/null
+n=$(rows host_d)
+check "3000 more add a bounded number of rows ($n)" test "$n" -le 104
+is "and quarantine the host" 1 "$(sql postgres -c "SELECT count(*)
+    FROM awsmfa.host_quarantine WHERE role = 'host_d'")"
 done_testing

@@ -138,6 +138,12 @@ is "a count judged: the code accepted" "ok|code accepted" \
     "$(sql host_a -c "SELECT result, reason FROM awsmfa.login_judge(${a:-0}, '$c')")"
 is "once" "refused|not counted" \
     "$(sql host_a -c "SELECT result, reason FROM awsmfa.login_judge(${a:-0}, '$c')")"
+is "each judgement of nothing counted left its row (host B's, the second)" \
+    "host_a|refused|not counted|t host_b|refused|not counted|t" \
+    "$(sql postgres -c "SELECT host_role, result, reason,
+    awsmfa.host_charged(result, reason) FROM awsmfa.attempts
+    WHERE reason = 'not counted' ORDER BY host_role" | tr '\n' ' ' |
+    sed 's/ $//')"
 a=$(sql host_a -c "SELECT attempt FROM awsmfa.login_count('carol', '000000', 1)")
 sleep 0.1
 is "a count judged after its deadline: refused" "refused|too late" \
