@@ -332,10 +332,23 @@ BEGIN
 		reason := 'host quarantined';
 		RETURN;
 	END IF;
-	SELECT x.locked_until, EXISTS (SELECT 1 FROM devices d
-		WHERE d.user_name = x.name AND d.active) OR
-	    invited(x.name, t) AS active INTO u
-	    FROM users x WHERE x.name = n.name FOR UPDATE OF x;
+	-- Another session may hold the user's row past the deadline (a
+	-- host that sits on it in an open transaction): the wait ends by
+	-- lock_timeout or the module's statement_timeout, and the call
+	-- still leaves its row, uncharged, for the audit of who was kept
+	-- out.  Nothing was counted or judged.
+	BEGIN
+		SELECT x.locked_until, EXISTS (SELECT 1 FROM devices d
+			WHERE d.user_name = x.name AND d.active) OR
+		    invited(x.name, t) AS active INTO u
+		    FROM users x WHERE x.name = n.name FOR UPDATE OF x;
+	EXCEPTION WHEN lock_not_available OR query_canceled THEN
+		result := 'refused';
+		reason := 'user busy';
+		INSERT INTO attempts (user_name, device, result, reason)
+		    VALUES (n.shown, NULL, result, reason);
+		RETURN;
+	END;
 	IF NOT FOUND THEN
 		-- The file store's words (lib/verify.c): a name no record
 		-- can have (check_user's rule), or none.

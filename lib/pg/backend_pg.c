@@ -41,7 +41,8 @@ static const struct answer answers[] = {
 	{ "malformed", VERIFY_MALFORMED },
 	{ "locked", VERIFY_LOCKED },
 	{ "nodevice", VERIFY_NODEVICE },
-	/* The login host is quarantined (sql/hosts.sql): fail closed, and
+	/* The login host is quarantined (sql/hosts.sql), or another
+	 * session held the user's row past the deadline: fail closed, and
 	 * no break-glass, since the database answered. */
 	{ "refused", VERIFY_ERROR },
 };
@@ -54,7 +55,7 @@ static const char *const reasons[] = {
 	"wrong recovery code", "code already used",
 	"code already used: last-used period in the future", "not a code",
 	"locked out", "no active device", "no record", "invalid user name",
-	"host quarantined", "not counted", "too late",
+	"host quarantined", "not counted", "too late", "user busy",
 };
 
 static const char *

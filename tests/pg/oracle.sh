@@ -207,7 +207,9 @@ t1=$(date +%s%N)
 wait "$HOLDER"
 check "a held user row: the login ends by its deadline ($(((t1 - t0) / 1000000)) ms)" \
     test $(((t1 - t0) / 1000000)) -lt 4000
-check "with the lock's timeout" grep -q 'lock timeout' <<<"$out"
+is "refused, and the call left its row" "refused||user busy 1" \
+    "$out $(sql postgres -c "SELECT count(*) FROM awsmfa.attempts
+    WHERE user_name = 'carol' AND reason = 'user busy'")"
 
 # Rule 4 through the module: another session holds a row the login
 # needs; the module gives up at db_timeout (2 s); when the row is
@@ -231,6 +233,10 @@ for lock in DEVLOCK USERLOCK; do
 	    sed -n 's/^result: //p' | tail -n 1)
 	is "a held row ($lock): the module gives up" \
 	    PAM_AUTHINFO_UNAVAIL "$r"
+	[ "$lock" = USERLOCK ] &&
+	    is "the call left its row, stopped by the module's statement_timeout" \
+		"2" "$(sql postgres -c "SELECT count(*) FROM awsmfa.attempts
+		WHERE user_name = 'carol' AND reason = 'user busy'")"
 	wait "$HOLDER"
 	sleep 1
 	IFS='|' read -r f1 _ spent <<<"$(state)"
