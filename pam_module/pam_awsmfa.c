@@ -340,22 +340,28 @@ open_config_and_store(struct ctx *c)
 /* resolve_account's answer, from NSS first when the store is a round
  * trip away: NSS (warm in sshd and sudo, which looked the user up before
  * PAM) mostly spells the name as typed, and then both spellings are one
- * key and the store need not be asked.  Only a name NSS spells otherwise
- * costs the question, "a record under the name as typed?"; and when NSS
- * fails, the store's answer alone, as resolve_account has it. */
+ * key and the store need not be asked.  A name NSS spells otherwise, or
+ * an NSS failure, asks "a record under the name as typed?", and a store
+ * that cannot tell fails the login: taking the typed name then would
+ * make "ALICE" a user without a device, which nullok lets through. */
 static int
 resolve_account_remote(struct ctx *c)
 {
 	char	*canon = NULL;
-	int	 r;
+	int	 r, has;
 
 	r = groups_canonical_user(c->user, &canon);
-	if (r == -1 && !backend_may_have_record(&c->be, c->user)) {
-		audit(c, LOG_ERR, "error", "user lookup failed", NULL);
+	if (r == -1 || (r == 0 && strcmp(canon, c->user) != 0))
+		has = backend_may_have_record(&c->be, c->user);
+	else
+		has = 1;	/* one spelling, or a name NSS does not know */
+	if (has == -1 || (has == 0 && r == -1)) {
+		free(canon);
+		audit(c, LOG_ERR, "error", has == -1 ? "store lookup failed" :
+		    "user lookup failed", NULL);
 		return -1;
 	}
-	if (canon != NULL && (strcmp(canon, c->user) == 0 ||
-	    backend_may_have_record(&c->be, c->user))) {
+	if (has == 1) {
 		free(canon);
 		canon = NULL;
 	}
@@ -368,8 +374,8 @@ resolve_account_remote(struct ctx *c)
 }
 
 /* The store key.  A record under the name as typed is used as it is: it
- * asks for a device whatever NSS says, and an enrolled user's login needs
- * no NSS lookup.  Otherwise the account's own name (NSS's pw_name) is
+ * asks for a device whatever NSS says, and on the file store an enrolled
+ * user's login needs no NSS lookup.  Otherwise the account's own name (NSS's pw_name) is
  * used: were the key only what the client typed, "ALICE" on a
  * case-insensitive NSS backend would be an account without a device,
  * which nullok lets through, and outside the groups that NSS lists under

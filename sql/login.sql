@@ -229,10 +229,12 @@ BEGIN
 	    VALUES (p_shown, NULL, 'pending', p_why) RETURNING id INTO a;
 	PERFORM host_charge(p_shown);
 	-- This host's counts that can no longer be judged: garbage, since
-	-- a judge refuses them anyway, so swept on one count in 16.
+	-- a judge refuses them anyway, so swept on one count in 16; a
+	-- minute late, so that a judge running late finds its own row
+	-- ('too late') rather than none ('not counted', charged again).
 	IF a % 16 = 0 THEN
 		DELETE FROM pending WHERE host_role = session_user AND
-		    deadline < clock_timestamp();
+		    deadline < clock_timestamp() - interval '1 minute';
 	END IF;
 	INSERT INTO pending (attempt, host_role, xact, user_name, salt, digest,
 	    deadline) VALUES (a, session_user, pg_current_xact_id(),
@@ -332,23 +334,31 @@ BEGIN
 		reason := 'host quarantined';
 		RETURN;
 	END IF;
-	-- Another session may hold the user's row past the deadline (a
-	-- host that sits on it in an open transaction): the wait ends by
-	-- lock_timeout or the module's statement_timeout, and the call
-	-- still leaves its row, uncharged, for the audit of who was kept
-	-- out.  Nothing was counted or judged.
-	BEGIN
-		SELECT x.locked_until, EXISTS (SELECT 1 FROM devices d
-			WHERE d.user_name = x.name AND d.active) OR
-		    invited(x.name, t) AS active INTO u
-		    FROM users x WHERE x.name = n.name FOR UPDATE OF x;
-	EXCEPTION WHEN lock_not_available OR query_canceled THEN
-		result := 'refused';
-		reason := 'user busy';
-		INSERT INTO attempts (user_name, device, result, reason)
-		    VALUES (n.shown, NULL, result, reason);
-		RETURN;
-	END;
+	-- The user's row, locked for the count.  When another session
+	-- holds it (two logins of one user at once, or a host sitting on
+	-- it), wait, in a subtransaction only then, and for three quarters
+	-- of the time, so that lock_timeout ends the wait before the
+	-- module's statement_timeout would: the call then leaves its row,
+	-- uncharged, and nothing is counted or judged.
+	PERFORM 1 FROM users x WHERE x.name = n.name FOR UPDATE SKIP LOCKED;
+	IF NOT FOUND AND EXISTS (SELECT 1 FROM users x WHERE x.name = n.name)
+	    THEN
+		BEGIN
+			PERFORM login_bound(ms * 3 / 4);
+			PERFORM 1 FROM users x WHERE x.name = n.name FOR UPDATE;
+		EXCEPTION WHEN lock_not_available THEN
+			result := 'refused';
+			reason := 'user busy';
+			INSERT INTO attempts (user_name, device, result, reason)
+			    VALUES (n.shown, NULL, result, reason);
+			RETURN;
+		END;
+		PERFORM login_bound(ms);
+	END IF;
+	SELECT x.locked_until, EXISTS (SELECT 1 FROM devices d
+		WHERE d.user_name = x.name AND d.active) OR
+	    invited(x.name, t) AS active INTO u
+	    FROM users x WHERE x.name = n.name;
 	IF NOT FOUND THEN
 		-- The file store's words (lib/verify.c): a name no record
 		-- can have (check_user's rule), or none.

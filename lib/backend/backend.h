@@ -71,8 +71,10 @@ void	backend_close(struct backend *b);
  * answered, break-glass) and the budget stay. */
 void	backend_release(struct backend *b);
 
-/* 0 when user certainly has no record; 1 when they have one, or when the
- * store cannot tell (the login then judges, and fails closed). */
+/* 0 when user certainly has no record; 1 when they have one; -1 when
+ * the store cannot tell (a database error): a caller that needs the
+ * answer fails closed, one that does not takes it as 1 (the login then
+ * judges, and fails closed). */
 int	backend_may_have_record(struct backend *b, const char *user);
 /* 1 when backend_may_have_record asks a server (a round trip a login
  * pays), 0 when it looks at a local file (cheaper than NSS). */

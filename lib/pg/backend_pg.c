@@ -318,6 +318,8 @@ pg_may_have_record(struct backend *b, const char *user)
 		r = strcmp(PQgetvalue(res, 0, 0), "f") != 0;
 	else if (fall_back(b, user, s))
 		r = backend_file_ops.may_have_record(b, user);
+	else
+		r = -1;
 	PQclear(res);
 	return r;
 }

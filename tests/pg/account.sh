@@ -5,7 +5,8 @@
 # "DAEMON" on a case-insensitive NSS backend is asked for daemon's device.
 # And what it costs (issue 17, rule 3's fleet goal): NSS is asked first,
 # so a login whose name NSS spells as typed sends the database its login
-# and nothing else; only a name NSS spells otherwise asks has_user.
+# and nothing else; only a name NSS spells otherwise asks has_user, and
+# when that fails the login fails closed.
 . "$AWSMFA_SRCDIR/tests/pg/pglib.sh"
 command -v oathtool >/dev/null || skip_all "oathtool missing"
 MODULE="$AWSMFA_BUILDDIR/tests/intree/.libs/pam_awsmfa.so"
@@ -98,4 +99,16 @@ SEEN=10
 is "a name NSS does not know, under nullok: ignored as before" \
     PAM_SUCCESS "$(result "$out")"
 is "without asking has_user" "$before" "$(calls has_user)"
+
+# A store that cannot tell whether the typed spelling has a record (here
+# has_user refused by a privilege taken away; a database error of any
+# kind) fails the login: the typed name, without a record, would be a
+# user without a device, and nullok would let "Daemon" in on the
+# password alone.
+sql postgres -c "REVOKE EXECUTE ON FUNCTION awsmfa.has_user(bytea)
+    FROM awsmfa_host" >/dev/null
+is "has_user failing: Daemon under nullok fails closed" \
+    PAM_AUTHINFO_UNAVAIL "$(result "$(auth h-nullok Daemon)")"
+is "daemon, one spelling, does not need it" PAM_SUCCESS \
+    "$(result "$(auth h daemon "$(totp "$s" 5)")")"
 done_testing
