@@ -18,6 +18,7 @@ FOLD="$AWSMFA_BUILDDIR/tests/attack/.libs/nss_fold.so"
 # daemon exists on every Debian system; NSS_FOLD_USER makes any case of it
 # resolve to daemon, as a case-insensitive backend would.
 export NSS_FOLD_USER=daemon
+SANITIZERS=$AWSMFA_PRELOAD
 AWSMFA_PRELOAD="$AWSMFA_PRELOAD $FOLD"
 
 pg_start db || skip_all "could not start a PostgreSQL server"
@@ -56,7 +57,9 @@ calls() {
 	sql postgres -c "$q = '$1'"
 }
 
-check "the shim folds case" env LD_PRELOAD="$FOLD" /usr/bin/python3 -c \
+# In the sanitizer run the shim is built with them too: runtimes first.
+check "the shim folds case" env LD_PRELOAD="$SANITIZERS $FOLD" \
+    ASAN_OPTIONS=detect_leaks=0 /usr/bin/python3 -c \
     'import pwd, sys; sys.exit(pwd.getpwnam("DAEMON").pw_name != "daemon")'
 
 s=$(enrol daemon) || { echo "Bail out! enrol failed"; exit 1; }
