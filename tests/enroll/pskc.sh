@@ -43,13 +43,26 @@ err=$(mfa import-tokens --psk-file "$D/wrong.key" "$D/psk.xml" 2>&1 >/dev/null)
 is "a wrong pre-shared key is refused" "1 mfa-enroll: $D/psk.xml: cannot decrypt: a wrong key or password, or a damaged value" "$? $(echo "$err" | head -n 1)"
 err=$(mfa import-tokens "$D/psk.xml" 2>&1 >/dev/null | head -n 1)
 is "an encrypted file without its key says which option" "mfa-enroll: $D/psk.xml: the file is encrypted with a pre-shared key: give it with --psk-file" "$err"
-# A MAC that does not match, then a ciphertext changed under its MAC.
-sed 's|<pskc:ValueMAC>.|<pskc:ValueMAC>A|; s|<pskc:ValueMAC>AA|<pskc:ValueMAC>BA|' \
-    "$D/psk.xml" > "$D/badmac.xml"
+# A MAC that does not match, then a ciphertext changed under its MAC:
+# the first character after TAG made another (an A a B, anything else an
+# A), on every line with TAG (ONCE: the first one after an
+# EncryptedValue only).  The values are random, so the change must not
+# depend on what they start with.
+flip() {
+	awk -v tag="$1" -v once="${2:-}" '
+	    /<pskc:EncryptedValue>/ { e = 1 }
+	    (!once || (e && !done)) && (i = index($0, tag)) {
+		i += length(tag)
+		c = substr($0, i, 1)
+		$0 = substr($0, 1, i - 1) (c == "A" ? "B" : "A") substr($0, i + 1)
+		done = 1
+	    }
+	    { print }'
+}
+flip '<pskc:ValueMAC>' <"$D/psk.xml" >"$D/badmac.xml"
 err=$(mfa import-tokens --psk-file "$D/psk.key" "$D/badmac.xml" 2>&1 >/dev/null | head -n 1)
 is "a wrong ValueMAC is refused before decrypting" "mfa-enroll: $D/badmac.xml: line 12, key package 1 (Id key1): wrong MAC: a wrong key or password, or a damaged file" "$err"
-awk '/<pskc:EncryptedValue>/ {e = 1} e && /CipherValue>/ && !done {sub(/CipherValue>./, "CipherValue>A"); sub(/CipherValue>AA/, "CipherValue>BA"); done = 1} {print}' \
-    "$D/psk.xml" > "$D/badcipher.xml"
+flip 'CipherValue>' once <"$D/psk.xml" >"$D/badcipher.xml"
 err=$(mfa import-tokens --psk-file "$D/psk.key" "$D/badcipher.xml" 2>&1 >/dev/null | head -n 1)
 is "a changed ciphertext fails its MAC" "mfa-enroll: $D/badcipher.xml: line 12, key package 1 (Id key1): wrong MAC: a wrong key or password, or a damaged file" "$err"
 is "nothing was imported by the refused files" "$before" "$(inv)"
