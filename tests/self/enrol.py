@@ -41,14 +41,7 @@ try:
             z.stdout.strip())
     tap.is_('pending while the codes are asked', {'default': 'pending'},
             site.devices(alice.name))
-    while time.time() % dev.period > dev.period - 3:
-        time.sleep(0.2)
-    step = dev.step_now()
-    child.expect('First code: ')
-    child.sendline(dev.code(step - 1))
-    child.expect('Next code: ')
-    child.sendline(dev.code(step))
-    dev.last = step
+    selflib.answer_pair(child, dev)
     child.expect('is enabled')
     child.expect(pexpect.EOF)
     child.close()
