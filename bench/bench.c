@@ -3,7 +3,7 @@
  * under pam_wrapper (see bench/run.sh).
  *
  *   bench auth SERVICE USER HEXSECRET COUNT success|refused|recovery
- *   bench pgauth SERVICE PREFIX HEXSECRET COUNT FIRST success|refused
+ *   bench pgauth|pgfresh SERVICE PREFIX HEXSECRET COUNT FIRST success|refused
  *   bench populate STOREDIR COUNT BASE32SECRET EXTRAUSER [NRECOVERY]
  *
  * One-time use is dealt with by moving the clock: this program defines
@@ -19,14 +19,19 @@
  * pgauth is for the PostgreSQL store, whose clock is the database's: it
  * cannot be moved, so each iteration logs in another user, PREFIX
  * followed by six digits from FIRST on, with the real clock's code.
+ * pgfresh logs each one in in a process forked for it, which loads the
+ * module, its plugin and libpq as sshd's process for a connection does
+ * (pgauth's one process loads them once): the fork is in the figure.
  *
  * populate writes COUNT records user000000... plus EXTRAUSER straight into
  * a store directory, without fsync: set-up speed, not the thing measured.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,10 +182,44 @@ cmd_auth(const char *service, const char *user, const char *hex, long count,
 	return report(&b, total, ok, count);
 }
 
-/* The PostgreSQL store: one login per user, on the real clock. */
+/* One login of user, 1 when accepted, -1 when the bench failed: in the
+ * PAM handle pamh, or (pamh NULL) in a child forked for it, which loads
+ * the module, its plugin and libpq anew, as the process sshd forks for a
+ * connection does; the child exits with exit(3), so that pam_wrapper
+ * removes its folder. */
+static int
+pg_login_once(struct bench *b, pam_handle_t *pamh, const char *service,
+    const char *user)
+{
+	struct pam_conv	 pc = { conv, b };
+	pid_t		 pid;
+	int		 st, rc;
+
+	if (pamh != NULL) {
+		pam_set_item(pamh, PAM_USER, user);
+		return pam_authenticate(pamh, PAM_SILENT) == PAM_SUCCESS;
+	}
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		if (pam_start(service, user, &pc, &pamh) != PAM_SUCCESS)
+			exit(2);
+		pam_set_item(pamh, PAM_FAIL_DELAY, (const void *)no_delay);
+		rc = pam_authenticate(pamh, PAM_SILENT);
+		pam_end(pamh, rc);
+		exit(rc == PAM_SUCCESS ? 0 : 1);
+	}
+	if (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) > 1)
+		return -1;
+	return WEXITSTATUS(st) == 0;
+}
+
+/* The PostgreSQL store: one login per user, on the real clock; fresh: a
+ * process per login (pg_login_once). */
 static int
 cmd_pgauth(const char *service, const char *prefix, const char *hex,
-    long count, long first, const char *mode)
+    long count, long first, const char *mode, int fresh)
 {
 	struct bench	 b;
 	struct timespec	 ts;
@@ -189,30 +228,41 @@ cmd_pgauth(const char *service, const char *prefix, const char *hex,
 	char		 user[64];
 	double		 t0, total = 0;
 	long		 i, ok = 0;
-	int		 rc;
+	int		 r;
 
 	memset(&b, 0, sizeof(b));
 	if (hex_decode(hex, b.secret, sizeof(b.secret), &b.secret_len) != 0)
 		return 2;
 	b.refused = strcmp(mode, "refused") == 0;
-	if ((rc = pam_start(service, "nobody", &pc, &pamh)) != PAM_SUCCESS)
-		return 2;
-	pam_set_item(pamh, PAM_FAIL_DELAY, (const void *)no_delay);
+	if (!fresh) {
+		if (pam_start(service, "nobody", &pc, &pamh) != PAM_SUCCESS)
+			return 2;
+		pam_set_item(pamh, PAM_FAIL_DELAY, (const void *)no_delay);
+	} else {
+		/* sshd has looked the user up before PAM runs: its NSS
+		 * modules are loaded.  The bench's users are in no NSS
+		 * database, so each child's lookup still misses (about
+		 * 0.1 ms with systemd's module), where sshd's user hits. */
+		snprintf(user, sizeof(user), "%s%06ld", prefix, first);
+		(void)getpwnam(user);
+	}
+	fflush(stdout);
 	for (i = 0; i < count; i++) {
 		snprintf(user, sizeof(user), "%s%06ld", prefix, first + i);
-		pam_set_item(pamh, PAM_USER, user);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		if (otp_totp_at_step(b.secret, b.secret_len, OTP_SHA1,
 		    otp_step((int64_t)ts.tv_sec, 30) + (b.refused ? 10 : 0),
 		    6, b.code) != 0)
 			return 2;
 		t0 = now_us();
-		rc = pam_authenticate(pamh, PAM_SILENT);
+		r = pg_login_once(&b, pamh, service, user);
 		total += now_us() - t0;
-		if (rc == PAM_SUCCESS)
-			ok++;
+		if (r == -1)
+			return 2;
+		ok += r;
 	}
-	pam_end(pamh, PAM_SUCCESS);
+	if (pamh != NULL)
+		pam_end(pamh, PAM_SUCCESS);
 	return report(&b, total, ok, count);
 }
 
@@ -288,16 +338,17 @@ main(int argc, char **argv)
 	if (argc == 7 && strcmp(argv[1], "auth") == 0)
 		return cmd_auth(argv[2], argv[3], argv[4], atol(argv[5]),
 		    argv[6]);
-	if (argc == 8 && strcmp(argv[1], "pgauth") == 0)
+	if (argc == 8 && (strcmp(argv[1], "pgauth") == 0 ||
+	    strcmp(argv[1], "pgfresh") == 0))
 		return cmd_pgauth(argv[2], argv[3], argv[4], atol(argv[5]),
-		    atol(argv[6]), argv[7]);
+		    atol(argv[6]), argv[7], strcmp(argv[1], "pgfresh") == 0);
 	if ((argc == 6 || argc == 7) && strcmp(argv[1], "populate") == 0)
 		return cmd_populate(argv[2], atol(argv[3]), argv[4], argv[5],
 		    argc == 7 ? atol(argv[6]) : 0);
 	fprintf(stderr, "usage: bench auth SERVICE USER HEXSECRET COUNT "
 	    "success|refused|recovery\n"
-	    "       bench pgauth SERVICE PREFIX HEXSECRET COUNT FIRST "
-	    "success|refused\n"
+	    "       bench pgauth|pgfresh SERVICE PREFIX HEXSECRET COUNT "
+	    "FIRST success|refused\n"
 	    "       bench populate DIR COUNT BASE32 USER [NRECOVERY]\n");
 	return 2;
 }

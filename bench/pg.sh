@@ -6,7 +6,9 @@
 # it the file store on the same machine, the floor (a new connection and
 # SELECT 1, with pgbench -C) and, when pgbouncer is installed, the same
 # logins through a pgbouncer in transaction mode on the login host's Unix
-# socket (the deployment README.md describes).  A PostgreSQL server of its
+# socket (the deployment README.md describes), also with a process forked
+# per login, which pays for loading the module, its plugin and libpq as
+# sshd's process for a connection does.  A PostgreSQL server of its
 # own is started in a temporary folder and stopped at the end.  Run as
 # root from a build tree where make check has built tests/intree/:
 #	bench/pg.sh [BUILDDIR]	(env: N logins per row, default 2000; BENCH_DIR,
@@ -136,12 +138,15 @@ fresh_budget() {
 		AND pg_has_role(oid, 'awsmfa_host', 'MEMBER')
 	    ON CONFLICT (role) DO UPDATE SET at = excluded.at" >/dev/null
 }
-# run SERVICE FIRST COUNT MODE: one bench process, its us/auth.
+# run SERVICE FIRST COUNT MODE [pgfresh]: one bench process, its us/auth;
+# pgfresh: a process forked for each login, which loads the module, its
+# plugin and libpq as sshd's process for a connection does.
 run() {
 	fresh_budget
 	LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 \
 	    PAM_WRAPPER_SERVICE_DIR="$D/pam.d" \
-	    "$BENCH" pgauth "$1" u "$HEX" "$3" "$2" "$4" | sed 's/ us\/auth.*//'
+	    "$BENCH" "${5:-pgauth}" "$1" u "$HEX" "$3" "$2" "$4" |
+	    sed 's/ us\/auth.*//'
 }
 # par LABEL SERVICE FIRST: N logins by 8 clients at once, each its own
 # users; the row with the logins per second.
@@ -222,6 +227,16 @@ if [ -n "$PGB" ]; then
 	first=$((first + N)) logins=$((logins + 2 * N)) accepted=$((accepted + N))
 	par "postgresql, via pgbouncer, 8 cl." pgbouncer "$first"
 	first=$((first + N)) logins=$((logins + N / 8 * 8)) accepted=$((accepted + N / 8 * 8))
+	# What sshd pays: its process for a connection loads the module,
+	# the plugin and libpq for its one login.  The floor beside it is
+	# the fork and pam_permit.so in the same harness.
+	s=$(run pgbouncer "$first" "$N" success pgfresh)
+	r=$(run pgbouncer "$first" "$N" refused pgfresh)
+	printf '%-34s %16s %16s\n' "pgbouncer, a process per login" "$s" "$r"
+	first=$((first + N)) logins=$((logins + 2 * N)) accepted=$((accepted + N))
+	echo "auth required pam_permit.so" >"$D/pam.d/permit"
+	printf '%-34s %16s\n' "floor: a process, pam_permit" \
+	    "$(run permit 0 "$N" success pgfresh)"
 fi
 # nullok, README's common-auth line: the code lengths are read before
 # the prompt, and the connection is closed while the prompt waits, so
